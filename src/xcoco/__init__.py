@@ -1,0 +1,69 @@
+"""
+xcoco: COCO-style manifests for images, videos and multispectral rasters.
+
+A drop-in for kwcoco's core API: ``import xcoco as kwcoco`` and code written
+for kwcoco runs.  Importing the package is cheap; the parts that need numpy,
+kwimage or delayed-image load on first use.
+
+Example:
+    >>> import xcoco
+    >>> dset = xcoco.CocoDataset()
+    >>> gid = dset.add_image(file_name='img.png', width=64, height=48)
+    >>> cid = dset.add_category('cat')
+    >>> aid = dset.add_annotation(image_id=gid, category_id=cid, bbox=[1, 2, 3, 4])
+    >>> dset.n_images, dset.n_annots, dset.n_cats
+    (1, 1, 1)
+"""
+__version__ = '0.1.0'
+
+from xcoco.errors import (  # NOQA: errors are tiny and always needed
+    XcocoError, ManifestError, ManifestNotFoundError, MalformedJSONError,
+    ManifestStructureError, DuplicateIdError, AddError, DuplicateAddError,
+    InvalidAddError, UnknownIdError, ChannelError, UnitMismatchError,
+    DemoKeyError, MissingDependencyError,
+)
+
+# name -> module that defines it; resolved on first attribute access so that
+# ``import xcoco`` does not pay for numpy / kwimage / delayed-image.
+_LAZY = {
+    'CocoDataset': 'xcoco.dataset',
+    'CocoImage': 'xcoco.objects.image',
+    'CocoAsset': 'xcoco.objects.asset',
+    'Images': 'xcoco.objects.vectorized',
+    'Annots': 'xcoco.objects.vectorized',
+    'Categories': 'xcoco.objects.vectorized',
+    'Videos': 'xcoco.objects.vectorized',
+    'Tracks': 'xcoco.objects.vectorized',
+    'CategoryTree': 'xcoco.objects.category_tree',
+    'ChannelSpec': 'xcoco.channel_spec',
+    'FusedChannelSpec': 'xcoco.channel_spec',
+    'SensorChanSpec': 'xcoco.channel_spec',
+}
+_LAZY_MODULES = {
+    'coco_dataset', 'coco_image', 'coco_objects1d', 'channel_spec',
+    'category_tree', 'coco_sql_dataset', 'testing', 'demo', 'cli',
+    'manifest', 'index', 'ops', 'objects', 'query', 'dataset',
+}
+
+__all__ = sorted(_LAZY) + [
+    'XcocoError', 'ManifestError', 'ManifestNotFoundError',
+    'MalformedJSONError', 'ManifestStructureError', 'DuplicateIdError',
+    'AddError', 'DuplicateAddError', 'InvalidAddError', 'UnknownIdError',
+    'ChannelError', 'UnitMismatchError', 'DemoKeyError',
+    'MissingDependencyError', '__version__',
+]
+
+
+def __getattr__(name):
+    import importlib
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    if name in _LAZY_MODULES:
+        return importlib.import_module('xcoco.' + name)
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY) | _LAZY_MODULES)
