@@ -125,6 +125,8 @@ def _images(rng, n_images):
 def _polygon_chunk(rng, img_w, img_h):
     """Star-shaped polygons of 20-30 vertices inside each image."""
     n = len(img_w)
+    if n == 0:
+        return [], np.zeros((0, 4)), np.zeros(0)
     nverts = rng.integers(20, 31, n)
     radius = rng.uniform(0.03, 0.35, n) * np.minimum(img_w, img_h)
     cx = rng.uniform(0, 1, n) * img_w
@@ -183,6 +185,23 @@ def write_synth(fpath, n_images, n_annots, seed=0):
     rng = np.random.default_rng(seed)
     images = _images(rng, n_images)
     cats = _categories()
+    info = {'description': 'xcoco synthetic COCO-2017-train-shaped benchmark data',
+            'url': 'https://example.org', 'version': '1.0', 'year': 2017,
+            'contributor': 'make_synth_coco.py', 'date_created': '2017/09/01',
+            'seed': seed}
+    licenses = [{'url': f'http://example.org/license/{i}', 'id': i,
+                 'name': f'License {i}'} for i in range(1, 9)]
+    tmp = fpath.with_name(fpath.name + f'.tmp{os.getpid()}')
+    try:
+        _write_body(tmp, rng, n_annots, info, licenses, images, cats)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, fpath)
+    return fpath
+
+
+def _write_body(tmp, rng, n_annots, info, licenses, images, cats):
     cat_ids = np.array([c['id'] for c in cats])
     # Skewed category frequencies, like COCO where 'person' dominates.
     cat_p = 1.0 / np.arange(1, len(cat_ids) + 1) ** 0.9
@@ -191,17 +210,10 @@ def write_synth(fpath, n_images, n_annots, seed=0):
     widths = np.array([img['width'] for img in images])
     heights = np.array([img['height'] for img in images])
     # About 1% of COCO train images have no annotations.
+    n_images = len(images)
     n_labeled = max(1, int(round(n_images * 0.99)))
     labeled = rng.permutation(n_images)[:n_labeled]
-
-    info = {'description': 'xcoco synthetic COCO-2017-train-shaped benchmark data',
-            'url': 'https://example.org', 'version': '1.0', 'year': 2017,
-            'contributor': 'make_synth_coco.py', 'date_created': '2017/09/01',
-            'seed': seed}
-    licenses = [{'url': f'http://example.org/license/{i}', 'id': i,
-                 'name': f'License {i}'} for i in range(1, 9)]
     opt = orjson.OPT_SERIALIZE_NUMPY
-    tmp = fpath.with_name(fpath.name + f'.tmp{os.getpid()}')
     with open(tmp, 'wb') as file:
         file.write(b'{"info":' + orjson.dumps(info) + b',"licenses":'
                    + orjson.dumps(licenses) + b',"images":'
@@ -243,8 +255,6 @@ def write_synth(fpath, n_images, n_annots, seed=0):
                 file.write(b',')
             file.write(body)
         file.write(b'],"categories":' + orjson.dumps(cats) + b'}')
-    os.replace(tmp, fpath)
-    return fpath
 
 
 def main(argv=None):
