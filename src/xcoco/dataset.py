@@ -1,0 +1,747 @@
+"""
+:class:`CocoDataset`: one manifest in memory, its index, and thin methods
+that delegate to :mod:`xcoco.index.edit` (edits) and :mod:`xcoco.ops`
+(whole-dataset operations).
+"""
+import os
+from os import PathLike, fspath
+
+from xcoco.errors import DemoKeyError, ManifestStructureError
+from xcoco.index import edit
+from xcoco.index.build import CocoIndex
+from xcoco.manifest import io as manifest_io
+from xcoco.query import Queryable
+
+__all__ = ['CocoDataset']
+
+_NOT_GIVEN = edit._NOT_GIVEN
+_DEFAULT_FNAME = 'data.kwcoco.json'
+
+
+def _empty_manifest():
+    return {'info': [], 'licenses': [], 'categories': [], 'videos': [],
+            'images': [], 'annotations': []}
+
+
+class CocoDataset(Queryable):
+    """
+    A COCO-style manifest (``.dataset``), its index (``.index``) and the
+    folder its relative file names resolve against (``.bundle_dpath``).
+
+    Args:
+        data (str | PathLike | dict | CocoDataset | None): a path to a
+            ``.json`` / ``.kwcoco.json`` / ``.zip`` manifest, a manifest dict
+            (used as is, not copied), another dataset (deep-copied), or None
+            for an empty dataset.
+        tag (str | None): a short name for reprs; defaults to the file name.
+        bundle_dpath (str | None): folder of the bundle; defaults to the
+            manifest file's folder, or the current folder.
+        img_root (str | None): kwcoco's older name for ``bundle_dpath``.
+        fname (str | None): file name used for ``fpath`` when ``data`` is
+            not a path.
+        autobuild (bool): build the index now.  ``False`` opens even a file
+            with duplicate ids so it can be repaired.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset({
+        ...     'categories': [{'id': 1, 'name': 'cat'}],
+        ...     'images': [{'id': 1, 'file_name': 'a.png', 'width': 8, 'height': 8}],
+        ...     'annotations': [{'id': 1, 'image_id': 1, 'category_id': 1,
+        ...                      'bbox': [1, 1, 2, 2]}],
+        ...     'my_extension': {'kept': True}})
+        >>> dset
+        <CocoDataset(tag=None, n_anns=1, n_imgs=1, n_videos=0, n_cats=1, n_tracks=0)>
+        >>> dset.index.gid_to_aids[1]
+        {1}
+        >>> dset.dataset['my_extension']
+        {'kept': True}
+    """
+
+    def __init__(self, data=None, tag=None, bundle_dpath=None, img_root=None,
+                 fname=None, autobuild=True):
+        if img_root is not None:
+            if bundle_dpath is not None and fspath(bundle_dpath) != fspath(img_root):
+                raise TypeError('give only one of bundle_dpath and img_root')
+            bundle_dpath = img_root
+        self._hashid = None
+        self.index = CocoIndex()
+        fpath = None
+        if data is None:
+            data = _empty_manifest()
+        elif isinstance(data, (str, PathLike)):
+            fpath = os.path.abspath(fspath(data))
+            data = manifest_io.read_manifest(fpath)
+            if tag is None:
+                tag = os.path.basename(fpath)
+        elif isinstance(data, CocoDataset):
+            if bundle_dpath is None:
+                bundle_dpath = data.bundle_dpath
+            if tag is None:
+                tag = data.tag
+            fpath = data.fpath
+            data = data.copy().dataset
+        elif isinstance(data, dict):
+            manifest_io.check_manifest_shape(data)
+        else:
+            raise ManifestStructureError(
+                f'cannot make a CocoDataset from a {type(data).__name__}: '
+                f'expected a path, a manifest dict, a CocoDataset or None')
+        self.dataset = data
+        self.tag = tag
+        if bundle_dpath is None:
+            bundle_dpath = os.path.dirname(fpath) if fpath is not None else '.'
+        self.bundle_dpath = fspath(bundle_dpath)
+        if fpath is None:
+            fpath = os.path.join(self.bundle_dpath, fname or _DEFAULT_FNAME)
+        self._fpath = fpath
+        if autobuild:
+            self.index.build(self.dataset, fpath=fpath if fpath else None)
+
+    # ---- construction helpers -----------------------------------------
+    @classmethod
+    def from_data(cls, data, bundle_dpath=None, img_root=None):
+        """
+        A dataset over a manifest dict.
+
+        Example:
+            >>> import xcoco
+            >>> xcoco.CocoDataset.from_data({'images': []}).n_images
+            0
+        """
+        return cls(data, bundle_dpath=bundle_dpath, img_root=img_root)
+
+    @classmethod
+    def load(cls, file, bundle_dpath=None, autobuild=True):
+        """
+        Read a dataset from a path or an open file.
+
+        Example:
+            >>> import xcoco, io
+            >>> xcoco.CocoDataset.load(io.BytesIO(b'{"images": []}')).n_images
+            0
+        """
+        if isinstance(file, (str, PathLike)):
+            return cls(file, bundle_dpath=bundle_dpath, autobuild=autobuild)
+        name = getattr(file, 'name', None)
+        data = manifest_io.parse_manifest(file.read(), fpath=name)
+        self = cls(data, bundle_dpath=bundle_dpath, autobuild=autobuild)
+        if isinstance(name, str):
+            self._fpath = os.path.abspath(name)
+            if bundle_dpath is None:
+                self.bundle_dpath = os.path.dirname(self._fpath)
+        return self
+
+    @classmethod
+    def empty(cls):
+        """
+        An empty dataset.
+
+        Example:
+            >>> import xcoco
+            >>> xcoco.CocoDataset.empty().n_images
+            0
+        """
+        return cls()
+
+    @classmethod
+    def coerce(cls, key, sqlview=False, verbose=0, **kw):
+        """
+        A dataset from a dataset (returned as is), a path, a manifest dict,
+        or ``'special:<demo key>'``.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> xcoco.CocoDataset.coerce(dset) is dset
+            True
+        """
+        if sqlview:
+            from xcoco.errors import MissingDependencyError
+            raise MissingDependencyError(
+                'sqlview=True needs the SQL backend, which this version of '
+                'xcoco does not provide yet')
+        if isinstance(key, CocoDataset):
+            return key
+        if isinstance(key, str) and key.startswith('special:'):
+            return cls.demo(key.split(':', 1)[1], **kw)
+        return cls(key, **kw)
+
+    @classmethod
+    def demo(cls, key='photos', **kwargs):
+        """
+        A toy dataset rendered into a cache folder (see :mod:`xcoco.demo`).
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset.demo('shapes2')
+            >>> dset.n_images
+            2
+        """
+        try:
+            from xcoco.demo import demo_dataset
+        except ImportError as ex:  # pragma: no cover - packaging error
+            raise DemoKeyError(f'demo data is unavailable: {ex}') from ex
+        return demo_dataset(key, **kwargs)
+
+    # ---- paths ----------------------------------------------------------
+    @property
+    def fpath(self):
+        """
+        The manifest's path; setting it also moves ``bundle_dpath`` to its
+        folder (file names are not rewritten: call :meth:`reroot` for that).
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset(bundle_dpath='/data')
+            >>> dset.fpath
+            '/data/data.kwcoco.json'
+            >>> dset.fpath = '/other/train.kwcoco.json'
+            >>> dset.bundle_dpath
+            '/other'
+        """
+        return self._fpath
+
+    @fpath.setter
+    def fpath(self, value):
+        if value is None:
+            self._fpath = None
+            return
+        self._fpath = fspath(value)
+        self.bundle_dpath = os.path.dirname(os.path.abspath(self._fpath))
+
+    data_fpath = fpath
+
+    @property
+    def img_root(self):
+        """
+        kwcoco's older name for ``bundle_dpath``.
+
+        Example:
+            >>> import xcoco
+            >>> xcoco.CocoDataset(bundle_dpath='/data').img_root
+            '/data'
+        """
+        return self.bundle_dpath
+
+    @img_root.setter
+    def img_root(self, value):
+        self.bundle_dpath = fspath(value)
+
+    data_root = img_root
+
+    # ---- identity -------------------------------------------------------
+    @property
+    def hashid(self):
+        """
+        A hash of the manifest's content, cached until the next edit made
+        through the dataset's methods.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> before = dset.hashid
+            >>> _ = dset.add_category('cat')
+            >>> dset.hashid != before
+            True
+        """
+        if self._hashid is None:
+            from xcoco.ops.hashid import manifest_hashid
+            self._hashid = manifest_hashid(self.dataset)
+        return self._hashid
+
+    def _invalidate_hashid(self):
+        self._hashid = None
+
+    def __repr__(self):
+        return (f'<{type(self).__name__}(tag={self.tag}, n_anns={self.n_annots}, '
+                f'n_imgs={self.n_images}, n_videos={self.n_videos}, '
+                f'n_cats={self.n_cats}, n_tracks={self.n_tracks})>')
+
+    # ---- index ----------------------------------------------------------
+    def rebuild_index(self):
+        """
+        Rebuild every lookup from ``self.dataset`` (after editing the dicts
+        by hand).
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> dset.dataset['images'].append({'id': 5, 'file_name': 'x.png'})
+            >>> dset.rebuild_index()
+            >>> dset.n_images
+            1
+        """
+        self.index.build(self.dataset, fpath=self._fpath)
+        self._invalidate_hashid()
+
+    _build_index = rebuild_index
+
+    # ---- edits ------------------------------------------------------------
+    def add_image(self, file_name=None, id=None, **kw):
+        """
+        Add an image and return its id.
+
+        Raises:
+            InvalidAddError: neither ``file_name`` nor ``name`` given, a
+                frame without ``frame_index``, a non-integer size.
+            DuplicateAddError: the id, file name or name is taken.
+            UnknownIdError: ``video_id`` does not exist (a KeyError).
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> dset.add_image('img.png', width=32, height=16)
+            1
+            >>> dset.imgs[1]
+            {'id': 1, 'file_name': 'img.png', 'width': 32, 'height': 16}
+        """
+        return edit.add_image(self, file_name, id=id, **kw)
+
+    def add_images(self, imgs):
+        """
+        Add many image dicts at once (all are checked before any is added).
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> dset.add_images([{'file_name': 'a.png'}, {'file_name': 'b.png'}])
+            [1, 2]
+        """
+        return edit.add_images(self, imgs)
+
+    def add_annotation(self, image_id, category_id=None, bbox=_NOT_GIVEN,
+                       segmentation=_NOT_GIVEN, keypoints=_NOT_GIVEN, id=None,
+                       track_id=None, **kw):
+        """
+        Add an annotation and return its id.  ``bbox``, ``segmentation`` and
+        ``keypoints`` may be kwimage objects.
+
+        Raises:
+            UnknownIdError: the image or category does not exist (a KeyError).
+            InvalidAddError: the bbox is not 4 numbers with non-negative size.
+            DuplicateAddError: the id is taken.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> gid = dset.add_image('img.png')
+            >>> cid = dset.add_category('cat')
+            >>> dset.add_annotation(gid, cid, bbox=[10, 10, 5, 5], score=0.9)
+            1
+        """
+        return edit.add_annotation(self, image_id, category_id, bbox=bbox,
+                                   segmentation=segmentation,
+                                   keypoints=keypoints, id=id,
+                                   track_id=track_id, **kw)
+
+    def add_annotations(self, anns):
+        """
+        Add many annotation dicts at once (all are checked first).
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> gid = dset.add_image('img.png')
+            >>> dset.add_annotations([{'image_id': gid}, {'image_id': gid}])
+            [1, 2]
+        """
+        return edit.add_annotations(self, anns)
+
+    def add_category(self, name, supercategory=None, id=None, **kw):
+        """
+        Add a category and return its id.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> dset.add_category('dog', supercategory='animal')
+            1
+        """
+        return edit.add_category(self, name, supercategory=supercategory,
+                                 id=id, **kw)
+
+    def add_categories(self, cats):
+        """
+        Add many category dicts; return their ids.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> dset.add_categories([{'name': 'a'}, {'name': 'b', 'id': 7}])
+            [1, 7]
+        """
+        names = [cat.get('name') for cat in cats]
+        dups = [n for n in names if names.count(n) > 1 or n in self.index.name_to_cat]
+        if dups:
+            from xcoco.errors import DuplicateAddError
+            raise DuplicateAddError(
+                f'cannot add categories: names repeat or exist: {sorted(set(dups))}')
+        return [edit.add_category(self, **dict(cat)) for cat in cats]
+
+    def add_video(self, name, id=None, **kw):
+        """
+        Add a video and return its id.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> dset.add_video('drive_01', width=640, height=480)
+            1
+        """
+        return edit.add_video(self, name, id=id, **kw)
+
+    def add_track(self, name=None, id=None, **kw):
+        """
+        Add a track and return its id.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> dset.add_track('car_7')
+            1
+        """
+        return edit.add_track(self, name=name, id=id, **kw)
+
+    def add_keypoint_categories(self, keypoint_cats):
+        """
+        Add keypoint categories (names or dicts); return their ids.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> dset.add_keypoint_categories(['head', 'tail'])
+            [1, 2]
+        """
+        return edit.add_keypoint_categories(self, keypoint_cats)
+
+    def add_keypoint_category(self, name, id=None, **kw):
+        """
+        Add one keypoint category and return its id.
+
+        Example:
+            >>> import xcoco
+            >>> xcoco.CocoDataset().add_keypoint_category('head')
+            1
+        """
+        return edit.add_keypoint_categories(self, [{'name': name, 'id': id, **kw}])[0]
+
+    def ensure_image(self, file_name, id=None, **kw):
+        """
+        Id of the image with this file name, added if absent.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> dset.ensure_image('a.png') == dset.ensure_image('a.png')
+            True
+        """
+        return edit.ensure_image(self, file_name, id=id, **kw)
+
+    def ensure_category(self, name, supercategory=None, id=None, **kw):
+        """
+        Id of the category with this name, added if absent.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> dset.ensure_category('cat'), dset.ensure_category('cat')
+            (1, 1)
+        """
+        return edit.ensure_by_name(self, 'categories', name, self.add_category,
+                                   supercategory=supercategory, id=id, **kw)
+
+    def ensure_video(self, name, id=None, **kw):
+        """
+        Id of the video with this name, added if absent.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> dset.ensure_video('v'), dset.ensure_video('v')
+            (1, 1)
+        """
+        return edit.ensure_by_name(self, 'videos', name, self.add_video, id=id, **kw)
+
+    def ensure_track(self, name, id=None, **kw):
+        """
+        Id of the track with this name, added if absent.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> dset.ensure_track('t'), dset.ensure_track('t')
+            (1, 1)
+        """
+        return edit.ensure_by_name(self, 'tracks', name, self.add_track, id=id, **kw)
+
+    def remove_annotation(self, aid_or_ann):
+        """
+        Remove one annotation.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> aid = dset.add_annotation(dset.add_image('a.png'))
+            >>> dset.remove_annotation(aid)
+            >>> dset.n_annots
+            0
+        """
+        edit.remove_annotations(self, [aid_or_ann])
+
+    def remove_annotations(self, aids_or_anns, verbose=0, safe=True):
+        """
+        Remove annotations; returns the number removed per table.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> aid = dset.add_annotation(dset.add_image('a.png'))
+            >>> dset.remove_annotations([aid])
+            {'annotations': 1}
+        """
+        return _report(edit.remove_annotations(self, aids_or_anns, safe=safe), verbose)
+
+    def remove_images(self, gids_or_imgs, verbose=0, safe=True):
+        """
+        Remove images and their annotations.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> gid = dset.add_image('a.png')
+            >>> _ = dset.add_annotation(gid)
+            >>> dset.remove_images([gid])
+            {'annotations': 1, 'images': 1}
+        """
+        return _report(edit.remove_images(self, gids_or_imgs, safe=safe), verbose)
+
+    def remove_categories(self, cat_identifiers, keep_annots=False, verbose=0,
+                          safe=True):
+        """
+        Remove categories (by id, name or dict) and, unless ``keep_annots``,
+        their annotations.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> cid = dset.add_category('cat')
+            >>> _ = dset.add_annotation(dset.add_image('a.png'), cid)
+            >>> dset.remove_categories(['cat'])
+            {'annotations': 1, 'categories': 1}
+        """
+        return _report(edit.remove_categories(
+            self, cat_identifiers, keep_annots=keep_annots, safe=safe), verbose)
+
+    def remove_videos(self, vidids_or_videos, verbose=0, safe=True,
+                      keep_images=False):
+        """
+        Remove videos with their frames (or, with ``keep_images``, only the
+        frames' link to the video).
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> vid = dset.add_video('v')
+            >>> _ = dset.add_image('f.png', video_id=vid, frame_index=0)
+            >>> dset.remove_videos([vid])
+            {'annotations': 0, 'images': 1, 'videos': 1}
+        """
+        return _report(edit.remove_videos(
+            self, vidids_or_videos, keep_images=keep_images, safe=safe), verbose)
+
+    def remove_tracks(self, track_identifiers, keep_annots=False, verbose=0,
+                      safe=True):
+        """
+        Remove tracks and, unless ``keep_annots``, their annotations.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> tid = dset.add_track('t')
+            >>> _ = dset.add_annotation(dset.add_image('a.png'), track_id=tid)
+            >>> dset.remove_tracks([tid])
+            {'annotations': 1, 'tracks': 1}
+        """
+        return _report(edit.remove_tracks(
+            self, track_identifiers, keep_annots=keep_annots, safe=safe), verbose)
+
+    def remove_keypoint_categories(self, kp_identifiers, clean_anns=True):
+        """
+        Remove keypoint categories (and their keypoints from annotations).
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> _ = dset.add_keypoint_categories(['head'])
+            >>> dset.remove_keypoint_categories(['head'])
+            {'keypoint_categories': 1}
+        """
+        return edit.remove_keypoint_categories(self, kp_identifiers,
+                                               clean_anns=clean_anns)
+
+    def clear_annotations(self):
+        """
+        Remove every annotation.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> _ = dset.add_annotation(dset.add_image('a.png'))
+            >>> dset.clear_annotations()
+            >>> dset.n_annots
+            0
+        """
+        edit.clear_annotations(self)
+
+    def clear_images(self):
+        """
+        Remove every image and annotation.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> _ = dset.add_image('a.png')
+            >>> dset.clear_images()
+            >>> dset.n_images
+            0
+        """
+        edit.clear_images(self)
+
+    def set_annotation_category(self, aid_or_ann, cid_or_cat):
+        """
+        Move an annotation to another category.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> a, b = dset.add_category('a'), dset.add_category('b')
+            >>> aid = dset.add_annotation(dset.add_image('x.png'), a)
+            >>> dset.set_annotation_category(aid, 'b')
+            >>> dset.anns[aid]['category_id'], dset.cid_to_aids[b]
+            (2, {1})
+        """
+        aid = edit.resolve_id(self, 'annotations', aid_or_ann)
+        new_cid = self._resolve_to_cid(cid_or_cat)
+        ann = self.index.anns[aid]
+        old_cid = ann.get('category_id', None)
+        if old_cid is not None and old_cid in self.index.cid_to_aids:
+            self.index.cid_to_aids[old_cid].discard(aid)
+        ann['category_id'] = new_cid
+        self.index.cid_to_aids[new_cid].add(aid)
+        self._invalidate_hashid()
+
+    # ---- operations ---------------------------------------------------------
+    def copy(self):
+        """
+        A deep, independent copy (manifest, index and paths).
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> _ = dset.add_image('a.png')
+            >>> other = dset.copy()
+            >>> _ = other.add_image('b.png')
+            >>> dset.n_images, other.n_images
+            (1, 2)
+        """
+        from xcoco.ops.copy import copy_dataset
+        return copy_dataset(self)
+
+    def union(*others, disjoint_tracks=True, remember_parent=False, **kwargs):
+        """
+        Merge datasets into a new one.  Works as ``a.union(b, c)`` and as
+        ``CocoDataset.union(a, b, c)``; see :func:`xcoco.ops.union.union`.
+
+        Example:
+            >>> import xcoco
+            >>> a = xcoco.CocoDataset()
+            >>> _ = a.add_annotation(a.add_image('a.png'), a.add_category('cat'))
+            >>> b = xcoco.CocoDataset()
+            >>> _ = b.add_annotation(b.add_image('b.png'), b.add_category('cat'))
+            >>> merged = a.union(b)
+            >>> merged.n_images, merged.n_cats, merged.n_annots
+            (2, 1, 2)
+        """
+        from xcoco.ops.union import union
+        cls = type(others[0]) if others and isinstance(others[0], CocoDataset) else CocoDataset
+        return union(others, cls=cls, disjoint_tracks=disjoint_tracks,
+                     remember_parent=remember_parent, **kwargs)
+
+    def subset(self, gids=None, video_ids=None, copy=False, autobuild=True,
+               **kwargs):
+        """
+        A dataset with some images (and all frames of ``video_ids``), their
+        annotations, the videos and tracks they reference, and every
+        category.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> gids = [dset.add_image(f'{i}.png') for i in range(4)]
+            >>> dset.subset(gids[:2]).n_images
+            2
+        """
+        from xcoco.ops.subset import subset
+        return subset(self, gids=gids, video_ids=video_ids, copy=copy,
+                      autobuild=autobuild, **kwargs)
+
+    def reroot(self, new_root=None, old_prefix=None, new_prefix=None,
+               absolute=False, check=True, safe=True, verbose=0):
+        """
+        Rewrite file names for a new bundle folder and/or a prefix change;
+        see :func:`xcoco.ops.reroot.reroot`.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset(bundle_dpath='/data/bundle')
+            >>> gid = dset.add_image('imgs/a.png')
+            >>> dset.reroot(absolute=True, check=False)
+            >>> dset.imgs[gid]['file_name']
+            '/data/bundle/imgs/a.png'
+        """
+        from xcoco.ops.reroot import reroot
+        reroot(self, new_root=new_root, old_prefix=old_prefix,
+               new_prefix=new_prefix, absolute=absolute, check=check,
+               safe=safe, verbose=verbose)
+
+    # ---- writing -----------------------------------------------------------
+    def dumps(self, indent=None, newlines=False):
+        """
+        The manifest as JSON text.
+
+        Example:
+            >>> import xcoco
+            >>> xcoco.CocoDataset({'images': []}).dumps()
+            '{"images":[]}'
+        """
+        return manifest_io.dumps_manifest(self.dataset, indent=indent,
+                                          newlines=newlines).decode('utf8')
+
+    def dump(self, file=None, indent=None, newlines=False, temp_file='auto',
+             compress='auto', verbose=0):
+        """
+        Write the manifest to a path (atomically; ``.zip`` compresses) or
+        an open file.  Without ``file`` it writes to ``self.fpath``.
+
+        Example:
+            >>> import xcoco, ubelt as ub
+            >>> dpath = ub.Path.appdir('xcoco/tests/dataset_dump').ensuredir()
+            >>> dset = xcoco.CocoDataset()
+            >>> _ = dset.add_image('a.png')
+            >>> dset.dump(dpath / 'out.kwcoco.json')
+            >>> xcoco.CocoDataset(dpath / 'out.kwcoco.json').n_images
+            1
+        """
+        if file is None:
+            file = self.fpath
+        manifest_io.write_manifest(self.dataset, file, indent=indent,
+                                   newlines=newlines, compress=compress)
+        if verbose:
+            print(f'wrote {file}')
+
+
+def _report(info, verbose):
+    if verbose:
+        print('removed: ' + ', '.join(f'{n} {k}' for k, n in info.items()))
+    return info

@@ -1,0 +1,58 @@
+"""
+Deep copies of manifests and datasets.
+"""
+import copy as _copy
+
+from xcoco.manifest.io import paused_gc
+
+__all__ = ['copy_json', 'copy_dataset']
+
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+
+
+def copy_json(obj):
+    """
+    Deep-copy JSON-like data (dicts, lists, scalars) fast; anything else
+    (numpy arrays held in memory, kwimage objects) goes through
+    :func:`copy.deepcopy`.
+
+    Example:
+        >>> src = {'a': [1, {'b': [2, 3]}], 'c': (4, 5)}
+        >>> dst = copy_json(src)
+        >>> dst == src, dst['a'][1] is src['a'][1]
+        (True, False)
+    """
+    kind = type(obj)
+    if kind is dict:
+        return {key: (value if type(value) in _ATOMIC else copy_json(value))
+                for key, value in obj.items()}
+    if kind is list:
+        return [(value if type(value) in _ATOMIC else copy_json(value))
+                for value in obj]
+    if kind in _ATOMIC:
+        return obj
+    return _copy.deepcopy(obj)
+
+
+def copy_dataset(dset):
+    """
+    An independent copy of a dataset: manifest, index, paths and tag.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset(bundle_dpath='/data')
+        >>> _ = dset.add_image('a.png')
+        >>> other = copy_dataset(dset)
+        >>> other.bundle_dpath, other.imgs[1] is dset.imgs[1]
+        ('/data', False)
+    """
+    with paused_gc():
+        manifest = copy_json(dset.dataset)
+    new = type(dset)(manifest, tag=dset.tag, bundle_dpath=dset.bundle_dpath,
+                     autobuild=dset.index.is_built)
+    new._fpath = dset.fpath
+    # Ids removed from the source must stay retired in the copy too.
+    new.index.next_ids.update({
+        table: max(next_id, new.index.next_ids[table])
+        for table, next_id in dset.index.next_ids.items()})
+    return new

@@ -1,0 +1,27 @@
+"""
+Content hashes of manifests.
+"""
+import hashlib
+
+import orjson
+
+from xcoco.manifest.io import _default
+
+__all__ = ['manifest_hashid']
+
+
+def manifest_hashid(manifest):
+    """
+    A SHA-1 hex digest of the manifest's canonical JSON (sorted keys), so
+    two manifests with equal content hash the same whatever their key order.
+
+    Example:
+        >>> manifest_hashid({'images': [], 'info': []}) == manifest_hashid({'info': [], 'images': []})
+        True
+        >>> len(manifest_hashid({}))
+        40
+    """
+    data = orjson.dumps(manifest, default=_default,
+                        option=orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY
+                        | orjson.OPT_NON_STR_KEYS)
+    return hashlib.sha1(data).hexdigest()

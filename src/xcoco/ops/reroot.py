@@ -1,0 +1,92 @@
+"""
+Rewriting file names when a bundle moves or its files are relocated.
+"""
+import os
+
+from xcoco.errors import XcocoError
+from xcoco.manifest.locate import iter_file_objs, rebase_file_name
+
+__all__ = ['reroot', 'RerootError']
+
+
+class RerootError(XcocoError, FileNotFoundError):
+    """
+    Rerooting would make files that exist now unreachable.
+
+    Example:
+        >>> issubclass(RerootError, FileNotFoundError)
+        True
+    """
+
+    def __str__(self):
+        return self.args[0] if self.args else ''
+
+
+def reroot(dset, new_root=None, old_prefix=None, new_prefix=None,
+           absolute=False, check=True, safe=True, verbose=0):
+    """
+    Rewrite every image and asset file name.
+
+    Steps, for each name: (1) if it starts with ``old_prefix`` that prefix
+    becomes ``new_prefix``; (2) it is resolved against the current bundle
+    folder; (3) it is written relative to ``new_root`` (default: the
+    current bundle folder), or as an absolute path if ``absolute``.  Then
+    ``bundle_dpath`` becomes ``new_root``.
+
+    Args:
+        check (bool): refuse (raise :class:`RerootError`) when a file that
+            resolves now would not resolve afterwards.
+        safe (bool): compute every new name before changing any, so a
+            refused reroot leaves the dataset untouched.  (Always on: the
+            flag is accepted for kwcoco compatibility.)
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset(bundle_dpath='/old/bundle')
+        >>> gid = dset.add_image('imgs/a.png')
+        >>> reroot(dset, new_root='/old', check=False)
+        >>> dset.imgs[gid]['file_name'], dset.bundle_dpath
+        ('bundle/imgs/a.png', '/old')
+        >>> reroot(dset, old_prefix='bundle/', new_prefix='moved/', check=False)
+        >>> dset.imgs[gid]['file_name']
+        'moved/imgs/a.png'
+    """
+    old_bundle = dset.bundle_dpath
+    target_bundle = os.fspath(new_root) if new_root is not None else old_bundle
+    changes = []
+    broken = []
+    for img in dset.index.imgs.values():
+        for obj in iter_file_objs(img):
+            name = obj['file_name']
+            new_name = name
+            if old_prefix is not None and new_name.startswith(old_prefix):
+                new_name = (new_prefix or '') + new_name[len(old_prefix):]
+            new_name = rebase_file_name(new_name, old_bundle, target_bundle,
+                                        absolute=absolute)
+            if check and '://' not in name:
+                was = os.path.exists(os.path.join(old_bundle, name))
+                now = os.path.exists(os.path.join(target_bundle, new_name))
+                if was and not now:
+                    broken.append((img['id'], name, new_name))
+            if new_name != name:
+                changes.append((obj, new_name))
+    if broken:
+        gid, name, new_name = broken[0]
+        raise RerootError(
+            f'reroot would lose {len(broken)} existing file(s); e.g. image '
+            f'id={gid!r}: {name!r} exists under {old_bundle!r} but '
+            f'{new_name!r} does not exist under {target_bundle!r} '
+            f'(pass check=False to reroot anyway)')
+    for obj, new_name in changes:
+        obj['file_name'] = new_name
+    # file_name_to_img is keyed by the names just rewritten
+    index = dset.index
+    if changes and index.is_built:
+        index.file_name_to_img = {}
+        for img in reversed(dset.dataset.get('images') or ()):
+            if img.get('file_name', None) is not None:
+                index.file_name_to_img[img['file_name']] = img
+    dset.bundle_dpath = target_bundle
+    dset._invalidate_hashid()
+    if verbose:
+        print(f'rerooted {len(changes)} file names to {target_bundle}')

@@ -1,0 +1,81 @@
+"""
+Subsets of datasets.
+"""
+from xcoco.errors import UnknownIdError
+from xcoco.ops.copy import copy_json
+
+__all__ = ['subset']
+
+
+def subset(dset, gids=None, video_ids=None, copy=False, autobuild=True, **kwargs):
+    """
+    A new dataset holding the images ``gids`` plus every frame of
+    ``video_ids``, their annotations, the videos and tracks they reference,
+    and all categories and keypoint categories (so class indices stay the
+    same across splits).  Other top-level keys are kept.
+
+    Args:
+        dset: the source dataset.
+        gids (Iterable | None): image ids to keep, in this order.
+        video_ids (Iterable | None): videos whose frames are kept.
+        copy (bool): deep-copy the objects; otherwise the subset shares the
+            source's dicts (fast, as in kwcoco).
+        autobuild (bool): index the result.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> vid = dset.add_video('v')
+        >>> gids = [dset.add_image(f'{i}.png', video_id=vid, frame_index=i) for i in range(3)]
+        >>> _ = dset.add_image('loose.png')
+        >>> sub = subset(dset, video_ids=[vid])
+        >>> sub.n_images, sub.n_videos
+        (3, 1)
+    """
+    index = dset.index
+    keep_gids = []
+    seen = set()
+    for gid in list(gids or ()) + [g for v in (video_ids or ())
+                                   for g in _frames_of(dset, v)]:
+        if gid not in index.imgs:
+            raise UnknownIdError(f'cannot subset: no image with id={gid!r}',
+                                 table='images', key=gid)
+        if gid not in seen:
+            seen.add(gid)
+            keep_gids.append(gid)
+    imgs = [index.imgs[gid] for gid in keep_gids]
+    aids = sorted(aid for gid in keep_gids for aid in index.gid_to_aids.get(gid, ()))
+    anns = [index.anns[aid] for aid in aids]
+    vidids = {img['video_id'] for img in imgs if img.get('video_id', None) is not None}
+    trackids = {ann['track_id'] for ann in anns if ann.get('track_id', None) is not None}
+    source = dset.dataset
+    new_manifest = {}
+    for key, value in source.items():
+        if key == 'images':
+            value = imgs
+        elif key == 'annotations':
+            value = anns
+        elif key == 'videos':
+            value = [v for v in value if v['id'] in vidids]
+        elif key == 'tracks':
+            value = [t for t in value if t['id'] in trackids]
+        new_manifest[key] = value
+    new_manifest.setdefault('images', imgs)
+    new_manifest.setdefault('annotations', anns)
+    if copy:
+        new_manifest = copy_json(new_manifest)
+    else:
+        new_manifest = {key: (list(value) if isinstance(value, list) else value)
+                        for key, value in new_manifest.items()}
+    new = type(dset)(new_manifest, tag=dset.tag, bundle_dpath=dset.bundle_dpath,
+                     autobuild=autobuild)
+    new._fpath = dset.fpath
+    return new
+
+
+def _frames_of(dset, vidid):
+    index = dset.index
+    if vidid not in index.videos and vidid not in index.vidid_to_gids:
+        raise UnknownIdError(f'cannot subset: no video with id={vidid!r}',
+                             table='videos', key=vidid)
+    return list(index.vidid_to_gids.get(vidid, ()))

@@ -1,0 +1,225 @@
+"""
+Union of datasets.
+
+Ids are kept where they do not collide with an id already taken in the
+result and remapped otherwise; every reference (image → video, annotation →
+image / category / track, keypoint → keypoint category) follows its
+object's new id.
+"""
+import os
+
+from xcoco.manifest.io import paused_gc
+from xcoco.manifest.locate import iter_file_objs, rebase_file_name
+
+__all__ = ['union']
+
+_CORE_TABLES = ('categories', 'keypoint_categories', 'videos', 'images',
+                'tracks', 'annotations')
+
+
+class _IdTable:
+    """The ids taken in one output table and the next free one."""
+
+    def __init__(self):
+        self.taken = set()
+        self.next_id = 1
+
+    def claim(self, wanted):
+        if wanted is not None and wanted not in self.taken:
+            new_id = wanted
+        else:
+            while self.next_id in self.taken:
+                self.next_id += 1
+            new_id = self.next_id
+        self.taken.add(new_id)
+        if type(new_id) is int and new_id >= self.next_id:
+            self.next_id = new_id + 1
+        return new_id
+
+
+def _unique_name(name, taken):
+    if name not in taken:
+        return name
+    num = 1
+    while f'{name}_v{num:03d}' in taken:
+        num += 1
+    return f'{name}_v{num:03d}'
+
+
+def _common_bundle(dsets):
+    bundles = [os.path.abspath(d.bundle_dpath) for d in dsets]
+    if not bundles:
+        return '.'
+    if len(set(bundles)) == 1:
+        return bundles[0]
+    return os.path.commonpath(bundles)
+
+
+def union(dsets, cls=None, disjoint_tracks=True, remember_parent=False,
+          bundle_dpath=None, tag=None, fpath=None, **kwargs):
+    """
+    Merge datasets into a new one.
+
+    * Categories and keypoint categories with the same name become one.
+    * Videos stay distinct; a repeated video name gets a ``_v001`` suffix.
+    * Tracks stay distinct per input (renamed like videos) unless
+      ``disjoint_tracks=False``, which merges tracks by name.
+    * Relative file names are rewritten against the common folder of the
+      inputs' bundles, so images from different folders still resolve.
+    * Objects are shallow-copied: the result's dicts are new, nested
+      geometry lists are shared with the inputs.
+
+    Args:
+        dsets (Sequence[CocoDataset]): the inputs.
+        cls (type): class of the result (default: type of the first input).
+        disjoint_tracks (bool): keep each input's tracks apart.
+        remember_parent (bool): record each image's source in
+            ``union_parent`` (the source's fpath or tag).
+        bundle_dpath (str | None): bundle folder of the result (default: the
+            deepest folder common to all inputs).
+
+    Example:
+        >>> import xcoco
+        >>> a = xcoco.CocoDataset(bundle_dpath='/data/a')
+        >>> b = xcoco.CocoDataset(bundle_dpath='/data/b')
+        >>> _ = a.add_image('x.png'), b.add_image('x.png')
+        >>> _ = a.add_category('cat'), b.add_category('cat', id=5)
+        >>> merged = union([a, b])
+        >>> merged.bundle_dpath, [img['file_name'] for img in merged.dataset['images']]
+        ('/data', ['a/x.png', 'b/x.png'])
+        >>> [(c['id'], c['name']) for c in merged.dataset['categories']]
+        [(1, 'cat')]
+    """
+    from xcoco.dataset import CocoDataset
+    dsets = list(dsets)
+    if cls is None:
+        cls = type(dsets[0]) if dsets else CocoDataset
+    if bundle_dpath is None:
+        bundle_dpath = _common_bundle(dsets)
+    with paused_gc():
+        manifest = _merge_manifests(dsets, bundle_dpath, disjoint_tracks,
+                                    remember_parent)
+    if tag is None and dsets and all(d.tag == dsets[0].tag for d in dsets):
+        tag = dsets[0].tag
+    new = cls(manifest, tag=tag, bundle_dpath=bundle_dpath)
+    if fpath is not None:
+        new._fpath = fpath
+    return new
+
+
+def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
+    out = {table: [] for table in _CORE_TABLES}
+    extra = {}
+    ids = {table: _IdTable() for table in _CORE_TABLES}
+    cat_by_name, kpcat_by_name, track_by_name = {}, {}, {}
+    video_names, track_names = set(), set()
+
+    for dset in dsets:
+        data = dset.dataset
+        cat_map, kpcat_map, vid_map, gid_map, track_map = {}, {}, {}, {}, {}
+
+        added_kpcats = []
+        for kpcat in data.get('keypoint_categories') or ():
+            name = kpcat.get('name')
+            if name in kpcat_by_name:
+                kpcat_map[kpcat['id']] = kpcat_by_name[name]['id']
+                continue
+            new = dict(kpcat, id=ids['keypoint_categories'].claim(kpcat['id']))
+            kpcat_map[kpcat['id']] = new['id']
+            kpcat_by_name[name] = new
+            added_kpcats.append(new)
+        # reflection_id points at another keypoint category of the same input
+        for new in added_kpcats:
+            if new.get('reflection_id', None) is not None:
+                new['reflection_id'] = kpcat_map.get(new['reflection_id'],
+                                                      new['reflection_id'])
+        out['keypoint_categories'].extend(added_kpcats)
+
+        for cat in data.get('categories') or ():
+            name = cat.get('name')
+            if name in cat_by_name:
+                cat_map[cat['id']] = cat_by_name[name]['id']
+                continue
+            new = dict(cat, id=ids['categories'].claim(cat['id']))
+            cat_map[cat['id']] = new['id']
+            cat_by_name[name] = new
+            out['categories'].append(new)
+
+        for video in data.get('videos') or ():
+            name = _unique_name(video.get('name'), video_names)
+            video_names.add(name)
+            new = dict(video, id=ids['videos'].claim(video['id']), name=name)
+            vid_map[video['id']] = new['id']
+            out['videos'].append(new)
+
+        for track in data.get('tracks') or ():
+            name = track.get('name')
+            if not disjoint_tracks and name in track_by_name:
+                track_map[track['id']] = track_by_name[name]['id']
+                continue
+            if disjoint_tracks:
+                name = _unique_name(name, track_names)
+            track_names.add(name)
+            new = dict(track, id=ids['tracks'].claim(track['id']), name=name)
+            track_map[track['id']] = new['id']
+            track_by_name[name] = new
+            out['tracks'].append(new)
+
+        src_bundle = dset.bundle_dpath
+        same_bundle = os.path.abspath(src_bundle) == os.path.abspath(bundle_dpath)
+        parent = dset.fpath or dset.tag
+        for img in data.get('images') or ():
+            new = dict(img, id=ids['images'].claim(img['id']))
+            gid_map[img['id']] = new['id']
+            if img.get('video_id', None) is not None:
+                new['video_id'] = vid_map.get(img['video_id'], img['video_id'])
+            for key in ('auxiliary', 'assets'):
+                if img.get(key, None) is not None:
+                    new[key] = [dict(asset) for asset in img[key]]
+            if not same_bundle:
+                for obj in iter_file_objs(new):
+                    obj['file_name'] = rebase_file_name(
+                        obj['file_name'], src_bundle, bundle_dpath)
+            if remember_parent:
+                new['union_parent'] = parent
+            out['images'].append(new)
+
+        # Track ids used by annotations without a tracks table still need
+        # to stay apart between inputs when disjoint_tracks is set.
+        for ann in data.get('annotations') or ():
+            new = dict(ann, id=ids['annotations'].claim(ann['id']))
+            new['image_id'] = gid_map.get(ann.get('image_id'), ann.get('image_id'))
+            cid = ann.get('category_id', None)
+            if cid is not None:
+                new['category_id'] = cat_map.get(cid, cid)
+            tid = ann.get('track_id', None)
+            if tid is not None:
+                if tid not in track_map:
+                    track_map[tid] = ids['tracks'].claim(tid) if disjoint_tracks else tid
+                new['track_id'] = track_map[tid]
+            kpts = ann.get('keypoints', None)
+            if kpcat_map and isinstance(kpts, list) and kpts and isinstance(kpts[0], dict):
+                new['keypoints'] = [
+                    dict(kp, keypoint_category_id=kpcat_map.get(
+                        kp.get('keypoint_category_id'), kp.get('keypoint_category_id')))
+                    if 'keypoint_category_id' in kp else kp for kp in kpts]
+            out['annotations'].append(new)
+
+        for key, value in data.items():
+            if key in out:
+                continue
+            if key not in extra:
+                extra[key] = list(value) if isinstance(value, list) else value
+            elif isinstance(extra[key], list) and isinstance(value, list):
+                extra[key].extend(v for v in value if v not in extra[key])
+
+    merged = {}
+    for key in ('info', 'licenses'):
+        if key in extra:
+            merged[key] = extra.pop(key)
+    for table in _CORE_TABLES:
+        if out[table] or table in ('categories', 'videos', 'images', 'annotations'):
+            merged[table] = out[table]
+    merged.update(extra)
+    return merged
+

@@ -1,0 +1,514 @@
+"""
+The read surface shared by every dataset backend.
+
+:class:`Queryable` answers reads (``imgs``, ``anns``, ``n_images``,
+``images()``, ``annots()``, ``coco_image()``, stats ...) using only an
+``index`` that satisfies :class:`IndexProtocol` and a ``bundle_dpath``.  The
+in-memory :class:`xcoco.CocoDataset` and a database-backed dataset both
+inherit it, so each read is written once.
+"""
+import os
+from typing import Any, Mapping, Protocol
+
+from xcoco.errors import UnknownIdError
+
+__all__ = ['Queryable', 'IndexProtocol']
+
+
+class IndexProtocol(Protocol):
+    """
+    What the read surface needs from an index.  The in-memory
+    :class:`xcoco.index.build.CocoIndex` provides it with dicts; a database
+    backend provides the same mappings as lazy proxies.
+
+    Example:
+        >>> from xcoco.index.build import CocoIndex
+        >>> index = CocoIndex()
+        >>> all(hasattr(index, name) for name in IndexProtocol.__annotations__)
+        True
+    """
+    imgs: Mapping[Any, dict]
+    anns: Mapping[Any, dict]
+    cats: Mapping[Any, dict]
+    videos: Mapping[Any, dict]
+    tracks: Mapping[Any, dict]
+    kpcats: Mapping[Any, dict]
+    gid_to_aids: Mapping[Any, Any]
+    cid_to_aids: Mapping[Any, Any]
+    vidid_to_gids: Mapping[Any, Any]
+    trackid_to_aids: Mapping[Any, Any]
+    name_to_cat: Mapping[str, dict]
+    name_to_img: Mapping[str, dict]
+    name_to_video: Mapping[str, dict]
+    name_to_track: Mapping[str, dict]
+    file_name_to_img: Mapping[str, dict]
+
+
+def _pick(name, value, alias_name, alias_value):
+    # kwcoco accepts old keyword names (gids=, aids=, ...) beside the new ones
+    if value is not None and alias_value is not None:
+        raise TypeError(f'give only one of {name!r} and {alias_name!r}')
+    return value if value is not None else alias_value
+
+
+class Queryable:
+    """
+    Reads over ``self.index`` (see :class:`IndexProtocol`) and
+    ``self.bundle_dpath``.  Not used directly: :class:`xcoco.CocoDataset`
+    inherits it.
+
+    Example:
+        >>> import xcoco
+        >>> issubclass(xcoco.CocoDataset, Queryable)
+        True
+    """
+
+    # ---- tables --------------------------------------------------------
+    @property
+    def imgs(self):
+        """
+        Images by id.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> gid = dset.add_image('a.png')
+            >>> dset.imgs[gid]['file_name']
+            'a.png'
+        """
+        return self.index.imgs
+
+    @property
+    def anns(self):
+        """
+        Annotations by id.
+
+        Example:
+            >>> import xcoco
+            >>> xcoco.CocoDataset().anns
+            {}
+        """
+        return self.index.anns
+
+    @property
+    def cats(self):
+        """
+        Categories by id.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> dset.cats[dset.add_category('cat')]['name']
+            'cat'
+        """
+        return self.index.cats
+
+    @property
+    def gid_to_aids(self):
+        """
+        Annotation ids of each image (``index.gid_to_aids``).
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> gid = dset.add_image('a.png')
+            >>> dset.gid_to_aids[gid]
+            set()
+        """
+        return self.index.gid_to_aids
+
+    @property
+    def cid_to_aids(self):
+        """
+        Annotation ids of each category (``index.cid_to_aids``).
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> dset.cid_to_aids[dset.add_category('cat')]
+            set()
+        """
+        return self.index.cid_to_aids
+
+    @property
+    def name_to_cat(self):
+        """
+        Categories by name (``index.name_to_cat``).
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> _ = dset.add_category('cat')
+            >>> dset.name_to_cat['cat']['id']
+            1
+        """
+        return self.index.name_to_cat
+
+    # ---- counts --------------------------------------------------------
+    @property
+    def n_images(self):
+        """
+        Number of images.
+
+        Example:
+            >>> import xcoco
+            >>> xcoco.CocoDataset().n_images
+            0
+        """
+        return len(self.index.imgs)
+
+    @property
+    def n_annots(self):
+        """
+        Number of annotations.
+
+        Example:
+            >>> import xcoco
+            >>> xcoco.CocoDataset().n_annots
+            0
+        """
+        return len(self.index.anns)
+
+    @property
+    def n_cats(self):
+        """
+        Number of categories.
+
+        Example:
+            >>> import xcoco
+            >>> xcoco.CocoDataset().n_cats
+            0
+        """
+        return len(self.index.cats)
+
+    @property
+    def n_videos(self):
+        """
+        Number of videos.
+
+        Example:
+            >>> import xcoco
+            >>> xcoco.CocoDataset().n_videos
+            0
+        """
+        return len(self.index.videos)
+
+    @property
+    def n_tracks(self):
+        """
+        Number of tracks in the tracks table.
+
+        Example:
+            >>> import xcoco
+            >>> xcoco.CocoDataset().n_tracks
+            0
+        """
+        return len(self.index.tracks)
+
+    # ---- lookups -------------------------------------------------------
+    def _lookup_id(self, table, lookup, name_lookup, key, noun):
+        if isinstance(key, dict):
+            key = key['id']
+        if key in lookup:
+            return key
+        if name_lookup is not None and key in name_lookup:
+            return name_lookup[key]['id']
+        raise UnknownIdError(f'no {noun} with id or name {key!r}',
+                             table=table, key=key)
+
+    def _resolve_to_cid(self, id_or_name_or_dict):
+        """
+        Category id from an id, name or dict.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> cid = dset.add_category('cat')
+            >>> dset._resolve_to_cid('cat') == dset._resolve_to_cid(cid)
+            True
+        """
+        index = self.index
+        return self._lookup_id('categories', index.cats, index.name_to_cat,
+                               id_or_name_or_dict, 'category')
+
+    def _resolve_to_gid(self, id_or_name_or_dict):
+        index = self.index
+        return self._lookup_id('images', index.imgs, index.name_to_img,
+                               id_or_name_or_dict, 'image')
+
+    def _resolve_to_vidid(self, id_or_name_or_dict):
+        index = self.index
+        return self._lookup_id('videos', index.videos, index.name_to_video,
+                               id_or_name_or_dict, 'video')
+
+    def _resolve_to_trackid(self, id_or_name_or_dict):
+        index = self.index
+        if id_or_name_or_dict in index.trackid_to_aids:
+            return id_or_name_or_dict
+        return self._lookup_id('tracks', index.tracks, index.name_to_track,
+                               id_or_name_or_dict, 'track')
+
+    def _resolve_to_img(self, gid_or_img):
+        """
+        An image dict from an id or a dict.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> gid = dset.add_image('a.png')
+            >>> dset._resolve_to_img(gid) is dset._resolve_to_img(dset.imgs[gid])
+            True
+        """
+        if isinstance(gid_or_img, dict):
+            return gid_or_img
+        try:
+            return self.index.imgs[gid_or_img]
+        except KeyError:
+            raise UnknownIdError(f'no image with id={gid_or_img!r}',
+                                 table='images', key=gid_or_img) from None
+
+    # ---- views ---------------------------------------------------------
+    def images(self, image_ids=None, video_id=None, names=None,
+               video_name=None, *, gids=None, vidid=None):
+        """
+        A vectorized view of images: all, by id, by name, or the frames of
+        a video in frame order.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> vid = dset.add_video('v')
+            >>> g1 = dset.add_image('b.png', video_id=vid, frame_index=1)
+            >>> g0 = dset.add_image('a.png', video_id=vid, frame_index=0)
+            >>> dset.images(video_id=vid).lookup('file_name')
+            ['a.png', 'b.png']
+            >>> len(dset.images())
+            2
+        """
+        from xcoco.objects.vectorized import Images
+        image_ids = _pick('image_ids', image_ids, 'gids', gids)
+        video_id = _pick('video_id', video_id, 'vidid', vidid)
+        index = self.index
+        if video_name is not None:
+            video_id = self._resolve_to_vidid(video_name)
+        if video_id is not None:
+            if video_id not in index.videos and video_id not in index.vidid_to_gids:
+                raise UnknownIdError(f'no video with id={video_id!r}',
+                                     table='videos', key=video_id)
+            image_ids = list(index.vidid_to_gids.get(video_id, ()))
+        elif names is not None:
+            image_ids = [self._resolve_to_gid(name) for name in names]
+        elif image_ids is None:
+            image_ids = list(index.imgs.keys())
+        return Images(image_ids, self)
+
+    def annots(self, annot_ids=None, image_id=None, track_id=None,
+               video_id=None, image_name=None, track_name=None,
+               video_name=None, *, trackid=None, aids=None, gid=None):
+        """
+        A vectorized view of annotations: all, by id, or those of one image,
+        track or video.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> gid = dset.add_image('a.png')
+            >>> aids = [dset.add_annotation(gid, bbox=[0, 0, i, i]) for i in range(3)]
+            >>> dset.annots(image_id=gid).lookup('bbox')
+            [[0, 0, 0, 0], [0, 0, 1, 1], [0, 0, 2, 2]]
+        """
+        from xcoco.objects.vectorized import Annots
+        annot_ids = _pick('annot_ids', annot_ids, 'aids', aids)
+        image_id = _pick('image_id', image_id, 'gid', gid)
+        track_id = _pick('track_id', track_id, 'trackid', trackid)
+        index = self.index
+        if image_name is not None:
+            image_id = self._resolve_to_gid(image_name)
+        if track_name is not None:
+            track_id = self._resolve_to_trackid(track_name)
+        if video_name is not None:
+            video_id = self._resolve_to_vidid(video_name)
+        if image_id is not None:
+            if image_id not in index.imgs:
+                raise UnknownIdError(f'no image with id={image_id!r}',
+                                     table='images', key=image_id)
+            annot_ids = sorted(index.gid_to_aids.get(image_id, ()))
+        elif track_id is not None:
+            track_id = self._resolve_to_trackid(track_id)
+            annot_ids = list(index.trackid_to_aids.get(track_id, ()))
+        elif video_id is not None:
+            vidid = self._resolve_to_vidid(video_id)
+            annot_ids = [aid for gid in index.vidid_to_gids.get(vidid, ())
+                         for aid in sorted(index.gid_to_aids.get(gid, ()))]
+        elif annot_ids is None:
+            annot_ids = list(index.anns.keys())
+        return Annots(annot_ids, self)
+
+    def categories(self, category_ids=None, *, cids=None):
+        """
+        A vectorized view of categories.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> _ = dset.add_category('cat'), dset.add_category('dog')
+            >>> dset.categories().lookup('name')
+            ['cat', 'dog']
+        """
+        from xcoco.objects.vectorized import Categories
+        category_ids = _pick('category_ids', category_ids, 'cids', cids)
+        if category_ids is None:
+            category_ids = list(self.index.cats.keys())
+        return Categories(category_ids, self)
+
+    def videos(self, video_ids=None, names=None, *, vidids=None):
+        """
+        A vectorized view of videos.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> _ = dset.add_video('v1'), dset.add_video('v2')
+            >>> dset.videos(names=['v2']).lookup('id')
+            [2]
+        """
+        from xcoco.objects.vectorized import Videos
+        video_ids = _pick('video_ids', video_ids, 'vidids', vidids)
+        if names is not None:
+            video_ids = [self._resolve_to_vidid(name) for name in names]
+        elif video_ids is None:
+            video_ids = list(self.index.videos.keys())
+        return Videos(video_ids, self)
+
+    def tracks(self, track_ids=None, names=None, video_id=None,
+               video_name=None):
+        """
+        A vectorized view of tracks, optionally those seen in one video.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> _ = dset.add_track('t1'), dset.add_track('t2')
+            >>> dset.tracks(names=['t2']).lookup('id')
+            [2]
+        """
+        from xcoco.objects.vectorized import Tracks
+        index = self.index
+        if video_name is not None:
+            video_id = self._resolve_to_vidid(video_name)
+        if names is not None:
+            track_ids = [self._resolve_to_trackid(name) for name in names]
+        elif video_id is not None:
+            seen = {}
+            for gid in index.vidid_to_gids.get(video_id, ()):
+                for aid in sorted(index.gid_to_aids.get(gid, ())):
+                    tid = index.anns[aid].get('track_id', None)
+                    if tid is not None:
+                        seen.setdefault(tid, None)
+            track_ids = list(seen)
+        elif track_ids is None:
+            track_ids = list(index.tracks.keys())
+        return Tracks(track_ids, self)
+
+    def coco_image(self, gid):
+        """
+        The :class:`xcoco.CocoImage` of one image.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> gid = dset.add_image('a.png', width=8, height=6)
+            >>> dset.coco_image(gid).dsize
+            (8, 6)
+        """
+        from xcoco.objects.image import CocoImage
+        return CocoImage(self._resolve_to_img(gid), self)
+
+    # ---- paths ---------------------------------------------------------
+    def get_image_fpath(self, gid_or_img, channels=None):
+        """
+        Full path of an image's file (or of the asset holding ``channels``).
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset(bundle_dpath='/data/bundle')
+            >>> gid = dset.add_image('imgs/a.png')
+            >>> dset.get_image_fpath(gid)
+            '/data/bundle/imgs/a.png'
+        """
+        img = self._resolve_to_img(gid_or_img)
+        if channels is not None:
+            from xcoco.objects.image import CocoImage
+            asset = CocoImage(img, self).find_asset_obj(channels)
+            if asset is None:
+                from xcoco.errors import ChannelError
+                raise ChannelError(
+                    f"image id={img['id']!r} has no asset with channels {channels!r}")
+            file_name = asset['file_name']
+        else:
+            file_name = img.get('file_name', None)
+            if file_name is None:
+                from xcoco.errors import ChannelError
+                raise ChannelError(
+                    f"image id={img['id']!r} has no 'file_name'; its data lives "
+                    f'in assets: pass channels= to pick one')
+        return os.path.join(self.bundle_dpath, file_name)
+
+    # ---- statistics ----------------------------------------------------
+    def basic_stats(self):
+        """
+        Counts of each table.
+
+        Example:
+            >>> import xcoco
+            >>> xcoco.CocoDataset().basic_stats()
+            {'n_anns': 0, 'n_imgs': 0, 'n_videos': 0, 'n_cats': 0, 'n_tracks': 0}
+        """
+        from xcoco.ops.stats import basic_stats
+        return basic_stats(self)
+
+    def extended_stats(self):
+        """
+        Distribution summaries (mean, std, min, max, quartiles) of
+        annotations per image, images per category and so on.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> gid = dset.add_image('a.png')
+            >>> _ = dset.add_annotation(gid, bbox=[0, 0, 1, 1])
+            >>> dset.extended_stats()['annots_per_img']['mean']
+            1.0
+        """
+        from xcoco.ops.stats import extended_stats
+        return extended_stats(self)
+
+    def category_annotation_frequency(self):
+        """
+        Number of annotations of each category, by category name.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> gid = dset.add_image('a.png')
+            >>> cid = dset.add_category('cat')
+            >>> _ = dset.add_annotation(gid, cid, bbox=[0, 0, 1, 1])
+            >>> dset.category_annotation_frequency()
+            {'cat': 1}
+        """
+        from xcoco.ops.stats import category_annotation_frequency
+        return category_annotation_frequency(self)
+
+    def missing_images(self, check_aux=True, verbose=0):
+        """
+        Images whose files do not exist, as ``(position, path, image_id)``.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset(bundle_dpath='/nonexistent')
+            >>> gid = dset.add_image('a.png')
+            >>> dset.missing_images()
+            [(0, '/nonexistent/a.png', 1)]
+        """
+        from xcoco.ops.stats import missing_images
+        return missing_images(self, check_aux=check_aux, verbose=verbose)
