@@ -1,0 +1,129 @@
+"""
+Building asset dictionaries for ``CocoImage.add_asset``: infer the size from
+the data, default the warp to the scale that stretches the asset onto the
+image, and write pixels to disk on request.
+"""
+import numbers
+import os
+
+__all__ = ['build_asset', 'write_asset']
+
+
+def _check_size(value, name, gid):
+    from xcoco.errors import InvalidAddError
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InvalidAddError(
+            f'cannot add asset to image id={gid}: {name}={value!r} must be an '
+            f'int or None, got {type(value).__name__}')
+    return int(value)
+
+
+def build_asset(img, file_name=None, channels=None, imdata=None,
+                warp_aux_to_img=None, width=None, height=None, image_id=None,
+                **kw):
+    """
+    The asset dict ``CocoImage.add_asset`` appends (without 'imdata').
+
+    Example:
+        >>> build_asset({'id': 3, 'width': 10, 'height': 10}, 'b.tif',
+        ...             channels='B1', width=5, height=5)
+        {'image_id': 3, 'file_name': 'b.tif', 'height': 5, 'width': 5, 'channels': 'B1', 'warp_aux_to_img': {'scale': 2.0, 'type': 'affine'}}
+        >>> build_asset({'id': 3}, 'b.tif', width=5, height=5)
+        Traceback (most recent call last):
+        xcoco.errors.InvalidAddError: cannot add asset 'b.tif' to image id=3: the image has no width/height, so warp_aux_to_img cannot be inferred; pass warp_aux_to_img or set the image size
+    """
+    from xcoco.errors import InvalidAddError
+    from xcoco.imdata.channels import coerce_fused
+    from xcoco.imdata.spaces import coerce_affine
+    import kwimage
+    gid = img.get('id', None)
+    if imdata is None and file_name is None:
+        raise InvalidAddError(
+            f'cannot add asset to image id={gid}: give file_name or imdata')
+    width = _check_size(width, 'width', gid)
+    height = _check_size(height, 'height', gid)
+    if imdata is not None:
+        if width is None:
+            width = int(imdata.shape[1])
+        if height is None:
+            height = int(imdata.shape[0])
+    label = f'asset {os.fspath(file_name)!r}' if file_name is not None else 'asset'
+    if warp_aux_to_img is None:
+        img_w, img_h = img.get('width', None), img.get('height', None)
+        if img_w is None or img_h is None:
+            raise InvalidAddError(
+                f'cannot add {label} to image id={gid}: the image has no '
+                'width/height, so warp_aux_to_img cannot be inferred; pass '
+                'warp_aux_to_img or set the image size')
+        if width is None or height is None:
+            raise InvalidAddError(
+                f'cannot add {label} to image id={gid}: the asset width/height '
+                'is unknown, so warp_aux_to_img cannot be inferred; pass '
+                'width/height, imdata or warp_aux_to_img')
+        warp = kwimage.Affine.scale((img_w / width, img_h / height))
+    else:
+        warp = coerce_affine(warp_aux_to_img,
+                             where=f'{label} of image id={gid}')
+    if channels is not None:
+        channels = coerce_fused(channels, where=f'{label} of image id={gid}').spec
+    if image_id is not None and gid is not None and image_id != gid:
+        raise InvalidAddError(
+            f'cannot add {label} to image id={gid}: image_id={image_id} '
+            'disagrees with the parent image')
+    obj = {
+        'image_id': gid if image_id is None else image_id,
+        'file_name': None if file_name is None else os.fspath(file_name),
+        'height': height,
+        'width': width,
+        'channels': channels,
+        'warp_aux_to_img': _concise(warp),
+    }
+    obj.update(kw)
+    return obj
+
+
+def _concise(warp):
+    # Affine.concise() keeps numpy scalars; JSON dumpers want plain floats.
+    def plain(v):
+        if isinstance(v, (list, tuple)):
+            return [plain(x) for x in v]
+        return float(v) if isinstance(v, numbers.Number) else v
+    return {k: plain(v) for k, v in warp.concise().items()}
+
+
+def write_asset(bundle_dpath, obj, imdata, gid=None):
+    """
+    Write ``imdata`` to ``bundle_dpath / obj['file_name']`` (parent folders
+    created).  Tiled-raster paths go through rasterio when kwimage cannot
+    write them.
+
+    Example:
+        >>> import numpy as np
+        >>> dpath = ub.Path.appdir('xcoco/tests/assets').ensuredir()
+        >>> fpath = write_asset(dpath, {'file_name': 'sub/a.png'}, np.zeros((4, 4, 3), np.uint8))
+        >>> fpath.exists()
+        True
+    """
+    import kwimage
+    import ubelt as ub
+    from xcoco.errors import InvalidAddError
+    fname = obj.get('file_name', None)
+    if fname is None:
+        raise InvalidAddError(
+            f'cannot write asset of image id={gid}: imwrite=True needs a file_name')
+    if bundle_dpath is None and not os.path.isabs(fname):
+        raise InvalidAddError(
+            f'cannot write asset {fname!r} of image id={gid}: the path is '
+            'relative and no bundle_dpath is known (attach a dataset)')
+    fpath = ub.Path(bundle_dpath or '') / fname
+    fpath.parent.ensuredir()
+    try:
+        kwimage.imwrite(fpath, imdata)
+    except Exception:
+        from xcoco.imdata.backends import is_raster_path, write_raster
+        if not is_raster_path(fpath):
+            raise
+        write_raster(fpath, imdata)
+    return fpath

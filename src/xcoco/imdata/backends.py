@@ -1,0 +1,343 @@
+"""
+Where pixels come from: the leaf node of every imdelay graph.
+
+delayed-image reads tiles and overviews only through GDAL's Python bindings
+(``osgeo``), which have no wheels on PyPI.  rasterio's wheels carry GDAL, so
+this module adds a rasterio reader with the same duck type as
+``delayed_image.lazy_loaders.LazyGDalFrameFile`` (``shape``, ``dtype``,
+``num_overviews``, ``get_overview``, ``__getitem__``, ``__array__``) and a
+:class:`DelayedLoad` subclass that picks, per file:
+
+1. ``osgeo`` if importable (delayed-image's own reader),
+2. rasterio for raster formats that can be tiled (GeoTIFF, COG, VRT, JP2...),
+3. a full read with ``kwimage.imread`` otherwise.  For formats that cannot
+   be read in parts (PNG, JPEG) this is no loss and stays silent; for a
+   tiled format without either backend it warns once per process.
+"""
+import os
+import warnings
+
+import numpy as np
+from delayed_image import DelayedLoad as _BaseDelayedLoad
+
+__all__ = ['DelayedLoad', 'RasterioFrame', 'loader_name', 'write_raster']
+
+# Extensions GDAL can read in windows / from overviews.  Everything else is
+# decoded whole by OpenCV, which is faster for small PNG / JPEG files.
+RASTER_EXTS = {
+    '.tif', '.tiff', '.gtif', '.vrt', '.jp2', '.j2k', '.ntf', '.nitf',
+    '.img', '.hdr', '.bsq', '.bil', '.bip', '.hdf', '.h5', '.nc',
+}
+
+_NODATA_METHODS = {None, 'float', 'nan', 'ma'}
+_WARNED_NO_BACKEND = []
+
+
+def _have_gdal():
+    from delayed_image import lazy_loaders
+    return lazy_loaders.LazyGDalFrameFile.available()
+
+
+def _have_rasterio():
+    try:
+        import rasterio  # NOQA
+    except ImportError:
+        return False
+    return True
+
+
+def is_raster_path(fpath):
+    """
+    True when the file's format supports windowed / overview reads.
+
+    Example:
+        >>> is_raster_path('a/b.TIF'), is_raster_path('x.png')
+        (True, False)
+    """
+    return os.path.splitext(os.fspath(fpath))[1].lower() in RASTER_EXTS
+
+
+def loader_name(fpath):
+    """
+    Name of the backend that will read ``fpath``: 'gdal', 'rasterio' or
+    'imread' (full read).
+
+    Example:
+        >>> loader_name('photo.png')
+        'imread'
+        >>> loader_name('scene.tif') in {'gdal', 'rasterio', 'imread'}
+        True
+    """
+    if _have_gdal():
+        return 'gdal'
+    if is_raster_path(fpath) and _have_rasterio():
+        return 'rasterio'
+    return 'imread'
+
+
+def _warn_full_read_once(fpath):
+    # One warning per process: a dataset of 10k GeoTIFFs must not print 10k
+    # lines, but the user must learn once why crops are slow.
+    if not _WARNED_NO_BACKEND:
+        _WARNED_NO_BACKEND.append(fpath)
+        warnings.warn(
+            f'Reading {os.fspath(fpath)!r} in full: neither GDAL (osgeo) nor '
+            'rasterio is installed, so crops and coarse-resolution loads '
+            'cannot read only the tiles / overview they need. '
+            'Install the raster extra: pip install "xcoco[raster]"',
+            RuntimeWarning, stacklevel=3)
+
+
+def _apply_nodata(image, mask, nodata_method):
+    """
+    Turn the ``mask`` pixels of ``image`` into NaN ('float' / 'nan') or mask
+    them ('ma').
+
+    Example:
+        >>> img = np.array([[0, 5]], dtype=np.uint8)
+        >>> _apply_nodata(img, img == 0, 'float').tolist()
+        [[nan, 5.0]]
+        >>> _apply_nodata(img, img == 0, 'ma').mask.tolist()
+        [[True, False]]
+    """
+    if nodata_method not in _NODATA_METHODS:
+        raise ValueError(
+            f'nodata_method={nodata_method!r}: expected one of None, '
+            "'float', 'nan' or 'ma'")
+    if nodata_method == 'ma':
+        return np.ma.array(image, mask=mask)
+    if nodata_method in {'float', 'nan'}:
+        image = image.astype(np.result_type(image.dtype, np.float32))
+        image[mask] = np.nan
+    return image
+
+
+def _norm_slice(part, size):
+    if part is None:
+        return 0, size
+    if isinstance(part, (int, np.integer)):
+        part = int(part)
+        if part < 0:
+            part += size
+        return part, part + 1
+    start, stop, step = part.indices(size)
+    if step != 1:
+        raise IndexError('only unit-step slices are supported in space dims')
+    return start, max(start, stop)
+
+
+def write_raster(fpath, data, blocksize=256, overviews=0, nodata=None,
+                 compress='DEFLATE'):
+    """
+    Write ``data`` (H, W[, C]) as a tiled GeoTIFF with internal overviews,
+    through rasterio (kwimage's tiled writer needs ``osgeo``).
+
+    Args:
+        blocksize (int): tile edge (a multiple of 16)
+        overviews (int): number of 2x overview levels to build
+        nodata (float | None): value recorded as the bands' nodata
+
+    Example:
+        >>> # xdoctest: +REQUIRES(module:rasterio)
+        >>> import rasterio
+        >>> dpath = ub.Path.appdir('xcoco/tests/backends').ensuredir()
+        >>> fpath = write_raster(dpath / 'w.tif', np.zeros((40, 40), np.uint8),
+        ...                      blocksize=16, overviews=1, nodata=0)
+        >>> with rasterio.open(fpath) as ds:
+        ...     print(ds.block_shapes, ds.overviews(1), ds.nodata)
+        [(16, 16)] [2] 0.0
+    """
+    import rasterio
+    from rasterio.enums import Resampling
+    data = np.asarray(data)
+    if data.ndim == 2:
+        data = data[:, :, None]
+    h, w, c = data.shape
+    profile = dict(
+        driver='GTiff', width=w, height=h, count=c, dtype=data.dtype.name,
+        tiled=True, blockxsize=blocksize, blockysize=blocksize,
+        compress=compress, nodata=nodata, interleave='pixel')
+    if compress in {None, 'NONE'}:
+        profile.pop('compress')
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', rasterio.errors.NotGeoreferencedWarning)
+        with rasterio.open(fpath, 'w', **profile) as dst:
+            dst.write(data.transpose(2, 0, 1))
+            if overviews:
+                dst.build_overviews([2 ** (i + 1) for i in range(overviews)],
+                                    Resampling.nearest)
+    return fpath
+
+
+class RasterioFrame:
+    """
+    A lazy array over one overview level of a raster file, read through
+    rasterio in windows.
+
+    Args:
+        fpath (str | PathLike): the raster file
+        nodata_method (str | None): None, 'float' (nodata -> NaN) or 'ma'
+        overview (int): 0 is full resolution, k reads the k-th overview
+
+    Example:
+        >>> # xdoctest: +REQUIRES(module:rasterio)
+        >>> import kwimage
+        >>> dpath = ub.Path.appdir('xcoco/tests/backends').ensuredir()
+        >>> fpath = dpath / 'frame.tif'
+        >>> data = np.arange(64 * 64 * 2, dtype=np.uint16).reshape(64, 64, 2)
+        >>> write_raster(fpath, data, blocksize=16, overviews=2)
+        >>> frame = RasterioFrame(fpath)
+        >>> frame.shape, frame.num_overviews
+        ((64, 64, 2), 2)
+        >>> bool((frame[3:5, 10:12] == data[3:5, 10:12]).all())
+        True
+        >>> frame.get_overview(1).shape
+        (32, 32, 2)
+    """
+
+    def __init__(self, fpath, nodata_method=None, overview=0):
+        self.fpath = fpath
+        self.nodata_method = nodata_method
+        self.overview = overview
+        self._ds_cache = None
+
+    @property
+    def _ds(self):
+        if self._ds_cache is None:
+            import rasterio
+            kw = {}
+            if self.overview:
+                # GDAL's OVERVIEW_LEVEL open option exposes one overview as a
+                # dataset, so windowed reads touch only that level's tiles.
+                kw['overview_level'] = self.overview - 1
+            with warnings.catch_warnings():
+                warnings.simplefilter(
+                    'ignore', rasterio.errors.NotGeoreferencedWarning)
+                self._ds_cache = rasterio.open(self.fpath, **kw)
+        return self._ds_cache
+
+    def __getstate__(self):
+        # Open handles do not pickle (dataloader workers); reopen lazily.
+        state = self.__dict__.copy()
+        state['_ds_cache'] = None
+        return state
+
+    def __repr__(self):
+        name = os.path.basename(os.fspath(self.fpath))
+        return f'<RasterioFrame({name}, overview={self.overview})>'
+
+    @property
+    def num_overviews(self):
+        """Overviews below this level."""
+        if self.overview:
+            base = RasterioFrame(self.fpath)
+            return base.num_overviews - self.overview
+        return len(self._ds.overviews(1))
+
+    def get_overview(self, overview):
+        """
+        The frame ``overview`` levels coarser than this one.
+
+        Example:
+            >>> RasterioFrame('x.tif', overview=1).get_overview(2).overview
+            3
+        """
+        return RasterioFrame(self.fpath, self.nodata_method,
+                             self.overview + overview)
+
+    @property
+    def shape(self):
+        ds = self._ds
+        return (ds.height, ds.width, ds.count)
+
+    @property
+    def ndim(self):
+        return 3
+
+    @property
+    def dtype(self):
+        return np.dtype(self._ds.dtypes[0])
+
+    def __array__(self, dtype=None, copy=None):
+        data = self[:, :]
+        if isinstance(data, np.ma.MaskedArray):
+            data = data.filled()
+        return np.asarray(data, dtype=dtype)
+
+    def __getitem__(self, index):
+        if not isinstance(index, tuple):
+            index = (index,)
+        index = index + (None,) * (3 - len(index))
+        ds = self._ds
+        y0, y1 = _norm_slice(index[0], ds.height)
+        x0, x1 = _norm_slice(index[1], ds.width)
+        chans = index[2]
+        if chans is None:
+            band_idxs = list(range(ds.count))
+        elif isinstance(chans, slice):
+            band_idxs = list(range(*chans.indices(ds.count)))
+        elif isinstance(chans, (int, np.integer)):
+            band_idxs = [int(chans)]
+        else:
+            band_idxs = [int(c) for c in chans]
+        if not band_idxs or y1 <= y0 or x1 <= x0:
+            return np.empty((y1 - y0, x1 - x0, len(band_idxs)), dtype=self.dtype)
+        from rasterio.windows import Window
+        window = Window(x0, y0, x1 - x0, y1 - y0)
+        data = ds.read([b + 1 for b in band_idxs], window=window)
+        image = data.transpose(1, 2, 0)
+        if self.nodata_method is not None:
+            mask = np.zeros(image.shape, dtype=bool)
+            for i, b in enumerate(band_idxs):
+                nodata = ds.nodatavals[b]
+                if nodata is not None:
+                    if np.isnan(nodata):
+                        mask[..., i] = np.isnan(image[..., i])
+                    else:
+                        mask[..., i] = image[..., i] == nodata
+            image = _apply_nodata(image, mask, self.nodata_method)
+        return image
+
+
+class DelayedLoad(_BaseDelayedLoad):
+    """
+    delayed-image's ``DelayedLoad`` with a rasterio reader behind it when GDAL's
+    own bindings are missing.  Same class name, so graphs print the same as
+    kwcoco's (``Load channels=...``).
+
+    Example:
+        >>> import kwimage
+        >>> dpath = ub.Path.appdir('xcoco/tests/backends').ensuredir()
+        >>> fpath = dpath / 'small.png'
+        >>> kwimage.imwrite(fpath, np.full((8, 6, 3), 7, dtype=np.uint8))
+        >>> node = DelayedLoad(fpath, channels='r|g|b').prepare()
+        >>> node.dsize
+        (6, 8)
+        >>> node[2:4, 1:3].finalize()[..., 0].tolist()
+        [[7, 7], [7, 7]]
+    """
+
+    def _load_reference(self):
+        if self.lazy_ref is None:
+            nodata_method = self.meta.get('nodata_method', None)
+            backend = loader_name(self.fpath)
+            if backend == 'gdal':
+                return super()._load_reference()
+            if backend == 'rasterio':
+                self.lazy_ref = RasterioFrame(self.fpath, nodata_method)
+            else:
+                self.lazy_ref = NotImplemented
+        return self
+
+    def _finalize(self):
+        self._load_reference()
+        ref = self.lazy_ref
+        if ref is NotImplemented:
+            import kwarray
+            import kwimage
+            if is_raster_path(self.fpath):
+                _warn_full_read_once(self.fpath)
+            data = kwarray.atleast_nd(kwimage.imread(self.fpath), 3)
+            return data
+        ref.nodata_method = self.meta.get('nodata_method', None)
+        return ref

@@ -1,0 +1,115 @@
+"""
+``CocoAsset``: one file (or in-memory array) that holds some of an image's
+channels.  kwcoco first called these "auxiliary" items; STAC calls them
+assets.  The keys keep both spellings working.
+"""
+import os
+
+from xcoco.objects._proxy import AliasedDictProxy
+
+__all__ = ['CocoAsset']
+
+
+class _CocoObject(AliasedDictProxy):
+    """
+    The shared shape of CocoImage / CocoAsset: a dict view that may know its
+    dataset, and otherwise remembers a bundle directory.
+
+    Example:
+        >>> obj = _CocoObject({'file_name': 'a.png'}, bundle_dpath='/data')
+        >>> obj.bundle_dpath
+        '/data'
+    """
+
+    def __init__(self, obj, dset=None, bundle_dpath=None):
+        self._proxy = obj
+        self.dset = dset
+        self._bundle_dpath = bundle_dpath
+
+    @property
+    def bundle_dpath(self):
+        if self.dset is not None:
+            return self.dset.bundle_dpath
+        return self._bundle_dpath
+
+    @bundle_dpath.setter
+    def bundle_dpath(self, value):
+        self._bundle_dpath = value
+
+    def detach(self):
+        """
+        Drop the dataset reference, keeping what is needed without it
+        (the bundle directory).
+
+        Example:
+            >>> obj = _CocoObject({}, bundle_dpath='/b').detach()
+            >>> obj.dset is None, obj.bundle_dpath
+            (True, '/b')
+        """
+        self._bundle_dpath = self.bundle_dpath
+        self.dset = None
+        return self
+
+    def __repr__(self):
+        return f'<{type(self).__name__}({self.__nice__()}) at {hex(id(self))}>'
+
+    def __str__(self):
+        return f'<{type(self).__name__}({self.__nice__()})>'
+
+    def __nice__(self):
+        return repr(self._proxy)
+
+    def _filepath(self):
+        from xcoco.errors import XcocoError
+        import ubelt as ub
+        fname = self._proxy.get('file_name', None)
+        if fname is None:
+            raise XcocoError(f'{type(self).__name__} has no file_name: {self._proxy!r}')
+        if self.bundle_dpath is None:
+            if os.path.isabs(os.fspath(fname)):
+                return ub.Path(fname)
+            raise XcocoError(
+                f'{type(self).__name__} file_name={fname!r} is relative but '
+                'no bundle_dpath is known: attach a dataset or set bundle_dpath')
+        return ub.Path(self.bundle_dpath) / fname
+
+
+class CocoAsset(_CocoObject):
+    """
+    One asset of an image.  'warp_img_from_asset' is an alias of
+    'warp_aux_to_img', and 'warp_wld_from_asset' of 'warp_to_wld'.
+
+    Args:
+        asset (dict): the asset dictionary (edited in place)
+        bundle_dpath (str | None): directory its file_name is relative to
+
+    Example:
+        >>> import xcoco
+        >>> self = xcoco.CocoAsset({'warp_aux_to_img': {'scale': 2}, 'file_name': 'b1.tif'})
+        >>> 'warp_img_from_asset' in self, 'warp_to_wld' in self
+        (True, False)
+        >>> self['warp_img_from_asset'] = {'scale': 3}
+        >>> self._proxy
+        {'warp_aux_to_img': {'scale': 3}, 'file_name': 'b1.tif'}
+        >>> self.bundle_dpath = '/data'
+        >>> str(self.image_filepath())
+        '/data/b1.tif'
+    """
+
+    __alias_to_primary__ = {
+        'warp_img_from_asset': 'warp_aux_to_img',
+        'warp_wld_from_asset': 'warp_to_wld',
+    }
+
+    def __init__(self, asset, bundle_dpath=None):
+        super().__init__(asset, bundle_dpath=bundle_dpath)
+
+    def image_filepath(self):
+        """
+        The asset's full path (bundle directory + file_name).
+
+        Example:
+            >>> str(CocoAsset({'file_name': 'x.tif'}, '/b').image_filepath())
+            '/b/x.tif'
+        """
+        return self._filepath()
