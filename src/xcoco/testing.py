@@ -1,0 +1,109 @@
+"""
+Assertions for tests of code that builds or edits datasets.
+"""
+from collections import defaultdict
+
+from xcoco.index.build import CocoIndex
+
+__all__ = ['assert_index_consistent', 'assert_dsets_equal']
+
+
+def assert_index_consistent(dset):
+    """
+    Assert that ``dset.index`` is exactly what a fresh build from
+    ``dset.dataset`` gives, and that the index holds the manifest's own
+    dicts (not copies).
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> gid = dset.add_image('a.png')
+        >>> _ = dset.add_annotation(gid)
+        >>> assert_index_consistent(dset)
+        >>> dset.dataset['annotations'].clear()   # edited behind its back
+        >>> try:
+        ...     assert_index_consistent(dset)
+        ... except AssertionError as ex:
+        ...     print('inconsistent:', str(ex).split(':')[0])
+        inconsistent: index.anns differs from a rebuilt index
+    """
+    fresh = CocoIndex()
+    fresh.build(dset.dataset)
+    index = dset.index
+    for attr in ('imgs', 'anns', 'cats', 'videos', 'tracks', 'kpcats',
+                 'name_to_cat', 'name_to_video', 'name_to_track'):
+        got, want = getattr(index, attr), getattr(fresh, attr)
+        if got != want:
+            raise AssertionError(f'index.{attr} differs from a rebuilt index: '
+                                 f'{len(got)} entries vs {len(want)}')
+        for key, obj in got.items():
+            if obj is not want[key]:
+                raise AssertionError(f'index.{attr}[{key!r}] is a copy, not the manifest dict')
+    for attr in ('gid_to_aids', 'cid_to_aids', 'vidid_to_gids', 'trackid_to_aids'):
+        got = {k: list(v) if not isinstance(v, set) else sorted(v, key=repr)
+               for k, v in getattr(index, attr).items() if len(v)}
+        want = {k: list(v) if not isinstance(v, set) else sorted(v, key=repr)
+                for k, v in getattr(fresh, attr).items() if len(v)}
+        if got != want:
+            raise AssertionError(f'index.{attr} differs from a rebuilt index')
+    for gid in index.imgs:
+        if gid not in index.gid_to_aids:
+            raise AssertionError(f'index.gid_to_aids lacks image id={gid!r}')
+    for cid in index.cats:
+        if cid not in index.cid_to_aids:
+            raise AssertionError(f'index.cid_to_aids lacks category id={cid!r}')
+    for table, lookup in (('images', index.imgs), ('annotations', index.anns),
+                          ('categories', index.cats), ('videos', index.videos),
+                          ('tracks', index.tracks)):
+        ids = [i for i in lookup if type(i) is int]
+        if ids and index.next_ids[table] <= max(ids):
+            raise AssertionError(f'next {table} id {index.next_ids[table]} '
+                                 f'would reuse an existing id')
+
+
+def _canonical(dset, ignore_ids):
+    data = dset.dataset
+    cat_name = {c['id']: c.get('name') for c in data.get('categories') or ()}
+    img_key = {g['id']: (g.get('file_name'), g.get('name')) for g in data.get('images') or ()}
+    out = defaultdict(list)
+    for table in ('categories', 'videos', 'images', 'annotations', 'tracks',
+                  'keypoint_categories'):
+        for obj in data.get(table) or ():
+            obj = dict(obj)
+            if ignore_ids:
+                obj.pop('id', None)
+                if table == 'annotations':
+                    obj['image_id'] = img_key.get(obj.get('image_id'))
+                    obj['category_id'] = cat_name.get(obj.get('category_id'))
+                    obj.pop('track_id', None)
+                if table == 'images':
+                    obj.pop('video_id', None)
+            out[table].append(repr(sorted(obj.items(), key=repr)))
+        out[table].sort()
+    return dict(out)
+
+
+def assert_dsets_equal(dset1, dset2, ignore_ids=False):
+    """
+    Assert that two datasets hold the same objects (order-insensitive).
+    With ``ignore_ids`` annotations are compared by image file name and
+    category name instead of by ids.
+
+    Example:
+        >>> import xcoco
+        >>> a = xcoco.CocoDataset()
+        >>> _ = a.add_image('x.png')
+        >>> assert_dsets_equal(a, a.copy())
+        >>> b = xcoco.CocoDataset()
+        >>> _ = b.add_image('x.png', id=5)
+        >>> assert_dsets_equal(a, b, ignore_ids=True)
+    """
+    can1 = _canonical(dset1, ignore_ids)
+    can2 = _canonical(dset2, ignore_ids)
+    for table in sorted(set(can1) | set(can2)):
+        rows1, rows2 = can1.get(table, []), can2.get(table, [])
+        if rows1 != rows2:
+            raise AssertionError(
+                f'datasets differ in table {table!r}: {len(rows1)} vs '
+                f'{len(rows2)} objects; first difference: '
+                f'{next((a, b) for a, b in zip(rows1 + [None], rows2 + [None]) if a != b)}')
