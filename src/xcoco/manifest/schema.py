@@ -1,0 +1,560 @@
+"""
+The JSON Schema of a kwcoco / xcoco manifest (seed 000), as plain dicts.
+
+The schema is assembled from small named sub-schemas (``BBOX``,
+``SEGMENTATION``, ``TRANSFORM_SPEC`` ...) so that each table's object schema
+can be validated on its own: :func:`object_validator` compiles one
+``jsonschema`` validator per table and caches it, which is what
+:mod:`xcoco.ops.validate` uses (validating the whole manifest in one call is
+orders of magnitude slower and stops at the first error).
+
+The schema checks *shapes*.  Rules that JSON Schema cannot express (unique
+ids, references between tables, even polygon lengths, channel grammar,
+warps that coerce) live in :mod:`xcoco.ops.validate`.
+
+Example:
+    >>> from xcoco.manifest import schema
+    >>> import jsonschema
+    >>> data = {'images': [{'id': 1, 'file_name': 'a.png'}],
+    ...         'categories': [{'id': 1, 'name': 'cat'}],
+    ...         'annotations': [{'id': 1, 'image_id': 1, 'category_id': 1,
+    ...                          'bbox': [0, 0, 5, 5]}]}
+    >>> jsonschema.validate(data, schema.COCO_SCHEMA)
+    >>> bad = {'annotations': [{'id': 1, 'image_id': 1, 'bbox': [0, 0, 5]}]}
+    >>> errors = list(schema.object_validator('annotations').iter_errors(bad['annotations'][0]))
+    >>> [list(e.absolute_path) for e in errors]
+    [['bbox']]
+"""
+import copy
+import functools
+
+__all__ = [
+    'NULL', 'BOOLEAN', 'INTEGER', 'NUMBER', 'STRING', 'NAME', 'ID',
+    'XY', 'BBOX', 'TRANSFORM_SPEC', 'CHANNEL_SPEC', 'QUANTIZATION_SPEC',
+    'RESOLUTION', 'MSCOCO_POLYGON', 'MSCOCO_MULTIPOLYGON', 'KWCOCO_POLYGON',
+    'KWCOCO_MULTIPOLYGON', 'RUN_LENGTH_ENCODING', 'MASK_PATH', 'WKT',
+    'SEGMENTATION', 'MSCOCO_KEYPOINTS', 'KWCOCO_KEYPOINT', 'KWCOCO_KEYPOINTS',
+    'KEYPOINTS', 'CATEGORY', 'KEYPOINT_CATEGORY', 'VIDEO', 'ASSET', 'IMAGE',
+    'ANNOTATION', 'TRACK', 'TABLE_SCHEMAS', 'COCO_SCHEMA', 'object_validator',
+    'manifest_validator', 'schema_json', 'fast_is_valid',
+]
+
+SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema'
+
+# ---------------------------------------------------------------- primitives
+NULL = {'type': 'null'}
+BOOLEAN = {'type': 'boolean'}
+INTEGER = {'type': 'integer'}
+NUMBER = {'type': 'number'}
+STRING = {'type': 'string'}
+NAME = {'type': 'string', 'minLength': 1,
+        'description': 'a non-empty external name'}
+ID = {'type': 'integer', 'description': 'an internal integer id'}
+
+
+def _nullable(schema):
+    return {'anyOf': [schema, NULL]}
+
+
+def _array(items, **kw):
+    return {'type': 'array', 'items': items, **kw}
+
+
+XY = _array(NUMBER, minItems=2, maxItems=2, description='an [x, y] point')
+NUMBER_OR_XY = {'anyOf': [NUMBER, XY]}
+
+BBOX = _array(NUMBER, minItems=4, maxItems=4,
+              description='[top-left x, top-left y, width, height]')
+
+# ------------------------------------------------------------ TransformSpec
+# kwimage.Affine.coerce accepts a dict of these keys and rejects unknown
+# ones, hence additionalProperties=False (seed 000, TransformSpec).
+_MATRIX = _array(_array(NUMBER, minItems=3, maxItems=3),
+                 minItems=2, maxItems=3)
+TRANSFORM_SPEC = _nullable({
+    'type': 'object',
+    'title': 'TransformSpec',
+    'description': 'anything kwimage.Affine.coerce accepts: an explicit '
+                   'matrix or scale / offset / skew / theta parameters',
+    'properties': {
+        'type': {'const': 'affine'},
+        'matrix': _MATRIX,
+        'scale': NUMBER_OR_XY,
+        'offset': NUMBER_OR_XY,
+        'about': NUMBER_OR_XY,
+        'skew': NUMBER,
+        'shearx': NUMBER,
+        'theta': NUMBER,
+    },
+    'additionalProperties': False,
+})
+
+CHANNEL_SPEC = {
+    'type': 'string', 'minLength': 1, 'title': 'ChannelSpec',
+    'description': "channel names joined by '|' (early fused) and ',' "
+                   "(late fused), e.g. 'r|g|b' or 'B1|B2,mask'",
+}
+
+QUANTIZATION_SPEC = {
+    'type': 'object',
+    'title': 'QuantizationSpec',
+    'properties': {
+        'orig_min': NUMBER,
+        'orig_max': NUMBER,
+        'quant_min': INTEGER,
+        'quant_max': INTEGER,
+        'nodata': _nullable(INTEGER),
+        'orig_dtype': STRING,
+        'quant_dtype': STRING,
+    },
+    'required': ['orig_min', 'orig_max', 'quant_min', 'quant_max'],
+}
+
+RESOLUTION = {'anyOf': [NUMBER, STRING, XY, NULL],
+              'description': 'the size of a pixel, e.g. 10 or "10 GSD"'}
+
+TIMESTAMP = {'anyOf': [STRING, NUMBER],
+             'description': 'an ISO-8601 string or a UNIX time'}
+
+# ------------------------------------------------------------- segmentation
+MSCOCO_POLYGON = _array(NUMBER, title='MSCOCO_POLYGON',
+                        description='flat [x1, y1, x2, y2, ...] coordinates')
+MSCOCO_MULTIPOLYGON = _array(MSCOCO_POLYGON, title='MSCOCO_MULTIPOLYGON',
+                             description='a list of flat polygons')
+_RING = _array(XY)
+KWCOCO_POLYGON = {
+    'type': 'object', 'title': 'KWCOCO_POLYGON',
+    'properties': {'exterior': _RING, 'interiors': _array(_RING)},
+    'required': ['exterior'],
+    'additionalProperties': False,
+}
+KWCOCO_MULTIPOLYGON = _array(KWCOCO_POLYGON, title='KWCOCO_MULTIPOLYGON')
+RUN_LENGTH_ENCODING = {
+    'type': 'object', 'title': 'RUN_LENGTH_ENCODING',
+    'description': "MS-COCO RLE: 'counts' as a run list or the compressed "
+                   "string, 'size' as [height, width]",
+    'properties': {
+        'size': _array(INTEGER, minItems=2, maxItems=2),
+        'counts': {'anyOf': [STRING, _array(INTEGER)]},
+        'shape': _array(INTEGER, minItems=2, maxItems=2),
+        'binary': BOOLEAN,
+        'order': {'enum': ['C', 'F']},
+    },
+    'required': ['counts'],
+    'anyOf': [{'required': ['size']}, {'required': ['shape']}],
+}
+WKT = {'type': 'string', 'title': 'WKT',
+       'pattern': r'^\s*(MULTI)?POLYGON\s*(\(|EMPTY)'}
+MASK_PATH = {'type': 'string', 'minLength': 1, 'title': 'MASK_PATH',
+             'description': 'a path to a mask image, relative to the bundle'}
+SEGMENTATION = {
+    'title': 'SEGMENTATION',
+    'anyOf': [MSCOCO_POLYGON, MSCOCO_MULTIPOLYGON, KWCOCO_POLYGON,
+              KWCOCO_MULTIPOLYGON, RUN_LENGTH_ENCODING, WKT, MASK_PATH, NULL],
+}
+
+# ---------------------------------------------------------------- keypoints
+MSCOCO_KEYPOINTS = _array(NUMBER, title='MSCOCO_KEYPOINTS',
+                          description='flat [x1, y1, v1, x2, y2, v2, ...]')
+KWCOCO_KEYPOINT = {
+    'type': 'object', 'title': 'KWCOCO_KEYPOINT',
+    'properties': {
+        'xy': XY,
+        'visible': {'enum': [0, 1, 2]},
+        'keypoint_category_id': ID,
+        'keypoint_category': NAME,
+    },
+    'required': ['xy'],
+}
+KWCOCO_KEYPOINTS = _array(KWCOCO_KEYPOINT, title='KWCOCO_KEYPOINTS')
+KEYPOINTS = {'anyOf': [MSCOCO_KEYPOINTS, KWCOCO_KEYPOINTS, NULL]}
+
+# ------------------------------------------------------------------- tables
+CATEGORY = {
+    'type': 'object', 'title': 'CATEGORY',
+    'properties': {
+        'id': ID,
+        'name': NAME,
+        'supercategory': _nullable(STRING),
+        'alias': _array(NAME),
+        'parents': _array(NAME),
+        'keypoints': _array(STRING),
+        'skeleton': _array(_array(INTEGER, minItems=2, maxItems=2)),
+    },
+    'required': ['id', 'name'],
+}
+
+KEYPOINT_CATEGORY = {
+    'type': 'object', 'title': 'KEYPOINT_CATEGORY',
+    'properties': {
+        'id': ID,
+        'name': NAME,
+        'supercategory': _nullable(STRING),
+        'reflection_id': _nullable(ID),
+    },
+    'required': ['id', 'name'],
+}
+
+VIDEO = {
+    'type': 'object', 'title': 'VIDEO',
+    'properties': {
+        'id': ID,
+        'name': NAME,
+        'caption': STRING,
+        'width': INTEGER,
+        'height': INTEGER,
+        'resolution': RESOLUTION,
+        'target_gsd': NUMBER,
+    },
+    'required': ['id', 'name'],
+}
+
+ASSET = {
+    'type': 'object', 'title': 'ASSET',
+    'properties': {
+        'file_name': STRING,
+        'channels': CHANNEL_SPEC,
+        'width': INTEGER,
+        'height': INTEGER,
+        'warp_aux_to_img': TRANSFORM_SPEC,
+        'quantization': QUANTIZATION_SPEC,
+        'resolution': RESOLUTION,
+    },
+    'required': ['file_name'],
+}
+
+IMAGE = {
+    'type': 'object', 'title': 'IMAGE',
+    'properties': {
+        'id': ID,
+        'file_name': _nullable(STRING),
+        'name': _nullable(NAME),
+        'width': INTEGER,
+        'height': INTEGER,
+        'channels': _nullable(CHANNEL_SPEC),
+        'resolution': RESOLUTION,
+        'auxiliary': _array(ASSET),
+        'assets': _array(ASSET),
+        'video_id': _nullable(ID),
+        'timestamp': TIMESTAMP,
+        'frame_index': INTEGER,
+        'warp_img_to_vid': TRANSFORM_SPEC,
+        'quantization': QUANTIZATION_SPEC,
+        'sensor_coarse': STRING,
+        'license': INTEGER,
+        'coco_url': STRING,
+        'flickr_url': STRING,
+        'date_captured': STRING,
+    },
+    'required': ['id'],
+}
+
+ANNOTATION = {
+    'type': 'object', 'title': 'ANNOTATION',
+    'properties': {
+        'id': ID,
+        'image_id': ID,
+        'category_id': _nullable(ID),
+        'track_id': {'anyOf': [INTEGER, STRING, NULL],
+                     'description': 'links annotations across frames'},
+        'bbox': BBOX,
+        'score': NUMBER,
+        'prob': _array(NUMBER),
+        'weight': NUMBER,
+        'caption': STRING,
+        'keypoints': KEYPOINTS,
+        'segmentation': SEGMENTATION,
+        'iscrowd': {'anyOf': [INTEGER, BOOLEAN]},
+        'area': NUMBER,
+        'num_keypoints': INTEGER,
+    },
+    'required': ['id', 'image_id'],
+}
+
+# Seed 000: track geometry, unlike annotation geometry, is in *video* space.
+TRACK = {
+    'type': 'object', 'title': 'TRACK',
+    'properties': {
+        'id': {'anyOf': [INTEGER, STRING]},
+        'name': {'anyOf': [NAME, INTEGER]},
+        'bbox': BBOX,
+        'segmentation': SEGMENTATION,
+    },
+    'required': ['id'],
+}
+
+TABLE_SCHEMAS = {
+    'categories': CATEGORY,
+    'keypoint_categories': KEYPOINT_CATEGORY,
+    'videos': VIDEO,
+    'images': IMAGE,
+    'annotations': ANNOTATION,
+    'tracks': TRACK,
+}
+
+COCO_SCHEMA = {
+    '$schema': SCHEMA_DIALECT,
+    'title': 'kwcoco manifest',
+    'type': 'object',
+    'properties': {
+        'info': {'anyOf': [{'type': 'object'}, {'type': 'array'}, NULL]},
+        'licenses': {'anyOf': [{'type': 'array'}, NULL]},
+        **{key: _array(value) for key, value in TABLE_SCHEMAS.items()},
+    },
+}
+
+
+@functools.lru_cache(maxsize=None)
+def object_validator(table):
+    """
+    A compiled, cached ``jsonschema`` validator for one object of a table.
+
+    Args:
+        table (str): ``'images'``, ``'annotations'``, ``'categories'``,
+            ``'videos'``, ``'tracks'``, ``'keypoint_categories'`` or
+            ``'manifest'`` for the whole document.
+
+    Returns:
+        jsonschema.protocols.Validator
+
+    Example:
+        >>> from xcoco.manifest.schema import object_validator
+        >>> v = object_validator('categories')
+        >>> v.is_valid({'id': 1, 'name': 'cat'}), v.is_valid({'id': 'a'})
+        (True, False)
+    """
+    import jsonschema.validators
+    schema = COCO_SCHEMA if table == 'manifest' else TABLE_SCHEMAS[table]
+    cls = jsonschema.validators.validator_for(COCO_SCHEMA)
+    return cls(schema)
+
+
+def manifest_validator():
+    """
+    The compiled validator for a whole manifest.
+
+    Example:
+        >>> from xcoco.manifest.schema import manifest_validator
+        >>> manifest_validator().is_valid({'images': [{'id': 1}]})
+        True
+    """
+    return object_validator('manifest')
+
+
+def schema_json():
+    """
+    A deep copy of :data:`COCO_SCHEMA` that can be edited or dumped freely.
+
+    Example:
+        >>> import json
+        >>> from xcoco.manifest.schema import schema_json
+        >>> text = json.dumps(schema_json())
+        >>> json.loads(text)['properties']['images']['items']['title']
+        'IMAGE'
+    """
+    return copy.deepcopy(COCO_SCHEMA)
+
+
+# ------------------------------------------------------------------ fast path
+# jsonschema spends ~2 us per array item, so a 100k-annotation manifest with
+# polygons costs tens of seconds.  These predicates accept only the common,
+# plainly valid shapes, in C-speed set/map calls; anything they do not
+# recognise (or reject) goes to the real validator, which stays the judge.
+# tests/test_schema.py checks that they never accept what the schema rejects.
+_NUM = frozenset({int, float})
+_INT = frozenset({int})
+
+
+def _nums(value):
+    return type(value) is list and set(map(type, value)) <= _NUM
+
+
+def _xy(value):
+    return type(value) is list and len(value) == 2 and _nums(value)
+
+
+def _ring(value):
+    return type(value) is list and all(map(_xy, value))
+
+
+def _kw_poly(value):
+    if type(value) is not dict or 'exterior' not in value:
+        return False
+    if not value.keys() <= {'exterior', 'interiors'}:
+        return False
+    interiors = value.get('interiors', [])
+    return (_ring(value['exterior']) and type(interiors) is list
+            and all(map(_ring, interiors)))
+
+
+def _rle(value):
+    counts = value.get('counts')
+    size = value.get('size')
+    if not (type(size) is list and len(size) == 2 and set(map(type, size)) <= _INT):
+        return False
+    if not value.keys() <= {'counts', 'size'}:
+        return False
+    return type(counts) is str or (type(counts) is list and set(map(type, counts)) <= _INT)
+
+
+def _segmentation(value):
+    kind = type(value)
+    if kind is list:
+        if not value:
+            return True
+        first = type(value[0])
+        if first is list:
+            return all(map(_nums, value))
+        if first is dict:
+            return all(map(_kw_poly, value))
+        return _nums(value)
+    if kind is dict:
+        return _rle(value) if 'counts' in value else _kw_poly(value)
+    return kind is str and len(value) > 0 or value is None
+
+
+def _kw_keypoint(value):
+    if type(value) is not dict or not _xy(value.get('xy')):
+        return False
+    if 'visible' in value and (type(value['visible']) is not int
+                               or value['visible'] not in (0, 1, 2)):
+        return False
+    if 'keypoint_category_id' in value and type(value['keypoint_category_id']) is not int:
+        return False
+    if 'keypoint_category' in value:
+        name = value['keypoint_category']
+        if type(name) is not str or not name:
+            return False
+    return True
+
+
+def _keypoints(value):
+    if value is None or _nums(value):
+        return True
+    return type(value) is list and all(map(_kw_keypoint, value))
+
+
+def _typed(obj, int_keys=(), num_keys=(), str_keys=()):
+    for key in int_keys:
+        if key in obj and type(obj[key]) is not int:
+            return False
+    for key in num_keys:
+        if key in obj and type(obj[key]) not in _NUM:
+            return False
+    for key in str_keys:
+        if key in obj and type(obj[key]) is not str:
+            return False
+    return True
+
+
+_ANN_HANDLED = frozenset({
+    'id', 'image_id', 'category_id', 'track_id', 'bbox', 'score', 'weight',
+    'area', 'iscrowd', 'num_keypoints', 'segmentation', 'keypoints',
+    'caption', 'prob'})
+
+
+def _fast_annotation(obj):
+    if type(obj.get('id')) is not int or type(obj.get('image_id')) is not int:
+        return False
+    if not _typed(obj, int_keys=('num_keypoints',),
+                  num_keys=('score', 'weight', 'area'), str_keys=('caption',)):
+        return False
+    if obj.get('category_id', 0) is not None and type(obj.get('category_id', 0)) is not int:
+        return False
+    track_id = obj.get('track_id')
+    if track_id is not None and type(track_id) not in (int, str):
+        return False
+    if 'iscrowd' in obj and type(obj['iscrowd']) not in (int, bool):
+        return False
+    if 'bbox' in obj:
+        bbox = obj['bbox']
+        if not (type(bbox) is list and len(bbox) == 4 and _nums(bbox)):
+            return False
+    if 'prob' in obj and not _nums(obj['prob']):
+        return False
+    if 'segmentation' in obj and not _segmentation(obj['segmentation']):
+        return False
+    if 'keypoints' in obj and not _keypoints(obj['keypoints']):
+        return False
+    return True
+
+
+def _fast_category(obj):
+    if type(obj.get('id')) is not int:
+        return False
+    name = obj.get('name')
+    if type(name) is not str or not name:
+        return False
+    if not obj.keys() <= {'id', 'name', 'supercategory', 'keypoints', 'skeleton'}:
+        return False
+    sup = obj.get('supercategory')
+    if sup is not None and type(sup) is not str:
+        return False
+    if 'keypoints' in obj:
+        kps = obj['keypoints']
+        if type(kps) is not list or not set(map(type, kps)) <= {str}:
+            return False
+    if 'skeleton' in obj:
+        skel = obj['skeleton']
+        if type(skel) is not list:
+            return False
+        for edge in skel:
+            if not (type(edge) is list and len(edge) == 2 and set(map(type, edge)) <= _INT):
+                return False
+    return True
+
+
+_IMG_HANDLED = frozenset({
+    'id', 'file_name', 'name', 'width', 'height', 'video_id', 'frame_index',
+    'license', 'coco_url', 'flickr_url', 'date_captured', 'timestamp'})
+
+
+def _fast_image(obj):
+    # Images with assets, warps or channels are rare per manifest and take
+    # the full validator; the common MS-COCO image is handled here.
+    if not obj.keys() <= _IMG_HANDLED:
+        return False
+    if type(obj.get('id')) is not int:
+        return False
+    if not _typed(obj, int_keys=('width', 'height', 'frame_index', 'license'),
+                  str_keys=('coco_url', 'flickr_url', 'date_captured')):
+        return False
+    for key in ('file_name', 'name'):
+        value = obj.get(key)
+        if value is not None and type(value) is not str:
+            return False
+    if obj.get('name') == '':
+        return False
+    if obj.get('video_id') is not None and type(obj['video_id']) is not int:
+        return False
+    if 'timestamp' in obj and type(obj['timestamp']) not in (str, int, float):
+        return False
+    return True
+
+
+_FAST = {
+    'annotations': _fast_annotation,
+    'categories': _fast_category,
+    'images': _fast_image,
+}
+
+
+def fast_is_valid(table, obj):
+    """
+    True when ``obj`` is certainly valid under ``TABLE_SCHEMAS[table]``.
+
+    False means "not sure": ask :func:`object_validator`.  Only the common
+    shapes are recognised; this never says True for an object the schema
+    rejects.
+
+    Example:
+        >>> from xcoco.manifest.schema import fast_is_valid
+        >>> fast_is_valid('annotations', {'id': 1, 'image_id': 2, 'bbox': [0, 0, 1, 1]})
+        True
+        >>> fast_is_valid('annotations', {'id': 1, 'image_id': 2, 'bbox': [0, 0, 1]})
+        False
+    """
+    if type(obj) is not dict:
+        return False
+    func = _FAST.get(table)
+    return func is not None and func(obj)

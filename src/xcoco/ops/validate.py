@@ -1,0 +1,748 @@
+"""
+Check a manifest and name every problem: rule, JSON path, offending id.
+
+:func:`validate` returns kwcoco's shape, ``{'errors': [...], 'warnings':
+[...]}``, whose entries are :class:`Problem` objects: plain strings (so code
+written for kwcoco can print or join them) that also carry ``rule``,
+``path`` (a JSON pointer into the manifest), ``id`` and ``message``.
+
+It works on the raw ``dset.dataset`` dicts, never on the index, so that
+manifests loaded with dangling references or duplicate ids (``autobuild=False``)
+are reported instead of crashing the checker.  :data:`RULES` lists every rule.
+
+Example:
+    >>> from xcoco.ops.validate import validate
+    >>> data = {'images': [{'id': 1, 'file_name': 'a.png', 'width': 10, 'height': 10}],
+    ...         'categories': [{'id': 1, 'name': 'cat'}],
+    ...         'annotations': [{'id': 17, 'image_id': 99, 'category_id': 1}]}
+    >>> result = validate(data, verbose=0)
+    >>> problem = result['errors'][0]
+    >>> problem['rule'], problem['path'], problem['id']
+    ('annotation.image_id.exists', '/annotations/0/image_id', 17)
+    >>> print(problem)
+    annotation id=17 refers to image_id=99 which does not exist
+"""
+import functools
+import math
+import os
+import posixpath
+import warnings
+
+__all__ = ['validate', 'Problem', 'RULES', 'DEFAULT_CONFIG']
+
+#: kwcoco's options (same names) plus xcoco's.  ``missing`` is opt-in here
+#: (kwcoco checks files by default): touching 100k files is not a cheap
+#: default for a shape check (issue 5).
+DEFAULT_CONFIG = {
+    'schema': True,             # json-schema of every object
+    'unique': True,             # unique ids per table and unique names
+    'references': True,         # ids that point into other tables
+    'geometry': True,           # bbox / polygon / RLE / keypoint sanity
+    'channels': True,           # channel specs parse, names not repeated
+    'warps': True,              # TransformSpecs coerce to an invertible affine
+    'missing': False,           # registered files exist
+    'corrupted': False,         # registered files can be read
+    'require_relative': False,  # >0: absolute paths are errors, >1: escaping paths too
+    'img_attrs': False,         # 'warn' / 'error': images need width / height
+    'annot_attrs': False,       # 'warn' / 'error': annotations need bbox
+    'verbose': 0,
+    'fastfail': False,
+    'workers': 0,
+}
+
+#: rule -> (default severity, what it checks).
+RULES = {
+    'manifest.schema': ('error', 'the top level is an object whose tables are lists'),
+    'schema': ('error', 'each object matches its table schema (xcoco.coco_schema)'),
+    'id.unique': ('error', 'ids are unique within each table'),
+    'name.unique': ('error', 'category, video, keypoint category, track and image names are unique'),
+    'image.name.missing': ('warning', 'images without a name (kwcoco reports this too)'),
+    'annotation.image_id.exists': ('error', 'annotation image_id names an image'),
+    'annotation.category_id.exists': ('error', 'annotation category_id names a category'),
+    'annotation.track_id.exists': ('error', 'annotation track_id names a track (warning without a tracks table)'),
+    'image.video_id.exists': ('error', 'image video_id names a video'),
+    'keypoint.category.exists': ('error', 'keypoint categories referenced by keypoints exist'),
+    'keypoint_category.reflection_id.exists': ('error', 'reflection_id names a keypoint category'),
+    'annotation.bbox.size': ('error', 'bbox numbers are finite with non-negative width and height'),
+    'annotation.bbox.inside': ('warning', 'bbox lies inside its image'),
+    'annotation.segmentation.even': ('error', 'flat polygons have an even number of coordinates'),
+    'annotation.segmentation.degenerate': ('warning', 'polygons have at least 3 points'),
+    'annotation.segmentation.rle': ('error', 'uncompressed RLE runs sum to height * width'),
+    'annotation.segmentation.wkt': ('error', 'WKT segmentations parse'),
+    'annotation.keypoints.length': ('error', 'flat keypoints come in (x, y, v) triples matching the category'),
+    'track.bbox.size': ('error', 'track bbox (video space) has non-negative size'),
+    'image.size': ('error', 'width / height are positive integers'),
+    'image.size.float': ('warning', 'width / height written as floats'),
+    'image.attrs': ('warning', 'images have width / height (img_attrs option)'),
+    'annotation.attrs': ('warning', 'annotations have a bbox (annot_attrs option)'),
+    'image.frame_index.unique': ('error', 'frame_index is not repeated within a video'),
+    'image.file_name.required': ('warning', 'an image has a file_name or assets'),
+    'channels.parse': ('error', 'channel specs parse into non-empty names'),
+    'channels.repeat': ('error', 'a channel name appears once per image'),
+    'asset.channels.missing': ('error', 'assets declare their channels'),
+    'warp.coerce': ('error', 'warps coerce to an invertible kwimage.Affine'),
+    'file_name.escape': ('warning', 'file names stay inside the bundle (error with require_relative>1)'),
+    'file_name.absolute': ('error', 'file names are relative (require_relative>0)'),
+    'file.missing': ('error', 'registered files exist (missing=True)'),
+    'file.unreadable': ('error', 'registered files can be read (corrupted=True)'),
+}
+
+_SINGULAR = {
+    'images': 'image', 'annotations': 'annotation', 'categories': 'category',
+    'videos': 'video', 'tracks': 'track',
+    'keypoint_categories': 'keypoint_category',
+}
+_TABLES = tuple(_SINGULAR)
+_NUM = (int, float)
+
+
+class Problem(str):
+    """
+    One validation finding: a string (its message) with structure attached.
+
+    Attributes:
+        rule (str): a key of :data:`RULES`.
+        path (str): JSON pointer into the manifest, e.g. ``/images/3/width``.
+        id: the id of the offending object, or None.
+        message (str): the same text as ``str(self)``.
+        severity (str): ``'error'`` or ``'warning'``.
+
+    Items can also be read like a dict: ``problem['rule']``.
+
+    Example:
+        >>> p = Problem('bad', rule='image.size', path='/images/0/width', id=3)
+        >>> p.rule, p['path'], p.to_dict()['id'], p.upper()
+        ('image.size', '/images/0/width', 3, 'BAD')
+    """
+
+    _FIELDS = ('rule', 'path', 'id', 'message', 'severity')
+
+    def __new__(cls, message, rule, path='', id=None, severity='error'):
+        self = super().__new__(cls, message)
+        self.rule = rule
+        self.path = path
+        self.id = id
+        self.message = str(message)
+        self.severity = severity
+        return self
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            if key in self._FIELDS:
+                return getattr(self, key)
+            raise KeyError(key)
+        return str.__getitem__(self, key)
+
+    def keys(self):
+        """
+        The structured field names.
+
+        Example:
+            >>> list(Problem('m', rule='r').keys())
+            ['rule', 'path', 'id', 'message', 'severity']
+        """
+        return list(self._FIELDS)
+
+    def to_dict(self):
+        """
+        The structure as a plain dict.
+
+        Example:
+            >>> Problem('m', rule='r', path='/a', id=1).to_dict()['path']
+            '/a'
+        """
+        return {key: getattr(self, key) for key in self._FIELDS}
+
+    def __reduce__(self):
+        return (Problem, (self.message, self.rule, self.path, self.id,
+                          self.severity))
+
+
+class _Report:
+    def __init__(self, verbose=0, fastfail=False, fpath=None):
+        self.errors = []
+        self.warnings = []
+        self.verbose = verbose
+        self.fastfail = fastfail
+        self.fpath = fpath
+
+    def add(self, rule, path, id, message, severity=None):
+        severity = severity or RULES[rule][0]
+        problem = Problem(message, rule=rule, path=path, id=id,
+                          severity=severity)
+        if self.verbose:
+            print(f'[{severity}] {rule} {path}: {message}')
+        if severity == 'error':
+            if self.fastfail:
+                from xcoco.errors import ManifestError
+                where = f' in {self.fpath}' if self.fpath else ''
+                raise ManifestError(f'{message} ({rule} at {path}{where})',
+                                    fpath=self.fpath)
+            self.errors.append(problem)
+        else:
+            self.warnings.append(problem)
+
+
+def _label(table, obj, idx):
+    """How messages name an object: by id when it has one."""
+    name = _SINGULAR[table]
+    if isinstance(obj, dict) and 'id' in obj:
+        return f'{name} id={obj["id"]!r}'
+    return f'{name} at /{table}/{idx}'
+
+
+def _id(obj):
+    return obj.get('id') if isinstance(obj, dict) else None
+
+
+def validate(dset, **config):
+    """
+    Check a dataset against the schema and every rule in :data:`RULES`.
+
+    Args:
+        dset (CocoDataset | dict): a dataset or a raw manifest dict.
+        **config: see :data:`DEFAULT_CONFIG`; kwcoco's option names work.
+
+    Returns:
+        dict: ``{'errors': [Problem], 'warnings': [Problem]}``, plus
+        ``'missing'`` / ``'corrupted'`` lists of ``(index, path, image_id)``
+        when those checks ran and found something.
+
+    Example:
+        >>> from xcoco.ops.validate import validate
+        >>> data = {'images': [{'id': 1, 'name': 'a', 'file_name': 'a.png', 'channels': 'B1||B2'}]}
+        >>> result = validate(data)
+        >>> [(p.rule, p.path) for p in result['errors']]
+        [('channels.parse', '/images/0/channels')]
+    """
+    unknown = set(config) - set(DEFAULT_CONFIG) - {'schema_backend'}
+    if unknown:
+        raise TypeError(f'validate() got unknown options {sorted(unknown)}; '
+                        f'known: {sorted(DEFAULT_CONFIG)}')
+    cfg = {**DEFAULT_CONFIG, **config}
+    data = getattr(dset, 'dataset', dset)
+    fpath = getattr(dset, 'fpath', None)
+    bundle_dpath = getattr(dset, 'bundle_dpath', None)
+    report = _Report(verbose=cfg['verbose'], fastfail=cfg['fastfail'],
+                     fpath=fpath)
+    result = {'errors': report.errors, 'warnings': report.warnings}
+
+    tables = _check_top_level(data, report)
+    if tables is None:
+        return result
+    if cfg['schema']:
+        _check_schema(tables, report)
+    if cfg['unique']:
+        _check_unique(tables, report)
+    ctx = _Context(tables)
+    _check_images(tables, ctx, cfg, report)
+    _check_annotations(tables, ctx, cfg, report)
+    if cfg['references']:
+        _check_kpcats(tables, report)
+    if cfg['geometry']:
+        _check_tracks(tables, report)
+    _check_files(tables, cfg, bundle_dpath, result, report)
+    if report.warnings:
+        # One summary, not one warning per entry: a 100k-annotation file
+        # can hold 100k warnings, and kwcoco callers only test that one is raised.
+        warnings.warn(f'validate found {len(report.warnings)} warnings; '
+                      f'the first: {report.warnings[0]}', UserWarning,
+                      stacklevel=3)
+    return result
+
+
+def _check_top_level(data, report):
+    if not isinstance(data, dict):
+        report.add('manifest.schema', '', None,
+                   f'a manifest must be a JSON object, got {type(data).__name__}')
+        return None
+    from xcoco.manifest.schema import manifest_validator
+    tables = {}
+    for key in _TABLES:
+        value = data.get(key, None)
+        if value is None:
+            tables[key] = []
+        elif not isinstance(value, list):
+            report.add('manifest.schema', f'/{key}', None,
+                       f'table {key!r} must be a list of objects, got {type(value).__name__}')
+            tables[key] = []
+        else:
+            tables[key] = value
+    rest = {k: v for k, v in data.items() if k not in _SINGULAR}
+    for err in manifest_validator().iter_errors(rest):
+        path = '/' + '/'.join(map(str, err.absolute_path))
+        report.add('manifest.schema', path, None, f'{path}: {err.message}')
+    tables['has_tracks'] = 'tracks' in data
+    return tables
+
+
+def _check_schema(tables, report):
+    from xcoco.manifest.schema import fast_is_valid, object_validator
+    for table in _TABLES:
+        validator = None
+        for idx, obj in enumerate(tables[table]):
+            if fast_is_valid(table, obj):
+                continue
+            if validator is None:
+                validator = object_validator(table)
+            for err in validator.iter_errors(obj):
+                sub = '/'.join(map(str, err.absolute_path))
+                path = f'/{table}/{idx}' + (f'/{sub}' if sub else '')
+                title = err.schema.get('title') if isinstance(err.schema, dict) else None
+                what = f' (expected {title})' if title else ''
+                field = f' field {sub!r}' if sub else ''
+                report.add('schema', path, _id(obj),
+                           f'{_label(table, obj, idx)}{field}: {_short(err.message)}{what}')
+
+
+def _short(text, limit=200):
+    return text if len(text) <= limit else text[:limit] + '...'
+
+
+def _check_unique(tables, report):
+    for table in _TABLES:
+        first = {}
+        for idx, obj in enumerate(tables[table]):
+            key = _id(obj)
+            if key is None or not isinstance(key, (int, str)):
+                continue
+            if key in first:
+                report.add('id.unique', f'/{table}/{idx}/id', key,
+                           f'duplicate id={key!r} in {table!r} at /{table}/{idx} '
+                           f'(first at /{table}/{first[key]})')
+            else:
+                first[key] = idx
+    named = ['categories', 'videos', 'keypoint_categories', 'tracks', 'images']
+    for table in named:
+        first = {}
+        num_unnamed = 0
+        for idx, obj in enumerate(tables[table]):
+            name = obj.get('name') if isinstance(obj, dict) else None
+            if name is None:
+                num_unnamed += 1
+                continue
+            if not isinstance(name, (str, int)):
+                continue
+            if name in first:
+                report.add('name.unique', f'/{table}/{idx}/name', _id(obj),
+                           f'{_label(table, obj, idx)} repeats name={name!r} '
+                           f'of /{table}/{first[name]}')
+            else:
+                first[name] = idx
+        if table == 'images' and num_unnamed:
+            # kwcoco's wording, so scripts that grep for it keep working.
+            report.add('image.name.missing', '/images', None,
+                       f"Table 'images' is missing {num_unnamed} / "
+                       f"{len(tables['images'])} values for column 'name'")
+
+
+class _Context:
+    """The id sets and per-id facts that reference checks need."""
+
+    def __init__(self, tables):
+        def ids(table):
+            return {obj['id'] for obj in tables[table]
+                    if isinstance(obj, dict) and isinstance(obj.get('id'), (int, str))}
+        self.image_ids = ids('images')
+        self.category_ids = ids('categories')
+        self.video_ids = ids('videos')
+        self.track_ids = ids('tracks')
+        self.has_tracks = tables['has_tracks']
+        self.kpcat_ids = ids('keypoint_categories')
+        self.kpcat_names = {obj.get('name') for obj in tables['keypoint_categories']
+                            if isinstance(obj, dict)}
+        self.img_size = {}
+        for img in tables['images']:
+            if isinstance(img, dict) and img.get('id') not in self.img_size:
+                w, h = img.get('width'), img.get('height')
+                if isinstance(w, _NUM) and isinstance(h, _NUM):
+                    self.img_size[img.get('id')] = (w, h)
+        self.cat_num_kpts = {}
+        for cat in tables['categories']:
+            if isinstance(cat, dict) and isinstance(cat.get('keypoints'), list):
+                self.cat_num_kpts[cat.get('id')] = len(cat['keypoints'])
+
+
+def _check_images(tables, ctx, cfg, report):
+    seen_frames = {}
+    img_attrs = cfg['img_attrs']
+    for idx, img in enumerate(tables['images']):
+        if not isinstance(img, dict):
+            continue
+        gid = img.get('id')
+        label = _label('images', img, idx)
+        base = f'/images/{idx}'
+        vidid = img.get('video_id', None)
+        if cfg['references'] and vidid is not None and vidid not in ctx.video_ids:
+            report.add('image.video_id.exists', base + '/video_id', gid,
+                       f'{label} refers to video_id={vidid!r} which does not exist')
+        if vidid is not None and 'frame_index' in img:
+            key = (vidid, img['frame_index'])
+            if key in seen_frames:
+                report.add('image.frame_index.unique', base + '/frame_index', gid,
+                           f'{label} repeats frame_index={img["frame_index"]!r} of '
+                           f'image id={seen_frames[key]!r} in video id={vidid!r}')
+            else:
+                seen_frames[key] = gid
+        _check_size(img, base, label, gid, report)
+        assets = _assets(img)
+        for aidx, (akey, asset) in enumerate(assets):
+            if isinstance(asset, dict):
+                _check_size(asset, f'{base}/{akey}', f'{label} asset {akey}', gid, report)
+        if img_attrs:
+            severity = 'error' if img_attrs == 'error' else 'warning'
+            for key in ('width', 'height'):
+                if img.get(key) is None:
+                    report.add('image.attrs', f'{base}/{key}', gid,
+                               f'{label} has no {key!r}', severity)
+        if img.get('file_name') is None and not assets:
+            report.add('image.file_name.required', base, gid,
+                       f"{label} has neither 'file_name' nor 'assets' / 'auxiliary'")
+        if cfg['channels']:
+            _check_image_channels(img, assets, base, label, gid, report)
+        if cfg['warps']:
+            _check_warp(img.get('warp_img_to_vid'), base + '/warp_img_to_vid',
+                        label, gid, report)
+            for akey, asset in assets:
+                if isinstance(asset, dict):
+                    _check_warp(asset.get('warp_aux_to_img'),
+                                f'{base}/{akey}/warp_aux_to_img', label, gid, report)
+
+
+def _assets(img):
+    """(json-path suffix, asset) pairs of an image, both spellings."""
+    out = []
+    for key in ('assets', 'auxiliary'):
+        items = img.get(key)
+        if isinstance(items, list):
+            out.extend((f'{key}/{i}', a) for i, a in enumerate(items))
+    return out
+
+
+def _check_size(obj, base, label, gid, report):
+    for key in ('width', 'height'):
+        value = obj.get(key)
+        if value is None or isinstance(value, bool):
+            continue
+        if isinstance(value, float) and value.is_integer() and value > 0:
+            report.add('image.size.float', f'{base}/{key}', gid,
+                       f'{label} writes {key}={value!r} as a float; expected an integer')
+        elif not isinstance(value, int) or value <= 0:
+            report.add('image.size', f'{base}/{key}', gid,
+                       f'{label} has {key}={value!r}; expected a positive integer')
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_channels(spec):
+    """Channel names per early-fused stream, or a reason the spec is bad."""
+    if not isinstance(spec, str) or not spec.strip():
+        return None, f'channel spec {spec!r} is empty'
+    streams = spec.split(',')
+    for stream in streams:
+        parts = stream.split('|')
+        for part in parts:
+            if not part:
+                return None, f"channel spec {spec!r} has an empty channel name (doubled or trailing '|' or ',')"
+            if part != part.strip():
+                return None, f'channel spec {spec!r} has a name with surrounding spaces: {part!r}'
+    try:
+        from delayed_image.channel_spec import ChannelSpec
+        norm = ChannelSpec.coerce(spec).normalize()
+        names = [stream.as_list() for stream in norm.streams()]
+    except Exception as ex:  # delayed-image raises several types on bad specs
+        return None, f'channel spec {spec!r} does not parse: {ex}'
+    return names, None
+
+
+def _check_image_channels(img, assets, base, label, gid, report):
+    seen = {}
+    items = []
+    if img.get('channels') is not None:
+        items.append((base + '/channels', img['channels']))
+    for akey, asset in assets:
+        if not isinstance(asset, dict):
+            continue
+        if asset.get('channels') is None:
+            report.add('asset.channels.missing', f'{base}/{akey}', gid,
+                       f'{label} asset {akey} (file_name={asset.get("file_name")!r}) has no channels')
+        else:
+            items.append((f'{base}/{akey}/channels', asset['channels']))
+    for path, spec in items:
+        names, reason = _parse_channels(spec)
+        if reason:
+            report.add('channels.parse', path, gid, f'{label}: {reason}')
+            continue
+        for stream in names:
+            for name in stream:
+                if name in seen:
+                    report.add('channels.repeat', path, gid,
+                               f'{label}: channel {name!r} appears more than once '
+                               f'(also at {seen[name]})')
+                else:
+                    seen[name] = path
+
+
+_IDENTITY_WARPS = ({}, {'type': 'affine'})
+
+
+def _check_warp(spec, path, label, gid, report):
+    if spec is None or spec in _IDENTITY_WARPS:
+        return
+    try:
+        import kwimage
+        import numpy as np
+        matrix = np.asarray(kwimage.Affine.coerce(spec).matrix, dtype=float)
+        ok = matrix.shape == (3, 3) and np.isfinite(matrix).all()
+        invertible = ok and abs(np.linalg.det(matrix)) > 1e-12
+    except Exception as ex:  # kwimage raises KeyError/TypeError/ValueError here
+        report.add('warp.coerce', path, gid,
+                   f'{label}: warp {spec!r} does not coerce to an affine: {type(ex).__name__}: {ex}')
+        return
+    if not invertible:
+        report.add('warp.coerce', path, gid,
+                   f'{label}: warp {spec!r} is not an invertible finite affine')
+
+
+def _check_annotations(tables, ctx, cfg, report):
+    refs, geom = cfg['references'], cfg['geometry']
+    annot_attrs = cfg['annot_attrs']
+    warned_tracks = False
+    for idx, ann in enumerate(tables['annotations']):
+        if not isinstance(ann, dict):
+            continue
+        aid = ann.get('id')
+        base = f'/annotations/{idx}'
+        if refs:
+            gid = ann.get('image_id')
+            if gid is not None and gid not in ctx.image_ids:
+                report.add('annotation.image_id.exists', base + '/image_id', aid,
+                           f'annotation id={aid!r} refers to image_id={gid!r} which does not exist')
+            cid = ann.get('category_id')
+            if cid is not None and cid not in ctx.category_ids:
+                report.add('annotation.category_id.exists', base + '/category_id', aid,
+                           f'annotation id={aid!r} refers to category_id={cid!r} which does not exist')
+            tid = ann.get('track_id')
+            if tid is not None and tid not in ctx.track_ids:
+                if ctx.has_tracks:
+                    report.add('annotation.track_id.exists', base + '/track_id', aid,
+                               f'annotation id={aid!r} refers to track_id={tid!r} which is not in the tracks table')
+                elif not warned_tracks:
+                    # Files older than the tracks table only carry track ids.
+                    warned_tracks = True
+                    report.add('annotation.track_id.exists', base + '/track_id', aid,
+                               f'annotation id={aid!r} has track_id={tid!r} but the '
+                               'manifest has no tracks table', 'warning')
+        if annot_attrs and ann.get('bbox') is None:
+            severity = 'error' if annot_attrs == 'error' else 'warning'
+            report.add('annotation.attrs', base + '/bbox', aid,
+                       f'annotation id={aid!r} has no bbox', severity)
+        if geom:
+            _check_bbox(ann.get('bbox'), base, aid, ctx.img_size.get(ann.get('image_id')),
+                        report, 'annotation')
+            if ann.get('segmentation') is not None:
+                _check_segmentation(ann['segmentation'], base + '/segmentation', aid, report)
+        kpts = ann.get('keypoints')
+        if kpts and isinstance(kpts, list) and (geom or refs):
+            _check_keypoints(kpts, ann, base + '/keypoints', aid, ctx, refs, geom, report)
+
+
+def _check_bbox(bbox, base, oid, size, report, kind):
+    if not (isinstance(bbox, list) and len(bbox) == 4
+            and all(isinstance(v, _NUM) and not isinstance(v, bool) for v in bbox)):
+        return  # the shape itself is the schema's job
+    x, y, w, h = bbox
+    rule = f'{kind}.bbox.size'
+    if not all(map(math.isfinite, bbox)):
+        report.add(rule, base + '/bbox', oid, f'{kind} id={oid!r} has a non-finite bbox {bbox!r}')
+        return
+    if w < 0 or h < 0:
+        report.add(rule, base + '/bbox', oid,
+                   f'{kind} id={oid!r} has bbox {bbox!r} with negative width or height')
+        return
+    if size is not None:
+        W, H = size
+        # Half a pixel of slack: MS-COCO boxes routinely end at W + 0.5.
+        if x < -0.5 or y < -0.5 or x + w > W + 0.5 or y + h > H + 0.5:
+            report.add('annotation.bbox.inside', base + '/bbox', oid,
+                       f'annotation id={oid!r} bbox {bbox!r} extends outside its '
+                       f'{W}x{H} image')
+
+
+def _check_flat_polygon(poly, path, aid, report):
+    if not (isinstance(poly, list) and all(isinstance(v, _NUM) for v in poly)):
+        return
+    if len(poly) % 2:
+        report.add('annotation.segmentation.even', path, aid,
+                   f'annotation id={aid!r} has a flat polygon with an odd number '
+                   f'of coordinates ({len(poly)})')
+    elif len(poly) < 6:
+        report.add('annotation.segmentation.degenerate', path, aid,
+                   f'annotation id={aid!r} has a polygon with {len(poly) // 2} points; '
+                   'at least 3 are needed')
+
+
+def _check_segmentation(segm, path, aid, report):
+    if isinstance(segm, list):
+        if not segm:
+            return
+        if isinstance(segm[0], list):
+            for i, part in enumerate(segm):
+                _check_flat_polygon(part, f'{path}/{i}', aid, report)
+        elif isinstance(segm[0], dict):
+            for i, part in enumerate(segm):
+                _check_ring_polygon(part, f'{path}/{i}', aid, report)
+        else:
+            _check_flat_polygon(segm, path, aid, report)
+    elif isinstance(segm, dict):
+        if 'counts' in segm:
+            _check_rle(segm, path, aid, report)
+        else:
+            _check_ring_polygon(segm, path, aid, report)
+    elif isinstance(segm, str):
+        from xcoco.objects.geometry import is_wkt, parse_wkt
+        if is_wkt(segm):
+            try:
+                parse_wkt(segm)
+            except ValueError as ex:
+                report.add('annotation.segmentation.wkt', path, aid,
+                           f'annotation id={aid!r} has a WKT segmentation that does not parse: {ex}')
+
+
+def _check_ring_polygon(poly, path, aid, report):
+    if not isinstance(poly, dict):
+        return
+    ext = poly.get('exterior')
+    if isinstance(ext, list) and len(ext) < 3:
+        report.add('annotation.segmentation.degenerate', path + '/exterior', aid,
+                   f'annotation id={aid!r} has a polygon exterior with {len(ext)} points; '
+                   'at least 3 are needed')
+
+
+def _check_rle(rle, path, aid, report):
+    counts = rle.get('counts')
+    size = rle.get('size') or rle.get('shape')
+    if not (isinstance(counts, list) and isinstance(size, list) and len(size) == 2):
+        return
+    if not all(isinstance(v, int) for v in counts) or not all(isinstance(v, int) for v in size):
+        return
+    total = sum(counts)
+    if total != size[0] * size[1] or any(v < 0 for v in counts):
+        report.add('annotation.segmentation.rle', path + '/counts', aid,
+                   f'annotation id={aid!r} has RLE runs summing to {total}; '
+                   f'size {size} needs {size[0] * size[1]} non-negative runs')
+
+
+def _check_keypoints(kpts, ann, path, aid, ctx, refs, geom, report):
+    if isinstance(kpts[0], dict):
+        if not refs:
+            return
+        for i, kp in enumerate(kpts):
+            if not isinstance(kp, dict):
+                continue
+            if 'keypoint_category_id' in kp and kp['keypoint_category_id'] not in ctx.kpcat_ids:
+                report.add('keypoint.category.exists', f'{path}/{i}/keypoint_category_id', aid,
+                           f'annotation id={aid!r} keypoint {i} refers to keypoint_category_id='
+                           f'{kp["keypoint_category_id"]!r} which does not exist')
+            elif 'keypoint_category' in kp and kp['keypoint_category'] not in ctx.kpcat_names:
+                report.add('keypoint.category.exists', f'{path}/{i}/keypoint_category', aid,
+                           f'annotation id={aid!r} keypoint {i} refers to keypoint_category='
+                           f'{kp["keypoint_category"]!r} which does not exist')
+    elif geom and all(isinstance(v, _NUM) for v in kpts):
+        if len(kpts) % 3:
+            report.add('annotation.keypoints.length', path, aid,
+                       f'annotation id={aid!r} has {len(kpts)} flat keypoint numbers; '
+                       'expected (x, y, visible) triples')
+            return
+        expected = ctx.cat_num_kpts.get(ann.get('category_id'))
+        if expected is not None and len(kpts) != 3 * expected:
+            report.add('annotation.keypoints.length', path, aid,
+                       f'annotation id={aid!r} has {len(kpts) // 3} keypoints but its '
+                       f'category id={ann.get("category_id")!r} names {expected}')
+
+
+def _check_kpcats(tables, report):
+    ids = {obj.get('id') for obj in tables['keypoint_categories'] if isinstance(obj, dict)}
+    for idx, kpcat in enumerate(tables['keypoint_categories']):
+        if not isinstance(kpcat, dict):
+            continue
+        ref = kpcat.get('reflection_id')
+        if ref is not None and ref not in ids:
+            report.add('keypoint_category.reflection_id.exists',
+                       f'/keypoint_categories/{idx}/reflection_id', kpcat.get('id'),
+                       f'keypoint_category id={kpcat.get("id")!r} refers to '
+                       f'reflection_id={ref!r} which does not exist')
+
+
+def _check_tracks(tables, report):
+    for idx, track in enumerate(tables['tracks']):
+        if isinstance(track, dict) and 'bbox' in track:
+            _check_bbox(track['bbox'], f'/tracks/{idx}', track.get('id'), None,
+                        report, 'track')
+
+
+def _is_uri(fname):
+    return '://' in fname
+
+
+def _check_files(tables, cfg, bundle_dpath, result, report):
+    rr = cfg['require_relative']
+    rr = int(rr) if rr else 0
+    root = os.fspath(bundle_dpath) if bundle_dpath else os.getcwd()
+    missing, corrupted = [], []
+    for idx, img in enumerate(tables['images']):
+        if not isinstance(img, dict):
+            continue
+        gid = img.get('id')
+        label = _label('images', img, idx)
+        found = []
+        if isinstance(img.get('file_name'), str):
+            found.append((f'/images/{idx}/file_name', img['file_name']))
+        for akey, asset in _assets(img):
+            if isinstance(asset, dict) and isinstance(asset.get('file_name'), str):
+                found.append((f'/images/{idx}/{akey}/file_name', asset['file_name']))
+        for path, fname in found:
+            if _is_uri(fname):
+                continue
+            if os.path.isabs(fname):
+                if rr > 0:
+                    report.add('file_name.absolute', path, gid,
+                               f'{label} file_name {fname!r} is absolute; '
+                               'require_relative asks for paths relative to the bundle')
+                escapes = not _inside(fname, root)
+            else:
+                escapes = posixpath.normpath(fname.replace('\\', '/')).startswith('../')
+            if escapes:
+                report.add('file_name.escape', path, gid,
+                           f'{label} file_name {fname!r} points outside the bundle {root!r}',
+                           'error' if rr > 1 else 'warning')
+            if cfg['missing'] or cfg['corrupted']:
+                full = fname if os.path.isabs(fname) else os.path.join(root, fname)
+                if not os.path.exists(full):
+                    if cfg['missing']:
+                        missing.append((idx, full, gid))
+                        report.add('file.missing', path, gid,
+                                   f'{label} file {full!r} does not exist')
+                elif cfg['corrupted'] and not _readable(full):
+                    corrupted.append((idx, full, gid))
+                    report.add('file.unreadable', path, gid,
+                               f'{label} file {full!r} exists but cannot be read as an image')
+    if missing:
+        result['missing'] = missing
+    if corrupted:
+        result['corrupted'] = corrupted
+
+
+def _inside(fname, root):
+    try:
+        return os.path.commonpath([os.path.abspath(fname), os.path.abspath(root)]) == os.path.abspath(root)
+    except ValueError:  # different drives on Windows
+        return False
+
+
+def _readable(fpath):
+    try:
+        import kwimage
+        kwimage.load_image_shape(fpath)
+        return True
+    except Exception:  # any reader failure means "unreadable" here
+        return False
