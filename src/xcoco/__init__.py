@@ -18,7 +18,7 @@ __version__ = '0.1.0'
 
 from xcoco.errors import (  # NOQA: errors are tiny and always needed
     XcocoError, ManifestError, ManifestNotFoundError, MalformedJSONError,
-    ManifestStructureError, DuplicateIdError, AddError, DuplicateAddError,
+    ManifestStructureError, DuplicateIdError, UnserializableError, AddError, DuplicateAddError,
     InvalidAddError, UnknownIdError, ChannelError, UnitMismatchError,
     DemoKeyError, MissingDependencyError,
 )
@@ -48,7 +48,7 @@ _LAZY_MODULES = {
 __all__ = sorted(_LAZY) + [
     'XcocoError', 'ManifestError', 'ManifestNotFoundError',
     'MalformedJSONError', 'ManifestStructureError', 'DuplicateIdError',
-    'AddError', 'DuplicateAddError', 'InvalidAddError', 'UnknownIdError',
+    'UnserializableError', 'AddError', 'DuplicateAddError', 'InvalidAddError', 'UnknownIdError',
     'ChannelError', 'UnitMismatchError', 'DemoKeyError',
     'MissingDependencyError', '__version__',
 ]

@@ -13,7 +13,8 @@ keep working after ``import xcoco as kwcoco``.
     │   ├── ManifestNotFoundError   (also FileNotFoundError)
     │   ├── MalformedJSONError      (also ValueError)  line / column
     │   ├── ManifestStructureError  (also ValueError)  wrong top-level shape
-    │   └── DuplicateIdError        (also ValueError)  repeated ids / names
+    │   ├── DuplicateIdError        (also ValueError)  repeated ids / names
+    │   └── UnserializableError     (also TypeError)   a value JSON cannot hold
     ├── AddError                 (also ValueError)     an edit was refused
     │   ├── DuplicateAddError
     │   └── InvalidAddError
@@ -36,7 +37,7 @@ Example:
 __all__ = [
     'XcocoError', 'ManifestError', 'ManifestNotFoundError',
     'MalformedJSONError', 'ManifestStructureError', 'DuplicateIdError',
-    'AddError', 'DuplicateAddError', 'InvalidAddError', 'UnknownIdError',
+    'UnserializableError', 'AddError', 'DuplicateAddError', 'InvalidAddError', 'UnknownIdError',
     'ChannelError', 'UnitMismatchError', 'DemoKeyError',
     'MissingDependencyError',
 ]
@@ -138,6 +139,23 @@ class DuplicateIdError(ManifestError, ValueError):
         super().__init__(message, fpath=fpath)
         self.table = table
         self.ids = ids
+
+
+class UnserializableError(ManifestError, TypeError):
+    """
+    The manifest holds a value that cannot be written as JSON; the message
+    names the table, the object id and the field.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> gid = dset.add_image('a.png', handle=object())
+        >>> try:
+        ...     dset.dumps()
+        ... except xcoco.UnserializableError as ex:
+        ...     print(str(ex).split(' (Type')[0])
+        cannot write the manifest as JSON: table 'images' item 0 (id=1) field 'handle'
+    """
 
 
 class AddError(XcocoError, ValueError):

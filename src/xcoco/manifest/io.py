@@ -35,7 +35,8 @@ from os import PathLike, fspath
 import orjson
 
 from xcoco.errors import (MalformedJSONError, ManifestError,
-                          ManifestNotFoundError, ManifestStructureError)
+                          ManifestNotFoundError, ManifestStructureError,
+                          UnserializableError)
 
 __all__ = ['read_manifest', 'parse_manifest', 'dumps_manifest',
            'write_manifest', 'atomic_write', 'paused_gc']
@@ -155,8 +156,8 @@ def _parse_nonstandard(data, where, orjson_error):
     # orjson follows RFC 8259 strictly; stdlib json also takes the NaN and
     # Infinity literals that Python-written manifests contain.
     import json
-    text = data.decode('utf8') if isinstance(data, (bytes, bytearray)) else data
     try:
+        text = data.decode('utf8') if isinstance(data, (bytes, bytearray)) else data
         return json.loads(text)
     except json.JSONDecodeError as ex:
         raise MalformedJSONError(
@@ -250,6 +251,41 @@ def dumps_manifest(manifest, indent=None, newlines=False):
         "info": {}
         }
     """
+    try:
+        return _dumps(manifest, indent, newlines)
+    except TypeError as ex:
+        raise UnserializableError(
+            f'cannot write the manifest as JSON: {_locate_unserializable(manifest)}'
+            f' ({ex})') from ex
+
+
+def _locate_unserializable(manifest):
+    # Only runs after a failure, so a second pass to name the culprit is cheap
+    # compared with the confusion of "Type is not JSON serializable".
+    for key, value in manifest.items():
+        items = value if isinstance(value, list) else [value]
+        for pos, item in enumerate(items):
+            try:
+                orjson.dumps(item, default=_default, option=_OPTIONS)
+            except TypeError:
+                ident = item.get('id', None) if isinstance(item, dict) else None
+                fields = []
+                if isinstance(item, dict):
+                    for field, fvalue in item.items():
+                        try:
+                            orjson.dumps(fvalue, default=_default, option=_OPTIONS)
+                        except TypeError:
+                            fields.append(field)
+                where = f'table {key!r} item {pos}'
+                if ident is not None:
+                    where += f' (id={ident!r})'
+                if fields:
+                    where += f' field {fields[0]!r}'
+                return where
+    return 'an unsupported value'
+
+
+def _dumps(manifest, indent, newlines):
     if newlines:
         return _dumps_newlines(manifest)
     if indent is None:
