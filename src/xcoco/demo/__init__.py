@@ -1,0 +1,136 @@
+"""
+Demo datasets: real image files in a cached bundle, annotations that agree
+with the pixels.
+
+``demo_dataset(key)`` (also ``CocoDataset.demo(key)``) returns a
+:class:`~xcoco.CocoDataset` whose files exist on disk.
+
+Key grammar
+-----------
+A key is ``<kind>[N][-part]...``; parts are a name followed by an optional
+number, and keyword arguments with the long names override the key.
+
+``photos`` (the default)
+    Three real photographs (scikit-image's ``astronaut.png`` 512x512,
+    ``rocket.jpg``, ``chelsea.png``, read offline) with hand-drawn boxes,
+    polygons and keypoints; see :mod:`xcoco.demo.photos`.
+
+``shapes`` / ``shapesN``
+    N (default 5) still images of random stars / superstars / effs on noise.
+    Parts: ``gsize<px>`` image size (600), ``objects<k>`` shapes per image
+    (random 1..8), ``seed<s>`` (0).
+
+``vidshapes`` / ``vidshapesN``
+    N (default 1) videos of moving shapes with tracks.
+    Parts: ``frames<f>`` (2), ``tracks<t>`` or ``objects<t>`` (2),
+    ``gsize<px>`` (600), ``speed<v>`` largest step per frame as a fraction of
+    the image size (0.01), ``seed<s>`` (0), and the flags ``aux`` (RGB plus
+    ``disparity`` / ``flowx|flowy`` assets), ``msi`` or ``multispectral``
+    (Sentinel-2-like B1, B8, B8a, B10, B11 GeoTIFFs at scales 1, 6, 3, 1, 3,
+    uint16 quantized with nodata 0) and ``multisensor`` (frames from four
+    sensors with different channel sets and rotated / rescaled assets).
+
+A ``special:`` prefix is ignored (``CocoDataset.coerce('special:shapes8')``).
+Keyword arguments: the long option names (``num_videos``, ``num_frames``,
+``num_tracks``, ``num_images``, ``num_objects``, ``image_size``,
+``max_speed``, ``multispectral``, ``multisensor``, ``aux``, ``seed``) or
+kwcoco's spellings (``rng``, ``n_imgs``, ``image_size=(w, h)``); ``verbose``
+and ``render`` are accepted and ignored.
+
+Caching
+-------
+Each normalized request is generated once into ``<root>/<kind>_<hash>/``,
+where root is ``dpath``, else ``$XCOCO_DEMO_DPATH``, else the user cache
+(``~/.cache/xcoco/demodata``).  ``bundle_dpath=`` names the bundle folder
+itself, ``use_cache=False`` forces regeneration.  Bundles are built in a
+temporary folder and renamed into place, so concurrent requests for the same
+key never see a half-written bundle.
+"""
+from xcoco.demo.grammar import DemoSpec, parse_demo_key
+
+__all__ = ['demo_dataset', 'demo_bundle', 'parse_demo_key', 'DemoSpec']
+
+_BUILDERS = {
+    'photos': 'xcoco.demo.photos:build_photos',
+    'shapes': 'xcoco.demo.shapes:build_shapes',
+    'vidshapes': 'xcoco.demo.vidshapes:build_vidshapes',
+}
+
+
+def _builder(kind):
+    import importlib
+    modname, funcname = _BUILDERS[kind].split(':')
+    return getattr(importlib.import_module(modname), funcname)
+
+
+def demo_bundle(key='photos', dpath=None, bundle_dpath=None, use_cache=True,
+                **kwargs):
+    """
+    Make sure the bundle for ``key`` exists and return its manifest path.
+
+    Same arguments as :func:`demo_dataset`; useful to get the files without
+    loading the manifest (e.g. in a subprocess).
+
+    Returns:
+        ubelt.Path: path to ``data.kwcoco.json``.
+
+    Example:
+        >>> from xcoco.demo import demo_bundle
+        >>> fpath = demo_bundle('vidshapes1-gsize32-frames2')
+        >>> fpath.name, fpath.exists()
+        ('data.kwcoco.json', True)
+    """
+    from xcoco.demo.cache import MANIFEST_NAME, demo_cache_root, ensure_bundle
+    spec = parse_demo_key(key, **kwargs)
+    tag = spec.tag()
+    if spec.kind == 'photos':
+        # the stand-in images differ from the real ones: separate bundles
+        from xcoco.demo.photos import find_photo_source
+        if find_photo_source() is None:
+            tag += '_standin'
+    if bundle_dpath is None:
+        bundle_dpath = demo_cache_root(dpath) / tag
+    build = _builder(spec.kind)
+    ensure_bundle(lambda dpath_: build(dpath_, spec.options), tag,
+                  bundle_dpath, use_cache=use_cache,
+                  info={'key': spec.key, 'kind': spec.kind,
+                        'options': spec.options})
+    import ubelt as ub
+    return ub.Path(bundle_dpath) / MANIFEST_NAME
+
+
+def demo_dataset(key='photos', dpath=None, **kwargs):
+    """
+    A demo :class:`~xcoco.CocoDataset`, generated on first use and cached.
+
+    Args:
+        key (str): see the grammar in :mod:`xcoco.demo`.
+        dpath (PathLike | None): cache root (default ``$XCOCO_DEMO_DPATH`` or
+            the user cache dir).
+        **kwargs: option overrides; also ``bundle_dpath`` and ``use_cache``.
+
+    Returns:
+        CocoDataset: loaded from the bundle's ``data.kwcoco.json``, with
+        ``tag`` set to the key.
+
+    Raises:
+        DemoKeyError: the key or an option is not understood.
+
+    Example:
+        >>> from xcoco.demo import demo_dataset
+        >>> dset = demo_dataset('vidshapes2-frames3-gsize64')
+        >>> dset.n_videos, dset.n_images, dset.n_tracks
+        (2, 6, 4)
+        >>> dset = demo_dataset('shapes3', image_size=(48, 48))
+        >>> [img['width'] for img in dset.dataset['images']]
+        [48, 48, 48]
+        >>> dset = demo_dataset()
+        >>> final = dset.coco_image(1).imdelay().finalize()
+        >>> final.shape
+        (512, 512, 3)
+    """
+    from xcoco.dataset import CocoDataset
+    fpath = demo_bundle(key, dpath=dpath, **kwargs)
+    dset = CocoDataset(fpath)
+    dset.tag = key
+    return dset

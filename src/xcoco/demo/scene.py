@@ -1,0 +1,402 @@
+"""
+Scene geometry and rasterization shared by the shapes and vidshapes demos.
+
+A scene is a list of :class:`Shape` objects in *image* space.  Every file of
+an image is drawn from that list through the file's own affine warp, and
+annotations are measured from the same drawing, which is what makes boxes
+enclose the drawn pixels and makes bands of different resolutions align.
+"""
+import colorsys
+import math
+from dataclasses import dataclass
+
+__all__ = [
+    'CATEGORIES', 'KEYPOINT_CATEGORIES', 'Shape', 'random_shape',
+    'place_shapes', 'plan_tracks', 'rasterize_labels', 'measure_shapes',
+    'render_layers', 'shape_annotation', 'smooth_field', 'warp_field',
+]
+
+# kwcoco's shape demos use these names; keeping them lets code that filters
+# on 'star' or 'eff' run unchanged.
+CATEGORIES = [
+    {'id': 1, 'name': 'star', 'supercategory': 'vector', 'keypoints': []},
+    {'id': 2, 'name': 'superstar', 'supercategory': 'raster',
+     'keypoints': ['left_eye', 'right_eye'], 'skeleton': [[0, 1]]},
+    {'id': 3, 'name': 'eff', 'supercategory': 'raster',
+     'keypoints': ['top_tip', 'mid_tip', 'bot_tip'], 'skeleton': [[0, 1], [1, 2]]},
+]
+
+KEYPOINT_CATEGORIES = [
+    {'id': 1, 'name': 'left_eye', 'reflection_id': 2},
+    {'id': 2, 'name': 'right_eye', 'reflection_id': 1},
+    {'id': 3, 'name': 'top_tip', 'reflection_id': None},
+    {'id': 4, 'name': 'mid_tip', 'reflection_id': None},
+    {'id': 5, 'name': 'bot_tip', 'reflection_id': None},
+]
+
+
+def _star(points, inner):
+    out = []
+    for i in range(points * 2):
+        radius = 1.0 if i % 2 == 0 else inner
+        angle = -math.pi / 2 + i * math.pi / points
+        out.append((radius * math.cos(angle), radius * math.sin(angle)))
+    return out
+
+
+# Unit-size outlines (y down) and keypoints inside them, keyed by category id.
+_TEMPLATES = {
+    1: (_star(5, 0.45), []),
+    2: (_star(7, 0.6), [(1, (-0.25, -0.1)), (2, (0.25, -0.1))]),
+    3: ([(-0.6, -1.0), (0.7, -1.0), (0.7, -0.6), (-0.2, -0.6), (-0.2, -0.2),
+         (0.4, -0.2), (0.4, 0.2), (-0.2, 0.2), (-0.2, 1.0), (-0.6, 1.0)],
+        [(3, (0.6, -0.8)), (4, (0.3, 0.0)), (5, (-0.4, 0.9))]),
+}
+# Largest distance from the template origin to an outline vertex.
+_REACH = {cid: max(math.hypot(x, y) for x, y in pts) for cid, (pts, _) in _TEMPLATES.items()}
+
+
+@dataclass
+class Shape:
+    """
+    One drawn object: a category outline scaled, rotated and moved.
+
+    Example:
+        >>> from xcoco.demo.scene import Shape
+        >>> shape = Shape(category_id=3, cx=50, cy=40, radius=10, theta=0.0,
+        ...               color=(255, 0, 0))
+        >>> shape.polygon().round(1).tolist()[0]
+        [44.0, 30.0]
+        >>> shape.keypoints()[0]
+        (3, [56.0, 32.0])
+        >>> round(shape.reach, 2)
+        12.21
+    """
+    category_id: int
+    cx: float
+    cy: float
+    radius: float
+    theta: float
+    color: tuple = (255, 255, 255)
+    signature_seed: int = 0
+
+    @property
+    def reach(self):
+        return self.radius * _REACH[self.category_id]
+
+    def _transform(self, pts):
+        import numpy as np
+        pts = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
+        c, s = math.cos(self.theta), math.sin(self.theta)
+        rot = np.array([[c, -s], [s, c]]) * self.radius
+        return pts @ rot.T + (self.cx, self.cy)
+
+    def polygon(self):
+        """(N, 2) outline vertices in image coordinates."""
+        return self._transform(_TEMPLATES[self.category_id][0])
+
+    def keypoints(self):
+        """[(keypoint_category_id, [x, y]), ...] in image coordinates."""
+        kpts = _TEMPLATES[self.category_id][1]
+        if not kpts:
+            return []
+        xy = self._transform([p for _, p in kpts])
+        return [(kpid, [float(x), float(y)]) for (kpid, _), (x, y) in zip(kpts, xy)]
+
+    def moved(self, cx, cy, theta):
+        return Shape(self.category_id, cx, cy, self.radius, theta, self.color,
+                     self.signature_seed)
+
+
+def _random_color(rng):
+    # Saturated and bright: the dominant channel is 255, so shapes stand out
+    # from the dark noise background (a property the pixel tests rely on).
+    hue = rng.random()
+    sat = 0.55 + 0.45 * rng.random()
+    return tuple(int(round(255 * v)) for v in colorsys.hsv_to_rgb(hue, sat, 1.0))
+
+
+def random_shape(rng, image_size, category_id=None):
+    """
+    A shape of random category, size, angle and color, centred at the origin.
+
+    Example:
+        >>> import numpy as np
+        >>> from xcoco.demo.scene import random_shape
+        >>> shape = random_shape(np.random.default_rng(0), 100)
+        >>> 4 <= shape.radius <= 12.5 and max(shape.color) == 255
+        True
+    """
+    if category_id is None:
+        category_id = int(rng.integers(1, len(_TEMPLATES) + 1))
+    lo = max(4.0, image_size * 0.04)
+    hi = max(lo, image_size * 0.125)
+    radius = float(lo + (hi - lo) * rng.random())
+    theta = float(rng.uniform(-math.pi / 4, math.pi / 4))
+    return Shape(category_id, 0.0, 0.0, radius, theta, _random_color(rng),
+                 int(rng.integers(2 ** 31)))
+
+
+def _apart(a, b):
+    return math.hypot(a.cx - b.cx, a.cy - b.cy) > a.reach + b.reach + 2
+
+
+def place_shapes(rng, image_size, num, max_tries=200):
+    """
+    Up to ``num`` non-overlapping shapes fully inside a square image.
+
+    Fewer are returned when the image is too crowded to fit more.
+
+    Example:
+        >>> import numpy as np
+        >>> from xcoco.demo.scene import place_shapes
+        >>> shapes = place_shapes(np.random.default_rng(0), 200, 5)
+        >>> len(shapes)
+        5
+        >>> all(s.cx - s.reach >= 0 and s.cx + s.reach <= 200 for s in shapes)
+        True
+    """
+    placed = []
+    for _ in range(num):
+        for _ in range(max_tries):
+            shape = random_shape(rng, image_size)
+            margin = shape.reach + 1
+            if 2 * margin > image_size:
+                continue
+            cx, cy = rng.uniform(margin, image_size - margin, size=2)
+            cand = shape.moved(float(cx), float(cy), shape.theta)
+            if all(_apart(cand, other) for other in placed):
+                placed.append(cand)
+                break
+    return placed
+
+
+def plan_tracks(rng, image_size, num_tracks, num_frames, max_speed,
+                max_tries=200):
+    """
+    Paths of shapes that stay inside the frame and never overlap.
+
+    Each track moves in a straight line; its start and end are inside the
+    allowed region, which is convex, so every frame in between is too.
+
+    Args:
+        max_speed (float): largest step per frame as a fraction of image_size.
+
+    Returns:
+        list[list[Shape]]: ``tracks[t][f]`` is track t in frame f.
+
+    Example:
+        >>> import numpy as np
+        >>> from xcoco.demo.scene import plan_tracks
+        >>> tracks = plan_tracks(np.random.default_rng(1), 128, 3, 4, 0.05)
+        >>> len(tracks), len(tracks[0])
+        (3, 4)
+        >>> tracks[0][0].category_id == tracks[0][3].category_id
+        True
+    """
+    tracks = []
+    for _ in range(num_tracks):
+        for _ in range(max_tries):
+            shape = random_shape(rng, image_size)
+            margin = shape.reach + 1
+            if 2 * margin > image_size:
+                continue
+            p0 = rng.uniform(margin, image_size - margin, size=2)
+            angle = rng.uniform(0, 2 * math.pi)
+            step = max_speed * image_size * rng.uniform(0.3, 1.0)
+            vel = step * math.cos(angle), step * math.sin(angle)
+            last = max(num_frames - 1, 1)
+            p1 = p0 + (vel[0] * last, vel[1] * last)
+            p1 = [min(max(v, margin), image_size - margin) for v in p1]
+            spin = rng.uniform(-0.05, 0.05)
+            path = []
+            for f in range(num_frames):
+                alpha = f / last
+                path.append(shape.moved(float(p0[0] + alpha * (p1[0] - p0[0])),
+                                        float(p0[1] + alpha * (p1[1] - p0[1])),
+                                        shape.theta + spin * f))
+            if all(_apart(a, b) for other in tracks for a, b in zip(path, other)):
+                tracks.append(path)
+                break
+    return tracks
+
+
+def _to_fixed(xy):
+    import numpy as np
+    # cv2 puts pixel centres on integer coordinates; COCO puts them at +0.5.
+    return np.round((np.asarray(xy) - 0.5) * 16).astype(np.int32)
+
+
+def rasterize_labels(shapes, dsize, warp=None):
+    """
+    Label image: 0 for background, ``i + 1`` where ``shapes[i]`` is drawn.
+
+    Args:
+        shapes (list[Shape]): in image coordinates.
+        dsize (tuple[int, int]): output (width, height).
+        warp (ndarray | None): 3x3 affine from image to output coordinates.
+
+    Example:
+        >>> from xcoco.demo.scene import Shape, rasterize_labels
+        >>> import numpy as np
+        >>> shape = Shape(3, 10, 10, 5, 0.0)
+        >>> labels = rasterize_labels([shape], (20, 20))
+        >>> int(labels.max()), int((labels == 1).sum()) > 20
+        (1, True)
+        >>> half = rasterize_labels([shape], (10, 10), np.diag([0.5, 0.5, 1]))
+        >>> half.shape
+        (10, 10)
+    """
+    import cv2
+    import numpy as np
+    w, h = dsize
+    labels = np.zeros((h, w), dtype=np.int32)
+    for idx, shape in enumerate(shapes, start=1):
+        pts = shape.polygon()
+        if warp is not None:
+            pts = pts @ warp[:2, :2].T + warp[:2, 2]
+        cv2.fillPoly(labels, [_to_fixed(pts)], idx, lineType=cv2.LINE_8, shift=4)
+    return labels
+
+
+def measure_shapes(labels, count):
+    """
+    Tight ``[x, y, w, h]`` boxes and pixel areas of labels 1..count.
+
+    A box is None when its shape drew no pixel.
+
+    Example:
+        >>> import numpy as np
+        >>> from xcoco.demo.scene import measure_shapes
+        >>> labels = np.zeros((5, 6), dtype=int)
+        >>> labels[1:3, 2:5] = 1
+        >>> measure_shapes(labels, 2)
+        [([2, 1, 3, 2], 6), (None, 0)]
+    """
+    import numpy as np
+    ys, xs = np.nonzero(labels)
+    vals = labels[ys, xs]
+    out = []
+    for idx in range(1, count + 1):
+        sel = vals == idx
+        if not sel.any():
+            out.append((None, 0))
+            continue
+        x0, x1 = int(xs[sel].min()), int(xs[sel].max())
+        y0, y1 = int(ys[sel].min()), int(ys[sel].max())
+        out.append(([x0, y0, x1 - x0 + 1, y1 - y0 + 1], int(sel.sum())))
+    return out
+
+
+def render_layers(labels, fg, bg_field, bg_base, bg_amp, noise, rng,
+                  texture=0.0, bg_max=None, fg_floor=None):
+    """
+    Fill a label image: objects get their per-channel value, background a
+    field; both get per-pixel noise.
+
+    Args:
+        labels (ndarray): (H, W) int labels from :func:`rasterize_labels`.
+        fg (ndarray): (K, C) value of each shape per channel.
+        bg_field (ndarray): (H, W) smooth field in [0, 1].
+        bg_base, bg_amp (ndarray): (C,) background = base + amp * field.
+        noise (float): std of additive per-pixel noise.
+        texture (float): objects are multiplied by ``1 - texture * U(0, 1)``.
+        bg_max (float | None): cap on background values.
+        fg_floor (float | None): floor on each object pixel's largest channel
+            (with ``bg_max`` this guarantees a threshold separates them).
+
+    Returns:
+        ndarray: (H, W, C) float32
+
+    Example:
+        >>> import numpy as np
+        >>> from xcoco.demo.scene import render_layers
+        >>> labels = np.zeros((4, 4), dtype=int); labels[1:3, 1:3] = 1
+        >>> out = render_layers(labels, np.array([[0.9, 0.8]]), np.zeros((4, 4)),
+        ...                     np.array([0.1, 0.1]), np.array([0.0, 0.0]), 0.0,
+        ...                     np.random.default_rng(0))
+        >>> out[..., 0].astype(float).round(2).tolist()[1]
+        [0.1, 0.9, 0.9, 0.1]
+    """
+    import numpy as np
+    nchan = len(bg_base)
+    fg = np.asarray(fg, dtype=np.float32).reshape(-1, nchan)
+    out = (np.asarray(bg_base, np.float32)[None, None, :]
+           + np.asarray(bg_amp, np.float32)[None, None, :]
+           * np.asarray(bg_field, np.float32)[:, :, None])
+    if noise:
+        out += noise * rng.standard_normal(out.shape, dtype=np.float32)
+    if bg_max is not None:
+        np.minimum(out, bg_max, out=out)
+    # objects cover a small part of the frame: work on their pixels only
+    ys, xs = np.nonzero(labels)
+    if len(ys):
+        vals = fg[labels[ys, xs] - 1]
+        if texture:
+            vals *= 1 - texture * rng.random((len(vals), 1), dtype=np.float32)
+        if noise:
+            vals += noise * rng.standard_normal(vals.shape, dtype=np.float32)
+        if fg_floor is not None:
+            rows = np.arange(len(vals))
+            top = vals.argmax(axis=1)
+            vals[rows, top] = np.maximum(vals[rows, top], fg_floor)
+        out[ys, xs] = vals
+    return out
+
+
+def shape_annotation(shape, bbox, area):
+    """
+    The annotation fields of a drawn shape (kwcoco's "new" styles).
+
+    Example:
+        >>> from xcoco.demo.scene import Shape, shape_annotation
+        >>> ann = shape_annotation(Shape(2, 20, 20, 8, 0.0), [12, 12, 17, 16], 150)
+        >>> sorted(ann), ann['keypoints'][0]['keypoint_category_id']
+        (['area', 'bbox', 'category_id', 'keypoints', 'segmentation'], 1)
+    """
+    exterior = [[round(float(x), 2), round(float(y), 2)] for x, y in shape.polygon()]
+    return {
+        'category_id': shape.category_id,
+        'bbox': bbox,
+        'area': area,
+        'segmentation': [{'exterior': exterior, 'interiors': []}],
+        'keypoints': [{'xy': [round(x, 3), round(y, 3)], 'keypoint_category_id': kpid}
+                      for kpid, (x, y) in shape.keypoints()],
+    }
+
+
+def smooth_field(rng, dsize, cell=32):
+    """
+    A smooth random field in [0, 1] at (width, height) ``dsize``, as a small
+    grid plus the 3x3 affine that maps grid pixels to image pixels.
+
+    Example:
+        >>> import numpy as np
+        >>> from xcoco.demo.scene import smooth_field
+        >>> grid, warp = smooth_field(np.random.default_rng(0), (100, 60))
+        >>> grid.shape, float(warp[0, 0])
+        ((3, 5), 32.0)
+    """
+    import numpy as np
+    w, h = dsize
+    gw, gh = max(2, -(-w // cell) + 1), max(2, -(-h // cell) + 1)
+    grid = rng.random((gh, gw), dtype=np.float32)
+    warp = np.array([[cell, 0, 0], [0, cell, 0], [0, 0, 1]], dtype=np.float64)
+    return grid, warp
+
+
+def warp_field(grid, warp_grid_to_out, dsize):
+    """
+    Resample a :func:`smooth_field` grid into an output raster.
+
+    Example:
+        >>> import numpy as np
+        >>> from xcoco.demo.scene import smooth_field, warp_field
+        >>> grid, warp = smooth_field(np.random.default_rng(0), (64, 64))
+        >>> warp_field(grid, warp, (64, 48)).shape
+        (48, 64)
+    """
+    import cv2
+    import numpy as np
+    return cv2.warpAffine(grid, np.asarray(warp_grid_to_out)[:2], tuple(dsize),
+                          flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)

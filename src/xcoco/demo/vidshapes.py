@@ -1,0 +1,297 @@
+"""
+The ``vidshapes`` demo: videos of moving shapes, optionally multispectral.
+
+Every frame is described in image space (which equals video space here) by
+one :class:`~xcoco.demo.scene.Shape` per track.  Each file of the frame is
+rendered from those shapes through its own ``warp_aux_to_img``, so a band
+stored at 1/6 resolution, or by a rotated sensor, shows the shapes exactly
+where the annotations say once warped back.
+
+Flavours (see :mod:`xcoco.demo` for the key grammar):
+
+* plain: one RGB PNG per frame.
+* ``aux``: the RGB PNG plus ``disparity`` and ``flowx|flowy`` assets.
+* ``multispectral``: Sentinel-2-like bands B1, B8, B8a, B10, B11 at scales
+  1, 6, 3, 1, 3 of image pixels, uint16 quantized (reflectance * 10000,
+  nodata 0), as tiled GeoTIFFs with overviews.
+* ``multisensor``: each frame comes from one of four sensors with different
+  channel sets; most assets have a random rotation / anisotropic scale, and
+  pixels outside the image footprint are nodata.
+"""
+import zlib
+
+__all__ = ['build_vidshapes', 'SENSORS', 'render_asset', 'asset_geometry']
+
+# sensor -> [(channels, scale of warp_aux_to_img or 'random')]
+SENSORS = {
+    'sensor1': [('B1', 1), ('B8', 6), ('B8a', 3), ('B10', 1), ('B11', 3)],
+    'sensor2': [('r|g|b', 'random'), ('disparity', 1), ('gauss', 'random'),
+                ('B8|B11', 'random')],
+    'sensor3': [('r|g|b', 'random'), ('flowx|flowy', 1), ('distri', 'random'),
+                ('B10|B11', 'random')],
+    'sensor4': [('B11', 3), ('X.2', 'random'), ('Y:2:6', 'random')],
+}
+_AUX = [('disparity', 1), ('flowx|flowy', 1)]
+
+
+def _unit(*keys):
+    """A deterministic number in [0, 1) from hashable keys."""
+    return (zlib.crc32(repr(keys).encode('utf8')) % 100003) / 100003
+
+
+def _apply(warp, pts):
+    import numpy as np
+    mat = np.asarray(warp, dtype=np.float64)
+    return np.asarray(pts, dtype=np.float64) @ mat[:2, :2].T + mat[:2, 2]
+
+
+def asset_geometry(image_dsize, scale, rng):
+    """
+    Choose an asset's warp and size so that it covers the whole image.
+
+    Args:
+        image_dsize (tuple[int, int]): image (width, height).
+        scale (float | str): image pixels per asset pixel, or ``'random'`` for
+            a random rotation and anisotropic scale.
+
+    Returns:
+        tuple[kwimage.Affine, tuple[int, int]]: ``warp_aux_to_img`` and the
+        asset (width, height).
+
+    Example:
+        >>> import numpy as np
+        >>> from xcoco.demo.vidshapes import asset_geometry, _apply
+        >>> warp, dsize = asset_geometry((600, 600), 6, None)
+        >>> dsize, warp.concise()
+        ((100, 100), {'scale': 6.0, 'type': 'affine'})
+        >>> warp, dsize = asset_geometry((600, 400), 'random', np.random.default_rng(0))
+        >>> corners = _apply(warp.inv(), [[0, 0], [600, 0], [0, 400], [600, 400]])
+        >>> bool(corners.min() > -1e-6 and (corners.max(axis=0) <= dsize).all())
+        True
+    """
+    import numpy as np
+    import kwimage
+    w, h = image_dsize
+    if scale != 'random':
+        warp = kwimage.Affine.scale(float(scale))
+        return warp, (int(np.ceil(w / scale)), int(np.ceil(h / scale)))
+    sx, sy = rng.uniform(0.8, 2.0, size=2)
+    theta = float(rng.uniform(-0.2, 0.2))
+    rot_scale = kwimage.Affine.affine(scale=(float(sx), float(sy)), theta=theta)
+    corners = np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float64)
+    pts = _apply(rot_scale.inv(), corners)
+    lo = pts.min(axis=0)
+    asset_from_img = kwimage.Affine.translate(-lo) @ rot_scale.inv()
+    extent = pts.max(axis=0) - lo
+    dsize = (int(np.ceil(extent[0] - 1e-6)), int(np.ceil(extent[1] - 1e-6)))
+    return asset_from_img.inv(), dsize
+
+
+def render_asset(shapes, channels, warp_aux_to_img, dsize, image_dsize, field,
+                 rng, seed):
+    """
+    Render one asset file's pixels (before quantization) and its footprint.
+
+    Args:
+        shapes (list[Shape]): the frame's shapes in image space.
+        channels (str): e.g. ``'B8|B11'`` or ``'r|g|b'``.
+        warp_aux_to_img (kwimage.Affine): asset -> image.
+        dsize (tuple[int, int]): asset (width, height).
+        image_dsize (tuple[int, int]): image (width, height).
+        field (tuple): ``(grid, warp_img_from_grid)`` shared by the frame so
+            every band shows the same background terrain.
+        rng (numpy.random.Generator): noise source.
+        seed (int): the dataset seed (fixes per-band spectral signatures).
+
+    Returns:
+        tuple[ndarray, ndarray]: float32 (H, W, C) data (0..255 for
+        ``r|g|b``, reflectance 0..1 otherwise) and a bool (H, W) footprint.
+
+    Example:
+        >>> import numpy as np, kwimage
+        >>> from xcoco.demo.scene import Shape, smooth_field
+        >>> from xcoco.demo.vidshapes import render_asset
+        >>> rng = np.random.default_rng(0)
+        >>> shapes = [Shape(1, 30, 30, 12, 0.0)]
+        >>> data, valid = render_asset(shapes, 'B8|B11', kwimage.Affine.scale(2),
+        ...                            (32, 32), (64, 64), smooth_field(rng, (64, 64)), rng, 0)
+        >>> data.shape, bool(valid.all()), bool(data[15, 15, 0] > 0.4 > data[1, 1, 0])
+        ((32, 32, 2), True, True)
+    """
+    import cv2
+    import numpy as np
+    from delayed_image import FusedChannelSpec
+    from xcoco.demo import scene
+    names = FusedChannelSpec.coerce(channels).as_list()
+    asset_from_img = np.asarray(warp_aux_to_img.inv())
+    labels = scene.rasterize_labels(shapes, dsize, asset_from_img)
+    w, h = image_dsize
+    rect = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64)
+    footprint = np.zeros((dsize[1], dsize[0]), dtype=np.int32)
+    cv2.fillPoly(footprint, [scene._to_fixed(_apply(asset_from_img, rect))],
+                 1, lineType=cv2.LINE_8, shift=4)
+    grid, img_from_grid = field
+    bg_field = scene.warp_field(grid, asset_from_img @ np.asarray(img_from_grid), dsize)
+    if names == ['r', 'g', 'b']:
+        from xcoco.demo.shapes import render_rgb
+        data = render_rgb(shapes, labels, rng, bg_field).astype(np.float32)
+    else:
+        # Reflectance: background 0.05-0.3, shapes 0.5-0.95 in every band, with
+        # a per-(category, band) signature and a small per-object offset.
+        fg = np.array([[0.55 + 0.3 * _unit(seed, s.category_id, n)
+                        + 0.1 * _unit(s.signature_seed, n) for n in names]
+                       for s in shapes], dtype=np.float32).reshape(-1, len(names))
+        bg_base = np.array([0.05 + 0.1 * _unit(seed, 'bg', n) for n in names], np.float32)
+        bg_amp = np.full(len(names), 0.12, np.float32)
+        data = scene.render_layers(labels, fg, bg_field, bg_base, bg_amp,
+                                   noise=0.01, rng=rng, texture=0.05)
+        data = np.clip(data, 0.001, 1.0)
+    return data, footprint.astype(bool)
+
+
+def _chan_dirname(channels):
+    return 'aux_' + ''.join(c if c.isalnum() else '_' for c in channels)
+
+
+def _write_asset(bundle_dpath, gid, channels, warp, dsize, data, valid):
+    import numpy as np
+    from xcoco.demo.raster import SENTINEL2_QUANTIZATION, quantize, write_geotiff
+    rel = f'_assets/auxiliary/{_chan_dirname(channels)}/img_{gid:05d}.tif'
+    fpath = bundle_dpath / rel
+    fpath.parent.ensuredir()
+    asset = {'file_name': rel, 'channels': channels,
+             'width': dsize[0], 'height': dsize[1],
+             'warp_aux_to_img': _concise(warp)}
+    if channels == 'r|g|b':
+        data = np.where(valid[:, :, None], np.clip(data, 0, 255), 0).astype(np.uint8)
+        write_geotiff(fpath, data, level=1)
+    else:
+        quant = quantize(data, SENTINEL2_QUANTIZATION, valid=valid[:, :, None])
+        write_geotiff(fpath, quant, nodata=SENTINEL2_QUANTIZATION['nodata'],
+                      level=1)
+        asset['quantization'] = dict(SENTINEL2_QUANTIZATION)
+    return asset
+
+
+def _concise(warp):
+    out = warp.concise()
+    # plain floats so the manifest is JSON regardless of numpy scalar types
+    return {k: (v if isinstance(v, str) else
+                [float(x) for x in v] if hasattr(v, '__len__') else float(v))
+            for k, v in out.items()}
+
+
+def _timestamps(rng, num_frames):
+    import datetime as dt
+    start = dt.datetime(2020, 1, 1) + dt.timedelta(days=int(rng.integers(0, 365)))
+    out, when = [], start
+    for _ in range(num_frames):
+        out.append(when.isoformat())
+        # irregular revisits, like a satellite's
+        when = when + dt.timedelta(days=int(rng.integers(1, 16)),
+                                   minutes=int(rng.integers(0, 600)))
+    return out
+
+
+def build_vidshapes(bundle_dpath, options):
+    """
+    Render the ``vidshapes`` demo into ``bundle_dpath`` and write its manifest.
+
+    Args:
+        bundle_dpath (Path): empty folder to fill.
+        options (dict): as produced by :func:`xcoco.demo.grammar.parse_demo_key`.
+
+    Returns:
+        dict: the manifest that was written.
+
+    Example:
+        >>> from xcoco.demo.grammar import parse_demo_key
+        >>> from xcoco.demo.vidshapes import build_vidshapes
+        >>> dpath = ub.Path.appdir('xcoco', 'tests', 'build_vidshapes').delete().ensuredir()
+        >>> data = build_vidshapes(dpath, parse_demo_key('vidshapes2-frames3-gsize64-msi').options)
+        >>> len(data['videos']), len(data['images']), len(data['tracks'])
+        (2, 6, 4)
+        >>> [a['channels'] for a in data['images'][0]['auxiliary']]
+        ['B1', 'B8', 'B8a', 'B10', 'B11']
+    """
+    import copy
+    import numpy as np
+    from xcoco.demo import scene
+    from xcoco.demo.shapes import render_rgb, write_manifest, write_png
+    opts = options
+    size = opts['image_size']
+    dsize = (size, size)
+    seed = opts['seed']
+    videos, images, annots, tracks = [], [], [], []
+    sensor_names = sorted(SENSORS)
+    for vidid in range(1, opts['num_videos'] + 1):
+        # One stream per video: 'vidshapes8' starts with the videos of 'vidshapes2'.
+        rng = np.random.default_rng([seed, 2, vidid])
+        paths = scene.plan_tracks(rng, size, opts['num_tracks'],
+                                  opts['num_frames'], opts['max_speed'])
+        stamps = _timestamps(rng, opts['num_frames'])
+        sensors = [sensor_names[int(rng.integers(len(sensor_names)))]
+                   for _ in range(opts['num_frames'])]
+        videos.append({'id': vidid, 'name': f'toy_video_{vidid}',
+                       'width': size, 'height': size})
+        tid_start = len(tracks) + 1
+        for offset, path in enumerate(paths):
+            tid = tid_start + offset
+            tracks.append({'id': tid, 'name': f'track_{tid:03d}',
+                           'category_id': path[0].category_id, 'video_id': vidid})
+        for frame in range(opts['num_frames']):
+            gid = len(images) + 1
+            frng = np.random.default_rng([seed, 3, vidid, frame])
+            shapes = [path[frame] for path in paths]
+            labels = scene.rasterize_labels(shapes, dsize)
+            img = {'id': gid, 'name': f'generated-{vidid}-{frame}',
+                   'file_name': None, 'video_id': vidid,
+                   'width': size, 'height': size,
+                   'warp_img_to_vid': {'type': 'affine'},
+                   'frame_index': frame, 'timestamp': stamps[frame]}
+            field = scene.smooth_field(frng, dsize)
+            if opts['multispectral']:
+                sensor = sensors[frame] if opts['multisensor'] else 'sensor1'
+                plan = SENSORS[sensor]
+                img['sensor'] = img['sensor_coarse'] = sensor
+            else:
+                grid, img_from_grid = field
+                rgb = render_rgb(shapes, labels, frng,
+                                 scene.warp_field(grid, img_from_grid, dsize))
+                fname = f'_assets/images/img_{gid:05d}.png'
+                (bundle_dpath / '_assets' / 'images').ensuredir()
+                write_png(bundle_dpath / fname, rgb)
+                img['file_name'] = fname
+                img['channels'] = 'r|g|b'
+                plan = _AUX if opts['aux'] else []
+            assets = []
+            for channels, scale in plan:
+                warp, adsize = asset_geometry(dsize, scale, frng)
+                data, valid = render_asset(shapes, channels, warp, adsize, dsize,
+                                           field, frng, seed)
+                assets.append(_write_asset(bundle_dpath, gid, channels, warp,
+                                           adsize, data, valid))
+            if plan:
+                img['auxiliary'] = assets
+            images.append(img)
+            measured = scene.measure_shapes(labels, len(shapes))
+            for offset, (shape, (bbox, area)) in enumerate(zip(shapes, measured)):
+                if bbox is None:
+                    continue
+                ann = scene.shape_annotation(shape, bbox, area)
+                ann.update(id=len(annots) + 1, image_id=gid,
+                           track_id=tid_start + offset)
+                annots.append(ann)
+    dataset = {
+        'info': [{'type': 'demo', 'generator': 'xcoco.demo.vidshapes',
+                  'options': opts}],
+        'licenses': [],
+        'categories': copy.deepcopy(scene.CATEGORIES),
+        'keypoint_categories': copy.deepcopy(scene.KEYPOINT_CATEGORIES),
+        'videos': videos,
+        'images': images,
+        'tracks': tracks,
+        'annotations': annots,
+    }
+    write_manifest(bundle_dpath, dataset)
+    return dataset
