@@ -46,6 +46,20 @@ def _unique_name(name, taken):
     return f'{name}_v{num:03d}'
 
 
+def _frame_indexes(data):
+    frames = {}
+    for img in data.get('images') or ():
+        vidid = img.get('video_id', None)
+        if vidid is not None:
+            frames.setdefault(vidid, set()).add(img.get('frame_index'))
+    return frames
+
+
+def _same_video(video1, video2):
+    return ({k: v for k, v in video1.items() if k != 'id'} ==
+            {k: v for k, v in video2.items() if k != 'id'})
+
+
 def _common_bundle(dsets):
     bundles = [os.path.abspath(d.bundle_dpath) for d in dsets]
     if not bundles:
@@ -61,7 +75,9 @@ def union(dsets, cls=None, disjoint_tracks=True, remember_parent=False,
     Merge datasets into a new one.
 
     * Categories and keypoint categories with the same name become one.
-    * Videos stay distinct; a repeated video name gets a ``_v001`` suffix.
+    * Videos with the same name and fields whose frames do not overlap
+      (parts of one video, e.g. rejoined splits) become one; other videos
+      stay distinct, a repeated name getting a ``_v001`` suffix.
     * Tracks stay distinct per input (renamed like videos) unless
       ``disjoint_tracks=False``, which merges tracks by name.
     * Relative file names are rewritten against the common folder of the
@@ -113,6 +129,7 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
     ids = {table: _IdTable() for table in _CORE_TABLES}
     cat_by_name, kpcat_by_name, track_by_name = {}, {}, {}
     video_names, track_names = set(), set()
+    video_by_name, frames_out = {}, {}
 
     for dset in dsets:
         data = dset.dataset
@@ -145,11 +162,22 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
             cat_by_name[name] = new
             out['categories'].append(new)
 
+        frames_in = _frame_indexes(data)
         for video in data.get('videos') or ():
-            name = _unique_name(video.get('name'), video_names)
+            name = video.get('name')
+            twin = video_by_name.get(name)
+            if twin is not None and _same_video(twin, video) and \
+                    frames_out[twin['id']].isdisjoint(frames_in.get(video['id'], ())):
+                # Two parts of one video (e.g. splits being rejoined).
+                vid_map[video['id']] = twin['id']
+                frames_out[twin['id']].update(frames_in.get(video['id'], ()))
+                continue
+            name = _unique_name(name, video_names)
             video_names.add(name)
             new = dict(video, id=ids['videos'].claim(video['id']), name=name)
             vid_map[video['id']] = new['id']
+            video_by_name[name] = new
+            frames_out[new['id']] = set(frames_in.get(video['id'], ()))
             out['videos'].append(new)
 
         for track in data.get('tracks') or ():
@@ -179,7 +207,8 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
             if not same_bundle:
                 for obj in iter_file_objs(new):
                     obj['file_name'] = rebase_file_name(
-                        obj['file_name'], src_bundle, bundle_dpath)
+                        obj['file_name'], src_bundle, bundle_dpath,
+                        keep_absolute=True)
             if remember_parent:
                 new['union_parent'] = parent
             out['images'].append(new)
