@@ -195,6 +195,14 @@ def _id(obj):
     return obj.get('id') if isinstance(obj, dict) else None
 
 
+def _absent(value, ids):
+    """True if a reference is missing; unhashable values are the schema's job."""
+    try:
+        return value not in ids
+    except TypeError:
+        return False
+
+
 def validate(dset, **config):
     """
     Check a dataset against the schema and every rule in :data:`RULES`.
@@ -363,6 +371,21 @@ class _Context:
                 self.cat_num_kpts[cat.get('id')] = len(cat['keypoints'])
 
 
+def _hashable(value):
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _lookup(mapping, key):
+    try:
+        return mapping.get(key)
+    except TypeError:
+        return None
+
+
 def _check_images(tables, ctx, cfg, report):
     seen_frames = {}
     img_attrs = cfg['img_attrs']
@@ -373,20 +396,20 @@ def _check_images(tables, ctx, cfg, report):
         label = _label('images', img, idx)
         base = f'/images/{idx}'
         vidid = img.get('video_id', None)
-        if cfg['references'] and vidid is not None and vidid not in ctx.video_ids:
+        if cfg['references'] and vidid is not None and _absent(vidid, ctx.video_ids):
             report.add('image.video_id.exists', base + '/video_id', gid,
                        f'{label} refers to video_id={vidid!r} which does not exist')
-        if vidid is not None and 'frame_index' in img:
-            key = (vidid, img['frame_index'])
+        key = (vidid, img.get('frame_index'))
+        if vidid is not None and key[1] is not None and _hashable(key):
             if key in seen_frames:
                 report.add('image.frame_index.unique', base + '/frame_index', gid,
-                           f'{label} repeats frame_index={img["frame_index"]!r} of '
+                           f'{label} repeats frame_index={key[1]!r} of '
                            f'image id={seen_frames[key]!r} in video id={vidid!r}')
             else:
                 seen_frames[key] = gid
         _check_size(img, base, label, gid, report)
         assets = _assets(img)
-        for aidx, (akey, asset) in enumerate(assets):
+        for akey, asset in assets:
             if isinstance(asset, dict):
                 _check_size(asset, f'{base}/{akey}', f'{label} asset {akey}', gid, report)
         if img_attrs:
@@ -514,15 +537,15 @@ def _check_annotations(tables, ctx, cfg, report):
         base = f'/annotations/{idx}'
         if refs:
             gid = ann.get('image_id')
-            if gid is not None and gid not in ctx.image_ids:
+            if gid is not None and _absent(gid, ctx.image_ids):
                 report.add('annotation.image_id.exists', base + '/image_id', aid,
                            f'annotation id={aid!r} refers to image_id={gid!r} which does not exist')
             cid = ann.get('category_id')
-            if cid is not None and cid not in ctx.category_ids:
+            if cid is not None and _absent(cid, ctx.category_ids):
                 report.add('annotation.category_id.exists', base + '/category_id', aid,
                            f'annotation id={aid!r} refers to category_id={cid!r} which does not exist')
             tid = ann.get('track_id')
-            if tid is not None and tid not in ctx.track_ids:
+            if tid is not None and _absent(tid, ctx.track_ids):
                 if ctx.has_tracks:
                     report.add('annotation.track_id.exists', base + '/track_id', aid,
                                f'annotation id={aid!r} refers to track_id={tid!r} which is not in the tracks table')
@@ -537,7 +560,7 @@ def _check_annotations(tables, ctx, cfg, report):
             report.add('annotation.attrs', base + '/bbox', aid,
                        f'annotation id={aid!r} has no bbox', severity)
         if geom:
-            _check_bbox(ann.get('bbox'), base, aid, ctx.img_size.get(ann.get('image_id')),
+            _check_bbox(ann.get('bbox'), base, aid, _lookup(ctx.img_size, ann.get('image_id')),
                         report, 'annotation')
             if ann.get('segmentation') is not None:
                 _check_segmentation(ann['segmentation'], base + '/segmentation', aid, report)
@@ -639,11 +662,11 @@ def _check_keypoints(kpts, ann, path, aid, ctx, refs, geom, report):
         for i, kp in enumerate(kpts):
             if not isinstance(kp, dict):
                 continue
-            if 'keypoint_category_id' in kp and kp['keypoint_category_id'] not in ctx.kpcat_ids:
+            if 'keypoint_category_id' in kp and _absent(kp['keypoint_category_id'], ctx.kpcat_ids):
                 report.add('keypoint.category.exists', f'{path}/{i}/keypoint_category_id', aid,
                            f'annotation id={aid!r} keypoint {i} refers to keypoint_category_id='
                            f'{kp["keypoint_category_id"]!r} which does not exist')
-            elif 'keypoint_category' in kp and kp['keypoint_category'] not in ctx.kpcat_names:
+            elif 'keypoint_category' in kp and _absent(kp['keypoint_category'], ctx.kpcat_names):
                 report.add('keypoint.category.exists', f'{path}/{i}/keypoint_category', aid,
                            f'annotation id={aid!r} keypoint {i} refers to keypoint_category='
                            f'{kp["keypoint_category"]!r} which does not exist')
@@ -653,7 +676,7 @@ def _check_keypoints(kpts, ann, path, aid, ctx, refs, geom, report):
                        f'annotation id={aid!r} has {len(kpts)} flat keypoint numbers; '
                        'expected (x, y, visible) triples')
             return
-        expected = ctx.cat_num_kpts.get(ann.get('category_id'))
+        expected = _lookup(ctx.cat_num_kpts, ann.get('category_id'))
         if expected is not None and len(kpts) != 3 * expected:
             report.add('annotation.keypoints.length', path, aid,
                        f'annotation id={aid!r} has {len(kpts) // 3} keypoints but its '
@@ -666,7 +689,7 @@ def _check_kpcats(tables, report):
         if not isinstance(kpcat, dict):
             continue
         ref = kpcat.get('reflection_id')
-        if ref is not None and ref not in ids:
+        if ref is not None and _absent(ref, ids):
             report.add('keypoint_category.reflection_id.exists',
                        f'/keypoint_categories/{idx}/reflection_id', kpcat.get('id'),
                        f'keypoint_category id={kpcat.get("id")!r} refers to '

@@ -1,0 +1,326 @@
+"""
+Make a manifest acceptable to stricter readers, pycocotools first.
+
+:func:`conform` fills what MS-COCO tools expect but kwcoco files may omit:
+image ``width`` / ``height``, annotation ``area``, ``bbox``, ``iscrowd`` and
+``num_keypoints`` — and with ``legacy`` rewrites geometry into the original
+MS-COCO encodings: polygons as lists of flat lists (polygons with holes and
+WKT / mask-path segmentations become compressed RLE, since MS-COCO polygons
+cannot hold holes) and keypoints as flat ``[x, y, v]`` lists ordered by the
+category's ``keypoints`` names.
+
+The dataset is edited in place and returned.
+
+Example:
+    >>> from xcoco.ops.conform import conform
+    >>> data = {'images': [{'id': 1, 'file_name': 'a.png', 'width': 8, 'height': 8}],
+    ...         'categories': [{'id': 1, 'name': 'box'}],
+    ...         'annotations': [{'id': 1, 'image_id': 1, 'category_id': 1,
+    ...                          'segmentation': {'exterior': [[0, 0], [4, 0], [4, 4], [0, 4]]}}]}
+    >>> ann = conform(data, pycocotools=True)['annotations'][0]
+    >>> ann['segmentation'], ann['area'], ann['bbox'], ann['iscrowd']
+    ([[0.0, 0.0, 4.0, 0.0, 4.0, 4.0, 0.0, 4.0]], 16.0, [0.0, 0.0, 4.0, 4.0], 0)
+"""
+import os
+import warnings
+
+__all__ = ['conform', 'DEFAULT_CONFIG', 'to_pycocotools_segmentation',
+           'to_flat_keypoints']
+
+DEFAULT_CONFIG = {
+    'pycocotools_info': True,   # area, bbox, iscrowd, num_keypoints, info dict
+    'ensure_imgsize': True,     # read width / height from the files if missing
+    'legacy': False,            # MS-COCO polygon / RLE and flat keypoint encodings
+    'pycocotools': None,        # xcoco's switch: True = pycocotools_info + legacy
+    'workers': 8,               # threads reading image headers
+    'verbose': 0,
+}
+
+
+def conform(dset, **config):
+    """
+    Fill MS-COCO fields and, optionally, rewrite legacy encodings in place.
+
+    Args:
+        dset (CocoDataset | dict): a dataset or a raw manifest dict.
+        **config: see :data:`DEFAULT_CONFIG`; kwcoco's names work, and
+            ``pycocotools=True`` turns on both ``pycocotools_info`` and
+            ``legacy``.
+
+    Returns:
+        CocoDataset | dict: ``dset`` itself.
+
+    Example:
+        >>> from xcoco.ops.conform import conform
+        >>> data = {'images': [{'id': 1, 'width': 9, 'height': 9, 'file_name': 'x.png'}],
+        ...         'categories': [{'id': 1, 'name': 'face'}],
+        ...         'keypoint_categories': [{'id': 1, 'name': 'l'}, {'id': 2, 'name': 'r'}],
+        ...         'annotations': [
+        ...             {'id': 1, 'image_id': 1, 'category_id': 1, 'bbox': [0, 0, 9, 9],
+        ...              'keypoints': [{'xy': [5, 1], 'keypoint_category_id': 2}]},
+        ...             {'id': 2, 'image_id': 1, 'category_id': 1, 'bbox': [0, 0, 9, 9],
+        ...              'keypoints': [{'xy': [3, 1], 'keypoint_category': 'l'}]}]}
+        >>> _ = conform(data, pycocotools=True)
+        >>> data['annotations'][0]['keypoints'], data['annotations'][0]['num_keypoints']
+        ([0, 0, 0, 5, 1, 2], 1)
+        >>> data['categories'][0]['keypoints']
+        ['l', 'r']
+    """
+    unknown = set(config) - set(DEFAULT_CONFIG) - {'mmlab'}
+    if unknown:
+        raise TypeError(f'conform() got unknown options {sorted(unknown)}; '
+                        f'known: {sorted(DEFAULT_CONFIG)}')
+    cfg = {**DEFAULT_CONFIG, **config}
+    if cfg['pycocotools'] is not None:
+        cfg['pycocotools_info'] = cfg['legacy'] = bool(cfg['pycocotools'])
+    data = getattr(dset, 'dataset', dset)
+    bundle_dpath = getattr(dset, 'bundle_dpath', None)
+    images = data.get('images', []) or []
+    if cfg['ensure_imgsize']:
+        _ensure_imgsize(images, bundle_dpath, cfg['workers'])
+    imgs = {img.get('id'): img for img in images}
+    anns = data.get('annotations', []) or []
+    if cfg['legacy']:
+        _legacy_keypoints(data, anns)
+        for ann in anns:
+            if ann.get('segmentation') is not None:
+                ann['segmentation'] = to_pycocotools_segmentation(
+                    ann['segmentation'], img=imgs.get(ann.get('image_id')),
+                    bundle_dpath=bundle_dpath, ann_id=ann.get('id'))
+    if cfg['pycocotools_info']:
+        info = data.get('info', None)
+        if isinstance(info, list):
+            data['info'] = {'kwcoco_info': info} if info else {}
+        elif info is None:
+            data['info'] = {}
+        # COCOeval(iouType='keypoints') reads num_keypoints of every
+        # ground truth, so keypoint datasets get it on all annotations.
+        has_kpts = any(ann.get('keypoints') for ann in anns) or any(
+            c.get('keypoints') for c in data.get('categories', []) or [])
+        for ann in anns:
+            _fill_annotation(ann, imgs.get(ann.get('image_id')), bundle_dpath)
+            if has_kpts and not isinstance(ann.get('num_keypoints'), int):
+                ann['num_keypoints'] = 0
+        if any(ann.get('id') == 0 for ann in anns):
+            warnings.warn('an annotation has id=0; COCOeval reads a matched id of 0 '
+                          'as "unmatched", so renumber ids from 1 before evaluating',
+                          UserWarning, stacklevel=2)
+    return dset
+
+
+def _ensure_imgsize(images, bundle_dpath, workers):
+    todo = []
+    for img in images:
+        if img.get('width') is not None and img.get('height') is not None:
+            continue
+        assets = (img.get('assets') or []) + (img.get('auxiliary') or [])
+        if img.get('file_name'):
+            todo.append((img, img['file_name']))
+            continue
+        for asset in assets:
+            warp = asset.get('warp_aux_to_img')
+            identity = warp in (None, {}, {'type': 'affine'})
+            if identity and asset.get('width') and asset.get('height'):
+                img['width'], img['height'] = asset['width'], asset['height']
+                break
+        else:
+            if len(assets) == 1 and assets[0].get('file_name'):
+                todo.append((img, assets[0]['file_name']))
+    if not todo:
+        return
+    root = os.fspath(bundle_dpath) if bundle_dpath else os.getcwd()
+
+    def read(item):
+        import kwimage
+        img, fname = item
+        fpath = fname if os.path.isabs(fname) else os.path.join(root, fname)
+        try:
+            height, width = kwimage.load_image_shape(fpath)[0:2]
+        except Exception as ex:  # readers raise many types for bad files
+            warnings.warn(f'conform: cannot read the size of image id={img.get("id")!r} '
+                          f'from {fpath!r}: {ex}', UserWarning, stacklevel=4)
+            return
+        img['width'], img['height'] = int(width), int(height)
+
+    if workers and len(todo) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(read, todo))
+    else:
+        for item in todo:
+            read(item)
+
+
+def _polygon_area_bbox(parts):
+    """Shoelace area and bbox of flat polygons without kwimage (the common case)."""
+    import numpy as np
+    area = 0.0
+    lo, hi = None, None
+    for part in parts:
+        if len(part) < 6:
+            continue
+        xy = np.asarray(part, dtype=float).reshape(-1, 2)
+        x, y = xy[:, 0], xy[:, 1]
+        area += 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+        plo, phi = xy.min(axis=0), xy.max(axis=0)
+        lo = plo if lo is None else np.minimum(lo, plo)
+        hi = phi if hi is None else np.maximum(hi, phi)
+    if lo is None:
+        return 0.0, None
+    return area, [float(lo[0]), float(lo[1]), float(hi[0] - lo[0]), float(hi[1] - lo[1])]
+
+
+def _fill_annotation(ann, img, bundle_dpath):
+    from xcoco.objects import geometry
+    segm = ann.get('segmentation')
+    need_area = not isinstance(ann.get('area'), (int, float))
+    need_bbox = ann.get('bbox') is None
+    if (need_area or need_bbox) and segm is not None:
+        if isinstance(segm, list) and segm and isinstance(segm[0], list):
+            area, bbox = _polygon_area_bbox(segm)
+        else:
+            dims = (img['height'], img['width']) if img and img.get('height') else None
+            area = geometry.segmentation_area(segm, dims=dims, bundle_dpath=bundle_dpath)
+            bbox = geometry.segmentation_bbox(segm, dims=dims, bundle_dpath=bundle_dpath)
+        if need_bbox and bbox is not None:
+            ann['bbox'] = bbox
+        if need_area:
+            ann['area'] = float(area)
+    kpts = ann.get('keypoints')
+    if kpts:
+        if ann.get('bbox') is None:
+            bbox = geometry.keypoints_bbox(kpts)
+            if bbox is not None:
+                ann['bbox'] = bbox
+        if not isinstance(ann.get('num_keypoints'), int):
+            ann['num_keypoints'] = geometry.num_visible_keypoints(kpts)
+    if not isinstance(ann.get('area'), (int, float)) and ann.get('bbox') is not None:
+        ann['area'] = float(ann['bbox'][2] * ann['bbox'][3])
+    if ann.get('iscrowd') is None:
+        ann['iscrowd'] = 0
+    elif isinstance(ann['iscrowd'], bool):
+        ann['iscrowd'] = int(ann['iscrowd'])
+
+
+def _mask_to_rle(mask):
+    rle = mask.to_bytes_rle().data
+    counts = rle['counts']
+    if isinstance(counts, bytes):
+        counts = counts.decode('ascii')
+    return {'size': [int(v) for v in rle['size']], 'counts': counts}
+
+
+def _empty_rle(img):
+    import kwimage
+    import numpy as np
+    h, w = int(img['height']), int(img['width'])
+    return _mask_to_rle(kwimage.Mask(np.zeros((h, w), dtype=np.uint8), 'c_mask'))
+
+
+def to_pycocotools_segmentation(segm, img=None, bundle_dpath=None, ann_id=None):
+    """
+    Rewrite any segmentation into an encoding pycocotools reads.
+
+    Polygons become lists of flat lists (parts with fewer than 3 points are
+    dropped: pycocotools would read a 4-number part as a box); polygons with
+    holes, WKT and mask paths become compressed RLE (needs the image size);
+    RLE keeps only ``size`` and ``counts``.
+
+    Example:
+        >>> to_pycocotools_segmentation([0, 0, 2, 0, 2, 2])
+        [[0, 0, 2, 0, 2, 2]]
+        >>> rle = to_pycocotools_segmentation(
+        ...     {'exterior': [[0, 0], [8, 0], [8, 8], [0, 8]], 'interiors': [[[2, 2], [4, 2], [4, 4]]]},
+        ...     img={'width': 10, 'height': 10})
+        >>> sorted(rle), rle['size']
+        (['counts', 'size'], [10, 10])
+    """
+    import kwimage
+    from xcoco.objects import geometry
+    if isinstance(segm, list) and segm and isinstance(segm[0], (int, float)):
+        segm = [segm]
+    if isinstance(segm, list) and all(isinstance(p, list) for p in segm):
+        parts = [p for p in segm if len(p) >= 6 and len(p) % 2 == 0]
+        if parts:
+            return parts
+        return _empty_rle(img) if img and img.get('height') else []
+    if isinstance(segm, dict) and 'counts' in segm:
+        size = segm.get('size') or segm.get('shape')
+        counts = segm['counts']
+        if isinstance(counts, list) and segm.get('order', 'F') == 'C':
+            return _mask_to_rle(geometry.coerce_segmentation(segm))
+        if isinstance(counts, bytes):
+            counts = counts.decode('ascii')
+        return {'size': list(size), 'counts': counts}
+    geom = geometry.coerce_segmentation(segm, bundle_dpath=bundle_dpath)
+    dims = (img['height'], img['width']) if img and img.get('height') else None
+    if isinstance(geom, kwimage.Mask):
+        return _mask_to_rle(geom.to_c_mask())
+    polys = list(geom.data) if isinstance(geom, kwimage.MultiPolygon) else [geom]
+    if any(len(p.data['interiors']) for p in polys):
+        if dims is not None:
+            return _mask_to_rle(geom.to_mask(dims=dims).to_c_mask())
+        warnings.warn(f'annotation id={ann_id!r}: holes dropped, the image size is '
+                      'unknown so the polygon cannot become an RLE mask',
+                      UserWarning, stacklevel=3)
+    parts = [p.data['exterior'].data.ravel().astype(float).tolist() for p in polys]
+    parts = [p for p in parts if len(p) >= 6]
+    if parts:
+        return parts
+    return _empty_rle(img) if dims is not None else []
+
+
+def to_flat_keypoints(kpts, names, kpcat_id_to_name):
+    """
+    kwcoco keypoint dicts -> MS-COCO ``[x, y, v] * len(names)``; absent
+    names become ``0, 0, 0``.
+
+    Example:
+        >>> to_flat_keypoints([{'xy': [3, 4], 'keypoint_category': 'b', 'visible': 1}],
+        ...                   ['a', 'b'], {})
+        [0, 0, 0, 3, 4, 1]
+    """
+    slots = {name: i for i, name in enumerate(names)}
+    flat = [0] * (3 * len(names))
+    for kp in kpts:
+        name = kp.get('keypoint_category')
+        if name is None:
+            name = kpcat_id_to_name.get(kp.get('keypoint_category_id'))
+        if name not in slots:
+            continue
+        i = 3 * slots[name]
+        flat[i:i + 3] = [kp['xy'][0], kp['xy'][1], kp.get('visible', 2)]
+    return flat
+
+
+def _legacy_keypoints(data, anns):
+    kpcats = data.get('keypoint_categories') or []
+    id_to_name = {k.get('id'): k.get('name') for k in kpcats}
+    order = {k.get('name'): i for i, k in enumerate(kpcats)}
+    cats = {c.get('id'): c for c in data.get('categories', []) or []}
+    used = {}
+    for ann in anns:
+        kpts = ann.get('keypoints')
+        if kpts and isinstance(kpts[0], dict):
+            names = used.setdefault(ann.get('category_id'), set())
+            for kp in kpts:
+                names.add(kp.get('keypoint_category') or id_to_name.get(kp.get('keypoint_category_id')))
+    for cid, names in used.items():
+        cat = cats.get(cid)
+        if cat is not None and not cat.get('keypoints'):
+            # pycocotools reads flat keypoints by position, so the category
+            # must name its slots; keypoint_categories order fixes them.
+            cat['keypoints'] = sorted((n for n in names if n is not None),
+                                      key=lambda n: (order.get(n, len(order)), n))
+    for ann in anns:
+        kpts = ann.get('keypoints')
+        cat = cats.get(ann.get('category_id')) or {}
+        names = cat.get('keypoints') or []
+        if kpts and isinstance(kpts[0], dict):
+            ann['keypoints'] = to_flat_keypoints(kpts, names, id_to_name)
+            ann['num_keypoints'] = sum(1 for v in ann['keypoints'][2::3] if v > 0)
+        elif not kpts and names and isinstance(names, list):
+            # COCOeval's OKS reads 'keypoints' of every ground truth in a
+            # keypoint category, labelled or not.
+            ann['keypoints'] = [0] * (3 * len(names))
+            ann['num_keypoints'] = 0
