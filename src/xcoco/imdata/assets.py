@@ -96,8 +96,7 @@ def _concise(warp):
 def write_asset(bundle_dpath, obj, imdata, gid=None):
     """
     Write ``imdata`` to ``bundle_dpath / obj['file_name']`` (parent folders
-    created).  Tiled-raster paths go through rasterio when kwimage cannot
-    write them.
+    created).  GeoTIFF-like paths go through rasterio when it is installed.
 
     Example:
         >>> import numpy as np
@@ -119,11 +118,13 @@ def write_asset(bundle_dpath, obj, imdata, gid=None):
             'relative and no bundle_dpath is known (attach a dataset)')
     fpath = ub.Path(bundle_dpath or '') / fname
     fpath.parent.ensuredir()
-    try:
-        kwimage.imwrite(fpath, imdata)
-    except Exception:
-        from xcoco.imdata.backends import is_raster_path, write_raster
-        if not is_raster_path(fpath):
-            raise
+    from xcoco.imdata.backends import (
+        _have_rasterio, is_raster_path, write_raster)
+    if is_raster_path(fpath) and _have_rasterio():
+        # kwimage's GDAL-less TIFF writer stores multi-band data in a layout
+        # GDAL reads as one band; rasterio writes a tiled, pixel-interleaved
+        # GeoTIFF every reader agrees on.
         write_raster(fpath, imdata)
+    else:
+        kwimage.imwrite(fpath, imdata)
     return fpath

@@ -83,7 +83,7 @@ def draw_image(coco_img, channels=None, draw_annots=True, space='image',
             if space == 'video':
                 dets = dets.warp(coco_img.warp_vid_from_img)
             canvas = dets.draw_on(np.ascontiguousarray(canvas), **kwargs)
-            canvas = kwimage.ensure_uint255(canvas)
+            canvas = kwimage.ensure_uint255(canvas)[..., :3]
     return canvas
 
 
