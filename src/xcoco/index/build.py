@@ -81,11 +81,6 @@ class CocoIndex:
         self.next_ids = {table: 1 for table in TABLE_NAMES}
         self.is_built = False
 
-    # kwcoco's aliases for the same tables
-    @property
-    def kpcat_ids(self):
-        return self.kpcats
-
     def _frame_index_of_image(self, gid):
         img = self.imgs.get(gid)
         return None if img is None else img.get('frame_index')

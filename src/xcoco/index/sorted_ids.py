@@ -45,11 +45,30 @@ class SortedIdSet:
         return (sortkey is None, sortkey if sortkey is not None else 0, id_)
 
     def add(self, id_):
+        """
+        Insert an id at its sorted place (no-op if present).
+
+        Example:
+            >>> ids = SortedIdSet([3, 1])
+            >>> ids.add(2)
+            >>> list(ids)
+            [1, 2, 3]
+        """
         if id_ not in self._members:
             self._members.add(id_)
             insort(self._entries, self._entry(id_))
 
     def discard(self, id_):
+        """
+        Remove an id if present.
+
+        Example:
+            >>> ids = SortedIdSet([1, 2])
+            >>> ids.discard(5)
+            >>> ids.discard(1)
+            >>> list(ids)
+            [2]
+        """
         if id_ in self._members:
             self._members.remove(id_)
             entry = self._entry(id_)
@@ -60,11 +79,29 @@ class SortedIdSet:
                 self._entries = [e for e in self._entries if e[2] != id_]
 
     def remove(self, id_):
+        """
+        Remove an id, raising KeyError if absent.
+
+        Example:
+            >>> ids = SortedIdSet([1])
+            >>> ids.remove(1)
+            >>> len(ids)
+            0
+        """
         if id_ not in self._members:
             raise KeyError(id_)
         self.discard(id_)
 
     def update(self, ids):
+        """
+        Add several ids.
+
+        Example:
+            >>> ids = SortedIdSet()
+            >>> ids.update([5, 4])
+            >>> ids
+            SortedIdSet([4, 5])
+        """
         for id_ in ids:
             self.add(id_)
 
