@@ -358,16 +358,17 @@ class _Context:
         self.has_tracks = tables['has_tracks']
         self.kpcat_ids = ids('keypoint_categories')
         self.kpcat_names = {obj.get('name') for obj in tables['keypoint_categories']
-                            if isinstance(obj, dict)}
+                            if isinstance(obj, dict) and _hashable(obj.get('name'))}
         self.img_size = {}
         for img in tables['images']:
-            if isinstance(img, dict) and img.get('id') not in self.img_size:
+            if isinstance(img, dict) and _absent(img.get('id'), self.img_size):
                 w, h = img.get('width'), img.get('height')
                 if isinstance(w, _NUM) and isinstance(h, _NUM):
                     self.img_size[img.get('id')] = (w, h)
         self.cat_num_kpts = {}
         for cat in tables['categories']:
-            if isinstance(cat, dict) and isinstance(cat.get('keypoints'), list):
+            if (isinstance(cat, dict) and isinstance(cat.get('keypoints'), list)
+                    and _hashable(cat.get('id'))):
                 self.cat_num_kpts[cat.get('id')] = len(cat['keypoints'])
 
 
@@ -684,7 +685,8 @@ def _check_keypoints(kpts, ann, path, aid, ctx, refs, geom, report):
 
 
 def _check_kpcats(tables, report):
-    ids = {obj.get('id') for obj in tables['keypoint_categories'] if isinstance(obj, dict)}
+    ids = {obj.get('id') for obj in tables['keypoint_categories']
+           if isinstance(obj, dict) and _hashable(obj.get('id'))}
     for idx, kpcat in enumerate(tables['keypoint_categories']):
         if not isinstance(kpcat, dict):
             continue
@@ -763,9 +765,24 @@ def _inside(fname, root):
 
 
 def _readable(fpath):
+    """
+    True if some reader can open the file: header first (cheap), then
+    rasterio (GeoTIFFs PIL cannot identify), then a full kwimage read.
+    """
+    import kwimage
     try:
-        import kwimage
         kwimage.load_image_shape(fpath)
         return True
-    except Exception:  # any reader failure means "unreadable" here
+    except Exception:  # any reader failure: try the next reader
+        pass
+    try:
+        import rasterio
+        with rasterio.open(fpath) as src:
+            return src.count > 0
+    except Exception:  # not installed or cannot open: try the next reader
+        pass
+    try:
+        kwimage.imread(fpath)
+        return True
+    except Exception:  # every reader failed: the file is unreadable
         return False
