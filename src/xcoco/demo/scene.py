@@ -92,8 +92,14 @@ class Shape:
         return pts @ rot.T + (self.cx, self.cy)
 
     def polygon(self):
-        """(N, 2) outline vertices in image coordinates."""
-        return self._transform(_TEMPLATES[self.category_id][0])
+        """
+        (N, 2) outline vertices in image coordinates, on a 1/16 pixel grid.
+
+        The grid is the rasterizer's fixed-point precision and is exact in
+        JSON, so redrawing a stored segmentation paints the same pixels.
+        """
+        import numpy as np
+        return np.round(self._transform(_TEMPLATES[self.category_id][0]) * 16) / 16
 
     def keypoints(self):
         """[(keypoint_category_id, [x, y]), ...] in image coordinates."""
@@ -354,7 +360,7 @@ def shape_annotation(shape, bbox, area):
         >>> sorted(ann), ann['keypoints'][0]['keypoint_category_id']
         (['area', 'bbox', 'category_id', 'keypoints', 'segmentation'], 1)
     """
-    exterior = [[round(float(x), 2), round(float(y), 2)] for x, y in shape.polygon()]
+    exterior = [[float(x), float(y)] for x, y in shape.polygon()]
     return {
         'category_id': shape.category_id,
         'bbox': bbox,
