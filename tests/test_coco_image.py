@@ -371,3 +371,25 @@ def test_datetime_and_errors():
         CocoImage({'id': 3, 'width': 1, 'height': 1}).imdelay('a', space='world')
     with pytest.raises(xcoco.ChannelError, match='no pixel data'):
         CocoImage({'id': 3, 'width': 1, 'height': 1}).imdelay()
+
+
+@pytest.mark.xfail(strict=True, raises=IndexError,
+                   reason='delayed-image 0.4.7: the nearest-neighbour fast path '
+                          'of DelayedWarp indexes out of bounds when a '
+                          'translated source is smaller than the canvas')
+def test_upstream_nearest_translation_bug():
+    # Strict xfail: when delayed-image fixes this, the test starts passing and
+    # the workaround notes in the tests above can go.
+    coco_img = CocoImage({'id': 1, 'width': 8, 'height': 8, 'auxiliary': [{
+        'imdata': np.ones((4, 4, 1)), 'channels': 'a', 'width': 4, 'height': 4,
+        'warp_aux_to_img': {'offset': [2, 2]}}]})
+    coco_img.imdelay('a', interpolation='nearest').finalize()
+
+
+def test_missing_file_error_names_the_path(tmp_path):
+    pytest.importorskip('rasterio')
+    coco_img = CocoImage({'id': 1, 'width': 4, 'height': 4,
+                          'file_name': 'gone.tif', 'channels': 'a'})
+    coco_img.bundle_dpath = str(tmp_path)
+    with pytest.raises(Exception, match='gone.tif'):
+        coco_img.imdelay().finalize()
