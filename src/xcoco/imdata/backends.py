@@ -26,7 +26,7 @@ __all__ = ['DelayedLoad', 'RasterioFrame', 'loader_name', 'write_raster']
 # decoded whole by OpenCV, which is faster for small PNG / JPEG files.
 RASTER_EXTS = {
     '.tif', '.tiff', '.gtif', '.vrt', '.jp2', '.j2k', '.ntf', '.nitf',
-    '.img', '.hdr', '.bsq', '.bil', '.bip', '.hdf', '.h5', '.nc',
+    '.img', '.bsq', '.bil', '.bip',
 }
 
 _NODATA_METHODS = {None, 'float', 'nan', 'ma'}
@@ -216,6 +216,24 @@ class RasterioFrame:
                 self._ds_cache = rasterio.open(self.fpath, **kw)
         return self._ds_cache
 
+    def can_open(self):
+        """
+        True if rasterio opens the file.  A TIFF only tifffile understands,
+        or a missing file, is left to the full-read path (which raises a
+        clear error naming the file if it really is unreadable).
+
+        Example:
+            >>> # xdoctest: +REQUIRES(module:rasterio)
+            >>> RasterioFrame('/nonexistent/x.tif').can_open()
+            False
+        """
+        import rasterio
+        try:
+            self._ds
+        except rasterio.errors.RasterioIOError:
+            return False
+        return True
+
     def __getstate__(self):
         # Open handles do not pickle (dataloader workers); reopen lazily.
         state = self.__dict__.copy()
@@ -323,10 +341,11 @@ class DelayedLoad(_BaseDelayedLoad):
             backend = loader_name(self.fpath)
             if backend == 'gdal':
                 return super()._load_reference()
+            self.lazy_ref = NotImplemented
             if backend == 'rasterio':
-                self.lazy_ref = RasterioFrame(self.fpath, nodata_method)
-            else:
-                self.lazy_ref = NotImplemented
+                frame = RasterioFrame(self.fpath, nodata_method)
+                if frame.can_open():
+                    self.lazy_ref = frame
         return self
 
     def _finalize(self):
@@ -335,7 +354,7 @@ class DelayedLoad(_BaseDelayedLoad):
         if ref is NotImplemented:
             import kwarray
             import kwimage
-            if is_raster_path(self.fpath):
+            if is_raster_path(self.fpath) and loader_name(self.fpath) == 'imread':
                 _warn_full_read_once(self.fpath)
             data = kwarray.atleast_nd(kwimage.imread(self.fpath), 3)
             return data

@@ -365,21 +365,20 @@ class CocoImage(_CocoObject):
         Path of the base image's own file (not its assets).
 
         Example:
-            >>> str(CocoImage({'file_name': 'a.png'}).detach()._set_bundle('/b').image_filepath())
+            >>> img = CocoImage({'file_name': 'a.png'})
+            >>> img.bundle_dpath = '/b'
+            >>> str(img.image_filepath())
             '/b/a.png'
         """
         return self._filepath()
-
-    def _set_bundle(self, dpath):
-        self.bundle_dpath = dpath
-        return self
 
     def primary_image_filepath(self, requires=None):
         """
         Path of the :meth:`primary_asset`.
 
         Example:
-            >>> img = CocoImage({'auxiliary': [{'file_name': 'x.tif'}]})._set_bundle('/b')
+            >>> img = CocoImage({'auxiliary': [{'file_name': 'x.tif'}]})
+            >>> img.bundle_dpath = '/b'
             >>> str(img.primary_image_filepath())
             '/b/x.tif'
         """
