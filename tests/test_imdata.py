@@ -159,3 +159,23 @@ def test_video_space_without_video_uses_image_canvas():
     img = {'id': 1, 'width': 4, 'height': 4,
            'auxiliary': [{'imdata': np.ones((4, 4, 1)), 'channels': 'a'}]}
     assert delayed.imdelay(img, None, space='video').dsize == (4, 4)
+
+
+def test_asset_space_resolution_uses_the_loaded_asset():
+    img = {'id': 1, 'width': 8, 'height': 8, 'resolution': '1 m',
+           'auxiliary': [{'imdata': np.ones((4, 4, 1)), 'channels': 'a',
+                          'width': 4, 'height': 4,
+                          'warp_aux_to_img': {'scale': 2}}]}
+    # The asset's pixels are 2 m, so 4 m halves its 4x4 grid.
+    assert delayed.imdelay(img, channels='a', space='asset',
+                           resolution='4 m').dsize == (2, 2)
+
+
+def test_image_without_registered_size(tmp_path):
+    import kwimage
+    kwimage.imwrite(tmp_path / 'p.png', np.full((10, 12, 3), 9, np.uint8))
+    coco_img = xcoco.CocoImage({'id': 1, 'file_name': 'p.png'})
+    coco_img.bundle_dpath = str(tmp_path)
+    for space in ['image', 'video']:
+        final = coco_img.imdelay(space=space).finalize()
+        assert final.shape == (10, 12, 3) and (final == 9).all()
