@@ -289,6 +289,23 @@ def test_alignment_check_detects_a_one_pixel_shift(demo_root):
     assert _iou(shifted & valid, expected & valid) < 0.9 <= _iou(fg & valid, expected & valid)
 
 
+def test_geotiff_georeference_agrees_with_warps(demo_root):
+    rasterio = pytest.importorskip('rasterio')
+    dset = _load('vidshapes3-frames4-gsize120-msi-multisensor', demo_root)
+    for img in dset.imgs.values():
+        world = []
+        for asset in img['auxiliary']:
+            fpath = os.path.join(dset.bundle_dpath, asset['file_name'])
+            with rasterio.open(fpath) as src:
+                wld_from_asset = np.array(src.transform).reshape(3, 3)
+                assert src.crs is not None and src.nodata == (0 if 'quantization' in asset else None)
+            # world-from-image must be the same whichever band derives it
+            img_from_asset = _warp_matrix(asset['warp_aux_to_img'])
+            world.append(wld_from_asset @ np.linalg.inv(img_from_asset))
+        for other in world[1:]:
+            assert np.allclose(other, world[0], atol=1e-6)
+
+
 def test_multisensor_has_rotated_quantized_assets_with_nodata(demo_root):
     dset = _load('vidshapes3-frames4-gsize120-msi-multisensor', demo_root)
     sensors = {img['sensor'] for img in dset.imgs.values()}

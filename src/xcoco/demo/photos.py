@@ -191,7 +191,7 @@ def build_photos(bundle_dpath, options=None):
         18
     """
     import shutil
-    from xcoco.demo.shapes import write_manifest, write_png
+    from xcoco.demo.files import write_manifest, write_png
     source = find_photo_source()
     if source is None:
         warnings.warn(

@@ -105,7 +105,8 @@ def dequantize(quant, spec):
 
 
 def write_geotiff(fpath, data, nodata=None, blocksize=256, overviews='auto',
-                  compress='DEFLATE', level=None, backend='auto'):
+                  compress='DEFLATE', level=None, transform=None, crs=None,
+                  backend='auto'):
     """
     Write an (H, W) or (H, W, C) array as a tiled GeoTIFF with overviews.
 
@@ -120,6 +121,9 @@ def write_geotiff(fpath, data, nodata=None, blocksize=256, overviews='auto',
         compress (str): a GDAL compression name.
         level (int | None): DEFLATE level (1 is fastest); None for GDAL's
             default.
+        transform (ndarray | None): 3x3 affine from pixel (col, row) to
+            world coordinates, recorded as the GeoTIFF geotransform.
+        crs (str | None): e.g. ``'EPSG:32631'``; only with ``transform``.
         backend (str): ``'rasterio'``, ``'cv2'`` or ``'auto'`` (rasterio if
             installed).  The cv2 fallback writes a plain TIFF and ignores
             ``nodata``, ``blocksize``, ``overviews`` and ``compress``.
@@ -177,19 +181,31 @@ def write_geotiff(fpath, data, nodata=None, blocksize=256, overviews='auto',
         profile.update(tiled=True, blockxsize=blocksize, blockysize=blocksize)
     if c > 1:
         profile['interleave'] = 'pixel'
+    if transform is not None:
+        from rasterio.transform import Affine as RioAffine
+        mat = np.asarray(transform, dtype=np.float64)
+        profile['transform'] = RioAffine(*mat[0, :3], *mat[1, :3])
+        if crs is not None:
+            profile['crs'] = crs
     if level is not None and compress.upper() == 'DEFLATE':
         profile['zlevel'] = int(level)
     if data.dtype.kind == 'f':
         profile['predictor'] = 3
     elif compress.upper() in {'DEFLATE', 'LZW', 'ZSTD'}:
         profile['predictor'] = 2
-    with warnings.catch_warnings():
-        # Demo rasters live in pixel coordinates; a missing geotransform is
-        # intended, not a problem worth a warning per file.
-        warnings.simplefilter('ignore', rasterio.errors.NotGeoreferencedWarning)
+    def _write():
         with rasterio.open(fpath, 'w', **profile) as dst:
             dst.write(np.ascontiguousarray(data.transpose(2, 0, 1)))
             if overviews:
                 dst.build_overviews(overviews, Resampling.average)
                 dst.update_tags(ns='rio_overview', resampling='average')
+    if transform is not None:
+        _write()
+    else:
+        # A file in plain pixel coordinates is intended here, not worth a
+        # warning per file.  (catch_warnings is not thread-safe: callers
+        # writing from threads pass a transform instead.)
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', rasterio.errors.NotGeoreferencedWarning)
+            _write()
     return 'rasterio'

@@ -5,43 +5,7 @@ Each image is rendered from a list of non-overlapping :class:`Shape` objects;
 its boxes are the tight extents of the pixels each shape painted, its
 segmentations are the painted outlines and its keypoints move with them.
 """
-__all__ = ['build_shapes', 'render_rgb', 'write_manifest', 'write_png']
-
-
-def write_png(fpath, rgb):
-    """
-    Write an (H, W, 3) RGB uint8 array as PNG (fast compression).
-
-    Example:
-        >>> import numpy as np, kwimage
-        >>> from xcoco.demo.shapes import write_png
-        >>> fpath = ub.Path.appdir('xcoco', 'tests', 'png').ensuredir() / 'a.png'
-        >>> rgb = np.zeros((4, 5, 3), np.uint8); rgb[..., 0] = 200
-        >>> write_png(fpath, rgb)
-        >>> kwimage.imread(fpath)[0, 0].tolist()
-        [200, 0, 0]
-    """
-    import cv2
-    ok = cv2.imwrite(str(fpath), rgb[:, :, ::-1], [cv2.IMWRITE_PNG_COMPRESSION, 1])
-    if not ok:
-        raise OSError(f'could not write PNG {fpath}')
-
-
-def write_manifest(bundle_dpath, dataset):
-    """
-    Write ``dataset`` as ``data.kwcoco.json`` inside ``bundle_dpath``.
-
-    Example:
-        >>> from xcoco.demo.shapes import write_manifest
-        >>> dpath = ub.Path.appdir('xcoco', 'tests', 'manifest').ensuredir()
-        >>> write_manifest(dpath, {'images': []}).name
-        'data.kwcoco.json'
-    """
-    import orjson
-    from xcoco.demo.cache import MANIFEST_NAME
-    fpath = bundle_dpath / MANIFEST_NAME
-    fpath.write_bytes(orjson.dumps(dataset, option=orjson.OPT_SERIALIZE_NUMPY))
-    return fpath
+__all__ = ['build_shapes', 'render_rgb']
 
 
 def render_rgb(shapes, labels, rng, field):
@@ -98,31 +62,33 @@ def build_shapes(bundle_dpath, options):
     import copy
     import numpy as np
     from xcoco.demo import scene
+    from xcoco.demo.files import BackgroundWriter, write_manifest, write_png
     size = options['image_size']
     img_dpath = (bundle_dpath / '_assets' / 'images').ensuredir()
     images, annots = [], []
-    for gid in range(1, options['num_images'] + 1):
-        # One stream per image: 'shapes8' starts with the images of 'shapes2'.
-        rng = np.random.default_rng([options['seed'], 1, gid])
-        num = options['num_objects']
-        if num is None:
-            num = int(rng.integers(1, 9))
-        shapes = scene.place_shapes(rng, size, num)
-        labels = scene.rasterize_labels(shapes, (size, size))
-        grid, gwarp = scene.smooth_field(rng, (size, size))
-        field = scene.warp_field(grid, gwarp, (size, size))
-        rgb = render_rgb(shapes, labels, rng, field)
-        fname = f'_assets/images/img_{gid:05d}.png'
-        write_png(img_dpath / f'img_{gid:05d}.png', rgb)
-        images.append({'id': gid, 'name': f'img_{gid:05d}',
-                       'file_name': fname, 'width': size,
-                       'height': size, 'channels': 'r|g|b'})
-        for shape, (bbox, area) in zip(shapes, scene.measure_shapes(labels, len(shapes))):
-            if bbox is None:
-                continue
-            ann = scene.shape_annotation(shape, bbox, area)
-            ann.update(id=len(annots) + 1, image_id=gid)
-            annots.append(ann)
+    with BackgroundWriter() as writer:
+        for gid in range(1, options['num_images'] + 1):
+            # One stream per image: 'shapes8' starts with the images of 'shapes2'.
+            rng = np.random.default_rng([options['seed'], 1, gid])
+            num = options['num_objects']
+            if num is None:
+                num = int(rng.integers(1, 9))
+            shapes = scene.place_shapes(rng, size, num)
+            labels = scene.rasterize_labels(shapes, (size, size))
+            grid, gwarp = scene.smooth_field(rng, (size, size))
+            field = scene.warp_field(grid, gwarp, (size, size))
+            rgb = render_rgb(shapes, labels, rng, field)
+            fname = f'_assets/images/img_{gid:05d}.png'
+            writer.submit(write_png, img_dpath / f'img_{gid:05d}.png', rgb)
+            images.append({'id': gid, 'name': f'img_{gid:05d}',
+                           'file_name': fname, 'width': size,
+                           'height': size, 'channels': 'r|g|b'})
+            for shape, (bbox, area) in zip(shapes, scene.measure_shapes(labels, len(shapes))):
+                if bbox is None:
+                    continue
+                ann = scene.shape_annotation(shape, bbox, area)
+                ann.update(id=len(annots) + 1, image_id=gid)
+                annots.append(ann)
     dataset = {
         'info': [{'type': 'demo', 'generator': 'xcoco.demo.shapes',
                   'options': options}],

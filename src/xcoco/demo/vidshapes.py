@@ -32,6 +32,7 @@ SENSORS = {
     'sensor4': [('B11', 3), ('X.2', 'random'), ('Y:2:6', 'random')],
 }
 _AUX = [('disparity', 1), ('flowx|flowy', 1)]
+DEMO_CRS = 'EPSG:32631'
 
 
 def _unit(*keys):
@@ -153,22 +154,26 @@ def _chan_dirname(channels):
     return 'aux_' + ''.join(c if c.isalnum() else '_' for c in channels)
 
 
-def _write_asset(bundle_dpath, gid, channels, warp, dsize, data, valid):
+def _write_asset(writer, bundle_dpath, gid, channels, warp, dsize, data, valid,
+                 wld_from_img):
     import numpy as np
     from xcoco.demo.raster import SENTINEL2_QUANTIZATION, quantize, write_geotiff
     rel = f'_assets/auxiliary/{_chan_dirname(channels)}/img_{gid:05d}.tif'
     fpath = bundle_dpath / rel
     fpath.parent.ensuredir()
+    # Georeferenced like Sentinel-2 tiles, so GIS tools overlay the bands
+    # the same way warp_aux_to_img does.
+    geo = {'transform': wld_from_img @ np.asarray(warp), 'crs': DEMO_CRS}
     asset = {'file_name': rel, 'channels': channels,
              'width': dsize[0], 'height': dsize[1],
              'warp_aux_to_img': _concise(warp)}
     if channels == 'r|g|b':
         data = np.where(valid[:, :, None], np.clip(data, 0, 255), 0).astype(np.uint8)
-        write_geotiff(fpath, data, level=1)
+        writer.submit(write_geotiff, fpath, data, level=1, **geo)
     else:
         quant = quantize(data, SENTINEL2_QUANTIZATION, valid=valid[:, :, None])
-        write_geotiff(fpath, quant, nodata=SENTINEL2_QUANTIZATION['nodata'],
-                      level=1)
+        writer.submit(write_geotiff, fpath, quant,
+                      nodata=SENTINEL2_QUANTIZATION['nodata'], level=1, **geo)
         asset['quantization'] = dict(SENTINEL2_QUANTIZATION)
     return asset
 
@@ -191,6 +196,47 @@ def _timestamps(rng, num_frames):
         when = when + dt.timedelta(days=int(rng.integers(1, 16)),
                                    minutes=int(rng.integers(0, 600)))
     return out
+
+
+def _render_frame(writer, bundle_dpath, opts, gid, shapes, sensor, frng,
+                  video_index=0):
+    """Render one frame's files; return its image dict and shape labels."""
+    import numpy as np
+    from xcoco.demo import scene
+    from xcoco.demo.files import write_png
+    from xcoco.demo.shapes import render_rgb
+    size = opts['image_size']
+    dsize = (size, size)
+    labels = scene.rasterize_labels(shapes, dsize)
+    img = {'id': gid, 'file_name': None, 'width': size, 'height': size}
+    field = scene.smooth_field(frng, dsize)
+    if opts['multispectral']:
+        plan = SENSORS[sensor]
+        # kwcoco 0.9 writes 'sensor'; older tools read 'sensor_coarse'
+        img['sensor'] = img['sensor_coarse'] = sensor
+    else:
+        grid, img_from_grid = field
+        rgb = render_rgb(shapes, labels, frng,
+                         scene.warp_field(grid, img_from_grid, dsize))
+        fname = f'_assets/images/img_{gid:05d}.png'
+        (bundle_dpath / '_assets' / 'images').ensuredir()
+        writer.submit(write_png, bundle_dpath / fname, rgb)
+        img['file_name'] = fname
+        img['channels'] = 'r|g|b'
+        plan = _AUX if opts['aux'] else []
+    # 10 m image pixels in UTM zone 31N, north up; each video its own place
+    wld_from_img = np.array([[10.0, 0, 500000 + 20000 * video_index],
+                             [0, -10.0, 5000000], [0, 0, 1]])
+    assets = []
+    for channels, scale in plan:
+        warp, adsize = asset_geometry(dsize, scale, frng)
+        data, valid = render_asset(shapes, channels, warp, adsize, dsize,
+                                   field, frng, opts['seed'])
+        assets.append(_write_asset(writer, bundle_dpath, gid, channels, warp,
+                                   adsize, data, valid, wld_from_img))
+    if plan:
+        img['auxiliary'] = assets
+    return img, labels
 
 
 def build_vidshapes(bundle_dpath, options):
@@ -217,71 +263,48 @@ def build_vidshapes(bundle_dpath, options):
     import copy
     import numpy as np
     from xcoco.demo import scene
-    from xcoco.demo.shapes import render_rgb, write_manifest, write_png
+    from xcoco.demo.files import BackgroundWriter, write_manifest
     opts = options
-    size = opts['image_size']
-    dsize = (size, size)
     seed = opts['seed']
     videos, images, annots, tracks = [], [], [], []
     sensor_names = sorted(SENSORS)
-    for vidid in range(1, opts['num_videos'] + 1):
-        # One stream per video: 'vidshapes8' starts with the videos of 'vidshapes2'.
-        rng = np.random.default_rng([seed, 2, vidid])
-        paths = scene.plan_tracks(rng, size, opts['num_tracks'],
-                                  opts['num_frames'], opts['max_speed'])
-        stamps = _timestamps(rng, opts['num_frames'])
-        sensors = [sensor_names[int(rng.integers(len(sensor_names)))]
-                   for _ in range(opts['num_frames'])]
-        videos.append({'id': vidid, 'name': f'toy_video_{vidid}',
-                       'width': size, 'height': size})
-        tid_start = len(tracks) + 1
-        for offset, path in enumerate(paths):
-            tid = tid_start + offset
-            tracks.append({'id': tid, 'name': f'track_{tid:03d}',
-                           'category_id': path[0].category_id, 'video_id': vidid})
-        for frame in range(opts['num_frames']):
-            gid = len(images) + 1
-            frng = np.random.default_rng([seed, 3, vidid, frame])
-            shapes = [path[frame] for path in paths]
-            labels = scene.rasterize_labels(shapes, dsize)
-            img = {'id': gid, 'name': f'generated-{vidid}-{frame}',
-                   'file_name': None, 'video_id': vidid,
-                   'width': size, 'height': size,
-                   'warp_img_to_vid': {'type': 'affine'},
-                   'frame_index': frame, 'timestamp': stamps[frame]}
-            field = scene.smooth_field(frng, dsize)
-            if opts['multispectral']:
-                sensor = sensors[frame] if opts['multisensor'] else 'sensor1'
-                plan = SENSORS[sensor]
-                img['sensor'] = img['sensor_coarse'] = sensor
-            else:
-                grid, img_from_grid = field
-                rgb = render_rgb(shapes, labels, frng,
-                                 scene.warp_field(grid, img_from_grid, dsize))
-                fname = f'_assets/images/img_{gid:05d}.png'
-                (bundle_dpath / '_assets' / 'images').ensuredir()
-                write_png(bundle_dpath / fname, rgb)
-                img['file_name'] = fname
-                img['channels'] = 'r|g|b'
-                plan = _AUX if opts['aux'] else []
-            assets = []
-            for channels, scale in plan:
-                warp, adsize = asset_geometry(dsize, scale, frng)
-                data, valid = render_asset(shapes, channels, warp, adsize, dsize,
-                                           field, frng, seed)
-                assets.append(_write_asset(bundle_dpath, gid, channels, warp,
-                                           adsize, data, valid))
-            if plan:
-                img['auxiliary'] = assets
-            images.append(img)
-            measured = scene.measure_shapes(labels, len(shapes))
-            for offset, (shape, (bbox, area)) in enumerate(zip(shapes, measured)):
-                if bbox is None:
-                    continue
-                ann = scene.shape_annotation(shape, bbox, area)
-                ann.update(id=len(annots) + 1, image_id=gid,
-                           track_id=tid_start + offset)
-                annots.append(ann)
+    with BackgroundWriter() as writer:
+        for vidid in range(1, opts['num_videos'] + 1):
+            # One stream per video: 'vidshapes8' starts with the videos of
+            # 'vidshapes2'; frames get their own streams for the noise.
+            rng = np.random.default_rng([seed, 2, vidid])
+            paths = scene.plan_tracks(rng, opts['image_size'], opts['num_tracks'],
+                                      opts['num_frames'], opts['max_speed'])
+            stamps = _timestamps(rng, opts['num_frames'])
+            sensors = [sensor_names[int(rng.integers(len(sensor_names)))]
+                       if opts['multisensor'] else 'sensor1'
+                       for _ in range(opts['num_frames'])]
+            videos.append({'id': vidid, 'name': f'toy_video_{vidid}',
+                           'width': opts['image_size'], 'height': opts['image_size']})
+            tid_start = len(tracks) + 1
+            for offset, path in enumerate(paths):
+                tracks.append({'id': tid_start + offset,
+                               'name': f'track_{tid_start + offset:03d}',
+                               'category_id': path[0].category_id, 'video_id': vidid})
+            for frame in range(opts['num_frames']):
+                gid = len(images) + 1
+                frng = np.random.default_rng([seed, 3, vidid, frame])
+                shapes = [path[frame] for path in paths]
+                img, labels = _render_frame(writer, bundle_dpath, opts, gid,
+                                            shapes, sensors[frame], frng,
+                                            video_index=vidid)
+                img.update(name=f'generated-{vidid}-{frame}', video_id=vidid,
+                           warp_img_to_vid={'type': 'affine'},
+                           frame_index=frame, timestamp=stamps[frame])
+                images.append(img)
+                measured = scene.measure_shapes(labels, len(shapes))
+                for offset, (shape, (bbox, area)) in enumerate(zip(shapes, measured)):
+                    if bbox is None:
+                        continue
+                    ann = scene.shape_annotation(shape, bbox, area)
+                    ann.update(id=len(annots) + 1, image_id=gid,
+                               track_id=tid_start + offset)
+                    annots.append(ann)
     dataset = {
         'info': [{'type': 'demo', 'generator': 'xcoco.demo.vidshapes',
                   'options': opts}],
