@@ -17,6 +17,7 @@ from xcoco.demo.cache import read_stamp
 # small variants keep the suite fast; the full-size keys are loaded once below
 SMALL_KEYS = [
     'shapes3-gsize96',
+    'shapes2-gsize96-msi',
     'vidshapes2-frames3-gsize96',
     'vidshapes2-frames3-gsize120-msi',
     'vidshapes3-frames4-gsize120-msi-multisensor',
@@ -267,7 +268,8 @@ def _iou(a, b):
 
 
 @pytest.mark.parametrize('key', ['vidshapes2-frames3-gsize120-msi',
-                                 'vidshapes3-frames4-gsize120-msi-multisensor'])
+                                 'vidshapes3-frames4-gsize120-msi-multisensor',
+                                 'shapes2-gsize96-msi'])
 def test_bands_align_through_their_warps(key, demo_root):
     dset = _load(key, demo_root)
     for gid, img in dset.imgs.items():
@@ -344,6 +346,9 @@ def test_key_spellings_share_one_bundle():
     c = parse_demo_key('special:vidshapes8-multispectral')
     assert a.tag() == b.tag() == c.tag()
     assert a.tag() != parse_demo_key('vidshapes8-msi-seed1').tag()
+    # kwcoco's no-op spellings are accepted
+    assert parse_demo_key('vidshapes8-msi-timestamps-frames2').tag() == a.tag()
+    assert parse_demo_key('vidshapes8', verbose=3, render=True).options['num_videos'] == 8
 
 
 @pytest.mark.parametrize('key, fragment', [
@@ -352,6 +357,8 @@ def test_key_spellings_share_one_bundle():
     ('vidshapes-frames2.5', "'num_frames' expects a int"),
     ('photos3', 'takes no count'),
     ('vidshapes-aux-msi', 'cannot be combined'),
+    ('shapes0', 'num_images must be >= 1'),
+    ('vidshapes2-gsize0', 'image_size must be >= 1'),
 ])
 def test_bad_keys_raise_demo_key_error(key, fragment):
     with pytest.raises(xcoco.DemoKeyError, match=fragment):

@@ -18,7 +18,8 @@ number, and keyword arguments with the long names override the key.
 ``shapes`` / ``shapesN``
     N (default 5) still images of random stars / superstars / effs on noise.
     Parts: ``gsize<px>`` image size (600), ``objects<k>`` shapes per image
-    (random 1..8), ``seed<s>`` (0).
+    (random 1..8), ``seed<s>`` (0), ``msi`` (the multispectral bands below
+    instead of an RGB PNG).
 
 ``vidshapes`` / ``vidshapesN``
     N (default 1) videos of moving shapes with tracks.
@@ -29,6 +30,8 @@ number, and keyword arguments with the long names override the key.
     (Sentinel-2-like B1, B8, B8a, B10, B11 GeoTIFFs at scales 1, 6, 3, 1, 3,
     uint16 quantized with nodata 0) and ``multisensor`` (frames from four
     sensors with different channel sets and rotated / rescaled assets).
+    ``timestamps`` and ``render`` are accepted and ignored: frames always
+    carry ``timestamp`` and are always rendered.
 
 A ``special:`` prefix is ignored (``CocoDataset.coerce('special:shapes8')``).
 Keyword arguments: the long option names (``num_videos``, ``num_frames``,

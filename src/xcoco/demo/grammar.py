@@ -28,6 +28,7 @@ _OPTIONS = {
         'num_images': (int, 5),
         'image_size': (int, 600),
         'num_objects': (int, None),   # None: 1..8 random objects per image
+        'multispectral': (bool, False),
         'seed': (int, 0),
     },
     'vidshapes': {
@@ -58,7 +59,8 @@ _ALIASES = {
     'rng': 'seed',
 }
 
-# Accepted for kwcoco compatibility; they do not change what is generated.
+# Accepted for kwcoco compatibility; they do not change what is generated
+# (videos always carry timestamps and are always rendered).
 _IGNORED_KWARGS = {'verbose', 'autobuild', 'render', 'timestamps'}
 
 
@@ -210,6 +212,8 @@ def parse_demo_key(key='photos', **kwargs):
             raise DemoKeyError(
                 f'demo key {key!r}: cannot read part {part!r}; parts look '
                 f"like 'frames5' or 'msi'")
+        if m.group(1) in _IGNORED_KWARGS:
+            continue
         _set(m.group(1), m.group(2), f'from part {part!r}')
     for name, value in kwargs.items():
         if name in _IGNORED_KWARGS:
@@ -221,6 +225,8 @@ def parse_demo_key(key='photos', **kwargs):
             value = random.SystemRandom().randrange(2 ** 31)
         _set(name, value, 'keyword argument')
 
+    if kind == 'shapes' and options['num_images'] < 1:
+        raise DemoKeyError(f'demo key {key!r}: num_images must be >= 1')
     if kind == 'vidshapes' and options['multisensor']:
         options['multispectral'] = True
     if kind == 'vidshapes' and options['multispectral'] and options['aux']:

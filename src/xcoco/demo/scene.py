@@ -405,4 +405,4 @@ def warp_field(grid, warp_grid_to_out, dsize):
     import cv2
     import numpy as np
     return cv2.warpAffine(grid, np.asarray(warp_grid_to_out)[:2], tuple(dsize),
-                          flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+                          flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)

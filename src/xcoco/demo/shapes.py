@@ -42,8 +42,9 @@ def build_shapes(bundle_dpath, options):
 
     Args:
         bundle_dpath (Path): empty folder to fill.
-        options (dict): ``num_images, image_size, num_objects, seed`` as
-            produced by :func:`xcoco.demo.grammar.parse_demo_key`.
+        options (dict): ``num_images, image_size, num_objects,
+            multispectral, seed`` as produced by
+            :func:`xcoco.demo.grammar.parse_demo_key`.
 
     Returns:
         dict: the manifest that was written.
@@ -63,8 +64,9 @@ def build_shapes(bundle_dpath, options):
     import numpy as np
     from xcoco.demo import scene
     from xcoco.demo.files import BackgroundWriter, write_manifest, write_png
+    from xcoco.demo.vidshapes import _render_frame
     size = options['image_size']
-    img_dpath = (bundle_dpath / '_assets' / 'images').ensuredir()
+    img_dpath = bundle_dpath / '_assets' / 'images'
     images, annots = [], []
     with BackgroundWriter() as writer:
         for gid in range(1, options['num_images'] + 1):
@@ -75,14 +77,21 @@ def build_shapes(bundle_dpath, options):
                 num = int(rng.integers(1, 9))
             shapes = scene.place_shapes(rng, size, num)
             labels = scene.rasterize_labels(shapes, (size, size))
-            grid, gwarp = scene.smooth_field(rng, (size, size))
-            field = scene.warp_field(grid, gwarp, (size, size))
-            rgb = render_rgb(shapes, labels, rng, field)
-            fname = f'_assets/images/img_{gid:05d}.png'
-            writer.submit(write_png, img_dpath / f'img_{gid:05d}.png', rgb)
-            images.append({'id': gid, 'name': f'img_{gid:05d}',
-                           'file_name': fname, 'width': size,
-                           'height': size, 'channels': 'r|g|b'})
+            if options.get('multispectral'):
+                # the Sentinel-2-like bands of vidshapes' 'sensor1'
+                img, _ = _render_frame(writer, bundle_dpath, dict(options, aux=False),
+                                       gid, shapes, 'sensor1', rng)
+            else:
+                grid, gwarp = scene.smooth_field(rng, (size, size))
+                field = scene.warp_field(grid, gwarp, (size, size))
+                rgb = render_rgb(shapes, labels, rng, field)
+                fname = f'_assets/images/img_{gid:05d}.png'
+                img_dpath.ensuredir()
+                writer.submit(write_png, img_dpath / f'img_{gid:05d}.png', rgb)
+                img = {'id': gid, 'file_name': fname, 'width': size,
+                       'height': size, 'channels': 'r|g|b'}
+            img['name'] = f'img_{gid:05d}'
+            images.append(img)
             for shape, (bbox, area) in zip(shapes, scene.measure_shapes(labels, len(shapes))):
                 if bbox is None:
                     continue
