@@ -479,16 +479,12 @@ class CategoryTree:
         parts = [f'nNodes={len(self)}']
         if self.graph.number_of_edges():
             depth = nx.dag_longest_path_length(self.graph) + 1
-            levels = {}
-            for node in nx.topological_sort(self.graph):
-                preds = list(self.graph.predecessors(node))
-                levels[node] = 1 + max((levels[p] for p in preds), default=-1)
-            counts = {}
-            for level in levels.values():
-                counts[level] = counts.get(level, 0) + 1
-            parts += [f'maxDepth={depth}', f'maxBreadth={max(counts.values())}']
-        names = self.idx_to_node if len(self) <= 20 else self.idx_to_node[:20] + ['...']
-        parts.append(f'nodes={names!r}')
+            # breadth: the widest fan-out, counting the roots as the
+            # children of an implicit top node (matches kwcoco's repr)
+            num_roots = sum(1 for _, deg in self.graph.in_degree() if deg == 0)
+            breadth = max(num_roots, max(deg for _, deg in self.graph.out_degree()))
+            parts += [f'maxDepth={depth}', f'maxBreadth={breadth}']
+        parts.append(f'nodes={self.idx_to_node!r}')
         return ', '.join(parts)
 
     def __nice__(self):
