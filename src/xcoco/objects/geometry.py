@@ -242,10 +242,16 @@ def segmentation_bbox(segm, dims=None, bundle_dpath=None):
     if geom is None:
         return None
     if isinstance(geom, kwimage.Mask):
-        mask = geom.to_c_mask()
-        if mask.area == 0:
+        import numpy as np
+        # Pixel extent, as pycocotools.mask.toBbox computes it (a one-pixel
+        # mask has width 1), so conformed boxes agree with COCOeval's.
+        data = geom.to_c_mask().data
+        rows = np.flatnonzero(data.any(axis=1))
+        cols = np.flatnonzero(data.any(axis=0))
+        if len(rows) == 0:
             return None
-        return [float(v) for v in mask.get_xywh()]
+        return [float(cols[0]), float(rows[0]),
+                float(cols[-1] + 1 - cols[0]), float(rows[-1] + 1 - rows[0])]
     if isinstance(geom, kwimage.MultiPolygon) and len(geom) == 0:
         return None
     return [float(v) for v in geom.box().to_xywh().data]
