@@ -338,6 +338,22 @@ def test_imdelay_loads_bands_aligned_in_image_space(demo_root):
         assert _iou(data[:, :, 0] > 0.4, ref) > 0.5
 
 
+def test_own_affine_and_channel_helpers_agree_with_kwimage_and_delayed_image():
+    # the generator avoids importing kwimage / delayed-image for speed; its
+    # stand-ins must mean what those libraries mean
+    import kwimage
+    from delayed_image import FusedChannelSpec
+    from xcoco.demo.vidshapes import SENSORS, affine_spec, channel_names
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        sx, sy, theta, tx, ty = rng.uniform(-3, 3, size=5)
+        mat, spec = affine_spec(sx, sy, theta, tx, ty)
+        assert np.allclose(np.asarray(kwimage.Affine.coerce(spec)), mat)
+    chans = {c for plan in SENSORS.values() for c, _ in plan} | {'Aux:5', 'a|b:1:3'}
+    for chan in chans:
+        assert channel_names(chan) == FusedChannelSpec.coerce(chan).as_list()
+
+
 # ---------------------------------------------------------- grammar, cache
 
 def test_key_spellings_share_one_bundle():

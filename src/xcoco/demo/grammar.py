@@ -19,7 +19,7 @@ __all__ = ['DemoSpec', 'parse_demo_key', 'GENERATOR_VERSION']
 
 # Bumped whenever a generator's output changes, so stale cache bundles are
 # regenerated instead of reused.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 # option name -> (python type, default) for each kind.
 _OPTIONS = {

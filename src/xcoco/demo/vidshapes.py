@@ -20,7 +20,8 @@ Flavours (see :mod:`xcoco.demo` for the key grammar):
 """
 import zlib
 
-__all__ = ['build_vidshapes', 'SENSORS', 'render_asset', 'asset_geometry']
+__all__ = ['build_vidshapes', 'SENSORS', 'render_asset', 'asset_geometry',
+           'affine_spec', 'channel_names']
 
 # sensor -> [(channels, scale of warp_aux_to_img or 'random')]
 SENSORS = {
@@ -46,6 +47,40 @@ def _apply(warp, pts):
     return np.asarray(pts, dtype=np.float64) @ mat[:2, :2].T + mat[:2, 2]
 
 
+def affine_spec(sx=1.0, sy=1.0, theta=0.0, tx=0.0, ty=0.0):
+    """
+    A warp as a 3x3 matrix and as the concise dict the manifest stores.
+
+    Uses kwimage's parameterization (translate @ rotate @ scale) so that
+    ``kwimage.Affine.coerce(spec)`` rebuilds the same matrix, without paying
+    for importing kwimage's transform stack while generating.
+
+    Example:
+        >>> from xcoco.demo.vidshapes import affine_spec
+        >>> affine_spec(6, 6)[1]
+        {'scale': 6.0, 'type': 'affine'}
+        >>> affine_spec()[1]
+        {'type': 'affine'}
+        >>> mat, spec = affine_spec(2, 3, 0.3, 5, 6)
+        >>> sorted(spec), mat[:2, 2].tolist()
+        (['offset', 'scale', 'theta', 'type'], [5.0, 6.0])
+    """
+    import math
+    import numpy as np
+    c, s = math.cos(theta), math.sin(theta)
+    mat = np.array([[sx * c, -sy * s, tx], [sx * s, sy * c, ty], [0, 0, 1]],
+                   dtype=np.float64)
+    spec = {}
+    if tx or ty:
+        spec['offset'] = [float(tx), float(ty)]
+    if sx != 1 or sy != 1:
+        spec['scale'] = float(sx) if sx == sy else [float(sx), float(sy)]
+    if theta:
+        spec['theta'] = float(theta)
+    spec['type'] = 'affine'
+    return mat, spec
+
+
 def asset_geometry(image_dsize, scale, rng):
     """
     Choose an asset's warp and size so that it covers the whole image.
@@ -56,36 +91,58 @@ def asset_geometry(image_dsize, scale, rng):
             a random rotation and anisotropic scale.
 
     Returns:
-        tuple[kwimage.Affine, tuple[int, int]]: ``warp_aux_to_img`` and the
-        asset (width, height).
+        tuple[ndarray, dict, tuple[int, int]]: ``warp_aux_to_img`` as a
+        matrix and as a concise dict, and the asset (width, height).
 
     Example:
         >>> import numpy as np
         >>> from xcoco.demo.vidshapes import asset_geometry, _apply
-        >>> warp, dsize = asset_geometry((600, 600), 6, None)
-        >>> dsize, warp.concise()
+        >>> mat, spec, dsize = asset_geometry((600, 600), 6, None)
+        >>> dsize, spec
         ((100, 100), {'scale': 6.0, 'type': 'affine'})
-        >>> warp, dsize = asset_geometry((600, 400), 'random', np.random.default_rng(0))
-        >>> corners = _apply(warp.inv(), [[0, 0], [600, 0], [0, 400], [600, 400]])
+        >>> mat, spec, dsize = asset_geometry((600, 400), 'random', np.random.default_rng(0))
+        >>> corners = _apply(np.linalg.inv(mat), [[0, 0], [600, 0], [0, 400], [600, 400]])
         >>> bool(corners.min() > -1e-6 and (corners.max(axis=0) <= dsize).all())
         True
     """
     import numpy as np
-    import kwimage
     w, h = image_dsize
     if scale != 'random':
-        warp = kwimage.Affine.scale(float(scale))
-        return warp, (int(np.ceil(w / scale)), int(np.ceil(h / scale)))
-    sx, sy = rng.uniform(0.8, 2.0, size=2)
+        mat, spec = affine_spec(float(scale), float(scale))
+        return mat, spec, (int(np.ceil(w / scale)), int(np.ceil(h / scale)))
+    sx, sy = (float(v) for v in rng.uniform(0.8, 2.0, size=2))
     theta = float(rng.uniform(-0.2, 0.2))
-    rot_scale = kwimage.Affine.affine(scale=(float(sx), float(sy)), theta=theta)
+    rot_scale, _ = affine_spec(sx, sy, theta)
     corners = np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float64)
-    pts = _apply(rot_scale.inv(), corners)
+    pts = _apply(np.linalg.inv(rot_scale), corners)
     lo = pts.min(axis=0)
-    asset_from_img = kwimage.Affine.translate(-lo) @ rot_scale.inv()
     extent = pts.max(axis=0) - lo
     dsize = (int(np.ceil(extent[0] - 1e-6)), int(np.ceil(extent[1] - 1e-6)))
-    return asset_from_img.inv(), dsize
+    # asset pixel p shows image point rot_scale @ (p + lo)
+    tx, ty = rot_scale[:2, :2] @ lo
+    return (*affine_spec(sx, sy, theta, float(tx), float(ty)), dsize)
+
+
+def channel_names(channels):
+    """
+    The channel names of a fused spec such as ``'B8|B11'`` or ``'Y:2:6'``.
+
+    Covers the spellings the demo uses without importing delayed-image.
+
+    Example:
+        >>> from xcoco.demo.vidshapes import channel_names
+        >>> channel_names('r|g|b'), channel_names('Y:2:6'), channel_names('X.2')
+        (['r', 'g', 'b'], ['Y.2', 'Y.3', 'Y.4', 'Y.5'], ['X.2'])
+    """
+    names = []
+    for part in channels.split('|'):
+        if ':' in part:
+            stem, *bounds = part.split(':')
+            start, stop = (0, int(bounds[0])) if len(bounds) == 1 else map(int, bounds)
+            names.extend(f'{stem}.{i}' for i in range(start, stop))
+        else:
+            names.append(part)
+    return names
 
 
 def render_asset(shapes, channels, warp_aux_to_img, dsize, image_dsize, field,
@@ -96,7 +153,7 @@ def render_asset(shapes, channels, warp_aux_to_img, dsize, image_dsize, field,
     Args:
         shapes (list[Shape]): the frame's shapes in image space.
         channels (str): e.g. ``'B8|B11'`` or ``'r|g|b'``.
-        warp_aux_to_img (kwimage.Affine): asset -> image.
+        warp_aux_to_img (ndarray): 3x3 affine, asset -> image.
         dsize (tuple[int, int]): asset (width, height).
         image_dsize (tuple[int, int]): image (width, height).
         field (tuple): ``(grid, warp_img_from_grid)`` shared by the frame so
@@ -109,22 +166,21 @@ def render_asset(shapes, channels, warp_aux_to_img, dsize, image_dsize, field,
         ``r|g|b``, reflectance 0..1 otherwise) and a bool (H, W) footprint.
 
     Example:
-        >>> import numpy as np, kwimage
+        >>> import numpy as np
         >>> from xcoco.demo.scene import Shape, smooth_field
         >>> from xcoco.demo.vidshapes import render_asset
         >>> rng = np.random.default_rng(0)
         >>> shapes = [Shape(1, 30, 30, 12, 0.0)]
-        >>> data, valid = render_asset(shapes, 'B8|B11', kwimage.Affine.scale(2),
+        >>> data, valid = render_asset(shapes, 'B8|B11', np.diag([2., 2., 1.]),
         ...                            (32, 32), (64, 64), smooth_field(rng, (64, 64)), rng, 0)
         >>> data.shape, bool(valid.all()), bool(data[15, 15, 0] > 0.4 > data[1, 1, 0])
         ((32, 32, 2), True, True)
     """
     import cv2
     import numpy as np
-    from delayed_image import FusedChannelSpec
     from xcoco.demo import scene
-    names = FusedChannelSpec.coerce(channels).as_list()
-    asset_from_img = np.asarray(warp_aux_to_img.inv())
+    names = channel_names(channels)
+    asset_from_img = np.linalg.inv(np.asarray(warp_aux_to_img, dtype=np.float64))
     labels = scene.rasterize_labels(shapes, dsize, asset_from_img)
     w, h = image_dsize
     rect = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64)
@@ -154,8 +210,8 @@ def _chan_dirname(channels):
     return 'aux_' + ''.join(c if c.isalnum() else '_' for c in channels)
 
 
-def _write_asset(writer, bundle_dpath, gid, channels, warp, dsize, data, valid,
-                 wld_from_img):
+def _write_asset(writer, bundle_dpath, gid, channels, warp, spec, dsize, data,
+                 valid, wld_from_img):
     import numpy as np
     from xcoco.demo.raster import SENTINEL2_QUANTIZATION, quantize, write_geotiff
     rel = f'_assets/auxiliary/{_chan_dirname(channels)}/img_{gid:05d}.tif'
@@ -166,7 +222,7 @@ def _write_asset(writer, bundle_dpath, gid, channels, warp, dsize, data, valid,
     geo = {'transform': wld_from_img @ np.asarray(warp), 'crs': DEMO_CRS}
     asset = {'file_name': rel, 'channels': channels,
              'width': dsize[0], 'height': dsize[1],
-             'warp_aux_to_img': _concise(warp)}
+             'warp_aux_to_img': spec}
     if channels == 'r|g|b':
         data = np.where(valid[:, :, None], np.clip(data, 0, 255), 0).astype(np.uint8)
         writer.submit(write_geotiff, fpath, data, level=1, **geo)
@@ -176,14 +232,6 @@ def _write_asset(writer, bundle_dpath, gid, channels, warp, dsize, data, valid,
                       nodata=SENTINEL2_QUANTIZATION['nodata'], level=1, **geo)
         asset['quantization'] = dict(SENTINEL2_QUANTIZATION)
     return asset
-
-
-def _concise(warp):
-    out = warp.concise()
-    # plain floats so the manifest is JSON regardless of numpy scalar types
-    return {k: (v if isinstance(v, str) else
-                [float(x) for x in v] if hasattr(v, '__len__') else float(v))
-            for k, v in out.items()}
 
 
 def _timestamps(rng, num_frames):
@@ -229,11 +277,11 @@ def _render_frame(writer, bundle_dpath, opts, gid, shapes, sensor, frng,
                              [0, -10.0, 5000000], [0, 0, 1]])
     assets = []
     for channels, scale in plan:
-        warp, adsize = asset_geometry(dsize, scale, frng)
+        warp, spec, adsize = asset_geometry(dsize, scale, frng)
         data, valid = render_asset(shapes, channels, warp, adsize, dsize,
                                    field, frng, opts['seed'])
         assets.append(_write_asset(writer, bundle_dpath, gid, channels, warp,
-                                   adsize, data, valid, wld_from_img))
+                                   spec, adsize, data, valid, wld_from_img))
     if plan:
         img['auxiliary'] = assets
     return img, labels
