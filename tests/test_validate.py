@@ -392,3 +392,42 @@ def shared_real_files():
 def test_problem_doc_fields():
     p = Problem('m', rule='image.size', path='/images/0', id=1, severity='warning')
     assert p.severity == 'warning' and str(p) == 'm'
+
+
+def test_verbose_prints_each_problem(capsys):
+    data = good_manifest()
+    data['annotations'][0]['category_id'] = 77
+    validate(data, verbose=1)
+    out = capsys.readouterr().out
+    assert '[error] annotation.category_id.exists /annotations/0/category_id' in out
+
+
+def test_track_ids_without_a_tracks_table_warn_once():
+    data = good_manifest()
+    del data['tracks']
+    data['annotations'][1]['track_id'] = 2
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        result = validate(data)
+    hits = [p for p in result['warnings'] if p.rule == 'annotation.track_id.exists']
+    assert [(p.id, p.path) for p in hits] == [(1, '/annotations/0/track_id')]
+    assert 'no tracks table' in hits[0].message
+    assert result['errors'] == []
+
+
+def test_absolute_paths_outside_and_inside_the_bundle(tmp_path):
+    data = {'images': [{'id': 1, 'name': 'a', 'file_name': str(tmp_path / 'in.png')},
+                       {'id': 2, 'name': 'b', 'file_name': '/elsewhere/out.png'},
+                       {'id': 3, 'name': 'c', 'file_name': 's3://bucket/x.png'}]}
+
+    class Bundle:
+        dataset = data
+        bundle_dpath = str(tmp_path)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        result = validate(Bundle())
+    assert [(p.rule, p.id) for p in result['warnings']] == [('file_name.escape', 2)]
+    result = validate(Bundle(), require_relative=1)
+    assert [(p.rule, p.id) for p in result['errors']] == [('file_name.absolute', 1),
+                                                          ('file_name.absolute', 2)]
