@@ -420,6 +420,19 @@ def test_damaged_bundle_is_rebuilt(tmp_path):
     assert not (fpath.parent / 'junk.txt').exists()
 
 
+def test_abandoned_temp_folders_are_cleaned(tmp_path):
+    fpath = demo_bundle('shapes1-gsize32', dpath=tmp_path)
+    old = tmp_path / f'.tmp-{fpath.parent.name}-killed'
+    fresh = tmp_path / f'.tmp-{fpath.parent.name}-running'
+    old.mkdir()
+    fresh.mkdir()
+    os.utime(old, (0, 0))
+    demo_bundle('shapes1-gsize32', dpath=tmp_path, use_cache=False)
+    # an hour-old temp folder is abandoned; a recent one may belong to a
+    # process that is still generating
+    assert not old.exists() and fresh.exists()
+
+
 def test_two_processes_building_one_key_do_not_corrupt_it(tmp_path):
     key = 'vidshapes2-frames3-gsize96-msi'
     code = (f'from xcoco.demo import demo_dataset; '

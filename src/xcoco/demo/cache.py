@@ -103,6 +103,7 @@ def ensure_bundle(build, tag, bundle_dpath, use_cache=True, info=None):
     if use_cache and _is_valid(bundle_dpath, tag):
         return bundle_dpath
     parent = bundle_dpath.parent.ensuredir()
+    _remove_abandoned(parent, bundle_dpath.name)
     tmp_dpath = ub.Path(tempfile.mkdtemp(
         prefix=f'.tmp-{bundle_dpath.name}-', dir=parent))
     try:
@@ -121,6 +122,20 @@ def ensure_bundle(build, tag, bundle_dpath, use_cache=True, info=None):
         if tmp_dpath.exists():
             shutil.rmtree(tmp_dpath, ignore_errors=True)
     return bundle_dpath
+
+
+def _remove_abandoned(parent, name, max_age=3600):
+    """Delete temp / trash folders that a killed process left behind."""
+    import shutil
+    import time
+    now = time.time()
+    for prefix in ('.tmp-', '.trash-'):
+        for path in parent.glob(f'{prefix}{name}-*'):
+            try:
+                if now - path.stat().st_mtime > max_age:
+                    shutil.rmtree(path, ignore_errors=True)
+            except OSError:
+                pass  # another process removed it first
 
 
 def _publish(tmp_dpath, bundle_dpath, tag, replace_valid=False):
