@@ -470,3 +470,25 @@ def test_structure_matches_kwcoco(demo_root):
         ours_assets = [(a['channels'], a['width'], a['height']) for a in ours.imgs[gid]['auxiliary']]
         their_assets = [(a['channels'], a['width'], a['height']) for a in theirs.imgs[gid]['auxiliary']]
         assert ours_assets == their_assets
+
+
+@pytest.mark.parametrize('key', ['photos'] + SMALL_KEYS)
+def test_manifests_validate(key, demo_root):
+    from xcoco.ops.validate import validate
+    dset = _load(key, demo_root)
+    report = validate(dset, missing=True)
+    assert report['errors'] == []
+
+
+@pytest.mark.filterwarnings('ignore:DelayedLoad may not be efficient')
+@pytest.mark.parametrize('key', ['vidshapes2-frames2-gsize96-msi-multisensor',
+                                 'shapes2-gsize64'])
+def test_kwcoco_reads_our_bundles(key, demo_root):
+    kwcoco = pytest.importorskip('kwcoco')
+    ours = _load(key, demo_root)
+    theirs = kwcoco.CocoDataset(ours.fpath)
+    assert theirs.validate(missing=True, verbose=0)['errors'] == []
+    for gid in theirs.imgs:
+        final = theirs.coco_image(gid).imdelay(space='image').finalize()
+        expect_chans = sum(_numel(a['channels']) for a in _assets(ours.imgs[gid]))
+        assert final.shape == (ours.imgs[gid]['height'], ours.imgs[gid]['width'], expect_chans)
