@@ -186,3 +186,18 @@ def test_zero_annotation_id_warns():
             'annotations': [{'id': 0, 'image_id': 1, 'bbox': [0, 0, 1, 1]}]}
     with pytest.warns(UserWarning, match='id=0'):
         conform(data, pycocotools=True)
+
+
+def test_ensure_imgsize_from_assets():
+    import xcoco
+    dset = xcoco.CocoDataset.demo('vidshapes2-msi-multisensor')
+    expected = [(img['width'], img['height']) for img in dset.dataset['images']]
+    for img in dset.dataset['images']:
+        del img['width'], img['height']
+    conform(dset)
+    assert [(img['width'], img['height']) for img in dset.dataset['images']] == expected
+    rotated = {'images': [{'id': 1, 'name': 'r', 'auxiliary': [
+        {'file_name': 'a.tif', 'channels': 'a', 'width': 10, 'height': 20,
+         'warp_aux_to_img': {'offset': [5, 1], 'scale': 2}}]}]}
+    conform(rotated)
+    assert (rotated['images'][0]['width'], rotated['images'][0]['height']) == (25, 41)

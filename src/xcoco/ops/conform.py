@@ -108,6 +108,39 @@ def conform(dset, **config):
     return dset
 
 
+def _size_from_assets(assets):
+    """
+    Image size from its assets: an identity- or scale-warped asset gives it
+    directly, otherwise the extent of every asset's corners warped into
+    image space.
+    """
+    sized = [a for a in assets if a.get('width') and a.get('height')]
+    if not sized:
+        return None
+    for asset in sized:
+        if asset.get('warp_aux_to_img') in (None, {}, {'type': 'affine'}):
+            return int(asset['width']), int(asset['height'])
+    for asset in sized:
+        # A pure scale is how resampled bands are registered (seed 000's MSI
+        # example): it maps the asset exactly onto the image grid.
+        warp = asset.get('warp_aux_to_img')
+        if isinstance(warp, dict) and set(warp) <= {'type', 'scale'}:
+            scale = warp.get('scale', 1.0)
+            sx, sy = (scale, scale) if isinstance(scale, (int, float)) else scale
+            return int(round(asset['width'] * sx)), int(round(asset['height'] * sy))
+    import kwimage
+    import numpy as np
+    max_x = max_y = 0.0
+    for asset in sized:
+        warp = kwimage.Affine.coerce(asset['warp_aux_to_img'])
+        w, h = asset['width'], asset['height']
+        corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=float)
+        pts = kwimage.Coords(corners).warp(warp).data
+        max_x = max(max_x, float(pts[:, 0].max()))
+        max_y = max(max_y, float(pts[:, 1].max()))
+    return int(round(max_x)), int(round(max_y))
+
+
 def _ensure_imgsize(images, bundle_dpath, workers):
     todo = []
     for img in images:
@@ -117,15 +150,11 @@ def _ensure_imgsize(images, bundle_dpath, workers):
         if img.get('file_name'):
             todo.append((img, img['file_name']))
             continue
-        for asset in assets:
-            warp = asset.get('warp_aux_to_img')
-            identity = warp in (None, {}, {'type': 'affine'})
-            if identity and asset.get('width') and asset.get('height'):
-                img['width'], img['height'] = asset['width'], asset['height']
-                break
-        else:
-            if len(assets) == 1 and assets[0].get('file_name'):
-                todo.append((img, assets[0]['file_name']))
+        size = _size_from_assets(assets)
+        if size is not None:
+            img['width'], img['height'] = size
+        elif len(assets) == 1 and assets[0].get('file_name'):
+            todo.append((img, assets[0]['file_name']))
     if not todo:
         return
     root = os.fspath(bundle_dpath) if bundle_dpath else os.getcwd()
