@@ -420,6 +420,20 @@ def test_damaged_bundle_is_rebuilt(tmp_path):
     assert not (fpath.parent / 'junk.txt').exists()
 
 
+def test_explicit_bundle_dpath_never_overwrites_user_data(tmp_path):
+    user = tmp_path / 'my_project'
+    user.mkdir()
+    (user / 'precious.txt').write_text('keep me')
+    with pytest.raises(xcoco.XcocoError, match='refusing to replace'):
+        demo_bundle('shapes1-gsize32', bundle_dpath=user)
+    assert (user / 'precious.txt').read_text() == 'keep me'
+    # an explicit, empty or demo-owned folder is fine
+    fpath = demo_bundle('shapes1-gsize32', bundle_dpath=tmp_path / 'mine')
+    assert fpath == tmp_path / 'mine' / 'data.kwcoco.json'
+    fpath = demo_bundle('shapes2-gsize32', bundle_dpath=tmp_path / 'mine')
+    assert read_stamp(fpath.parent)['options']['num_images'] == 2
+
+
 def test_abandoned_temp_folders_are_cleaned(tmp_path):
     fpath = demo_bundle('shapes1-gsize32', dpath=tmp_path)
     old = tmp_path / f'.tmp-{fpath.parent.name}-killed'

@@ -91,13 +91,16 @@ def demo_bundle(key='photos', dpath=None, bundle_dpath=None, use_cache=True,
         from xcoco.demo.photos import find_photo_source
         if find_photo_source() is None:
             tag += '_standin'
-    if bundle_dpath is None:
+    chosen = bundle_dpath is not None
+    if not chosen:
         bundle_dpath = demo_cache_root(dpath) / tag
     build = _builder(spec.kind)
     ensure_bundle(lambda dpath_: build(dpath_, spec.options), tag,
                   bundle_dpath, use_cache=use_cache,
                   info={'key': spec.key, 'kind': spec.kind,
-                        'options': spec.options})
+                        'options': spec.options},
+                  # never delete a folder the user named unless it is ours
+                  replace_unstamped=not chosen)
     import ubelt as ub
     return ub.Path(bundle_dpath) / MANIFEST_NAME
 

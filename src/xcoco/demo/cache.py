@@ -10,6 +10,8 @@ winner's (no lock is needed, at the price of duplicated work in that race).
 """
 import os
 
+from xcoco.errors import XcocoError
+
 __all__ = ['demo_cache_root', 'ensure_bundle', 'MANIFEST_NAME', 'read_stamp']
 
 MANIFEST_NAME = 'data.kwcoco.json'
@@ -64,7 +66,8 @@ def _is_valid(bundle_dpath, tag):
             and os.path.isfile(os.path.join(bundle_dpath, MANIFEST_NAME)))
 
 
-def ensure_bundle(build, tag, bundle_dpath, use_cache=True, info=None):
+def ensure_bundle(build, tag, bundle_dpath, use_cache=True, info=None,
+                  replace_unstamped=True):
     """
     Return a complete bundle folder for ``tag``, building it if needed.
 
@@ -76,6 +79,9 @@ def ensure_bundle(build, tag, bundle_dpath, use_cache=True, info=None):
         bundle_dpath (PathLike): where the finished bundle lives.
         use_cache (bool): False rebuilds even when a valid bundle exists.
         info (dict | None): extra JSON-able facts recorded in the stamp.
+        replace_unstamped (bool): whether an existing non-empty folder
+            without a stamp may be replaced.  False protects a folder the
+            user named that is not a demo bundle.
 
     Returns:
         Path: ``bundle_dpath`` (now valid).
@@ -110,14 +116,15 @@ def ensure_bundle(build, tag, bundle_dpath, use_cache=True, info=None):
         start = time.perf_counter()
         build(tmp_dpath)
         if not (tmp_dpath / MANIFEST_NAME).is_file():
-            raise RuntimeError(
+            raise XcocoError(
                 f'demo generator for {tag!r} wrote no {MANIFEST_NAME} '
                 f'in {tmp_dpath}')
         stamp = {'tag': tag, 'seconds': round(time.perf_counter() - start, 3),
                  **(info or {})}
         # The stamp is written last: only a folder that has it is complete.
         (tmp_dpath / STAMP_NAME).write_bytes(orjson.dumps(stamp))
-        _publish(tmp_dpath, bundle_dpath, tag, replace_valid=not use_cache)
+        _publish(tmp_dpath, bundle_dpath, tag, replace_valid=not use_cache,
+                 replace_unstamped=replace_unstamped)
     finally:
         if tmp_dpath.exists():
             shutil.rmtree(tmp_dpath, ignore_errors=True)
@@ -138,7 +145,8 @@ def _remove_abandoned(parent, name, max_age=3600):
                 pass  # another process removed it first
 
 
-def _publish(tmp_dpath, bundle_dpath, tag, replace_valid=False):
+def _publish(tmp_dpath, bundle_dpath, tag, replace_valid=False,
+             replace_unstamped=True):
     """Rename the finished temp folder into place, replacing stale bundles."""
     import shutil
     import tempfile
@@ -152,6 +160,11 @@ def _publish(tmp_dpath, bundle_dpath, tag, replace_valid=False):
             # Another process published the same request first; the
             # generators are deterministic, so its copy equals ours.
             return
+        if not replace_unstamped and read_stamp(bundle_dpath) is None and (
+                bundle_dpath.exists() and any(bundle_dpath.iterdir())):
+            raise XcocoError(
+                f'refusing to replace {bundle_dpath} with demo bundle {tag!r}: '
+                f'the folder is not empty and is not a demo bundle')
         # A stale or foreign bundle (or a forced rebuild): move it aside
         # atomically, delete it, then retry the rename.
         trash = tempfile.mkdtemp(prefix=f'.trash-{bundle_dpath.name}-',
@@ -161,6 +174,6 @@ def _publish(tmp_dpath, bundle_dpath, tag, replace_valid=False):
         except FileNotFoundError:
             pass
         shutil.rmtree(trash, ignore_errors=True)
-    raise RuntimeError(
+    raise XcocoError(
         f'could not publish demo bundle {tag!r} to {bundle_dpath}: '
         f'the destination kept changing')
