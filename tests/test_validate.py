@@ -431,3 +431,9 @@ def test_absolute_paths_outside_and_inside_the_bundle(tmp_path):
     result = validate(Bundle(), require_relative=1)
     assert [(p.rule, p.id) for p in result['errors']] == [('file_name.absolute', 1),
                                                           ('file_name.absolute', 2)]
+
+
+def test_dataset_built_with_the_edit_api_is_clean(small_dset):
+    result = validate(small_dset)
+    assert result['errors'] == []
+    assert {p.rule for p in result['warnings']} <= {'image.name.missing'}
