@@ -354,6 +354,31 @@ def test_own_affine_and_channel_helpers_agree_with_kwimage_and_delayed_image():
         assert channel_names(chan) == FusedChannelSpec.coerce(chan).as_list()
 
 
+def test_opencv_tiff_fallback(tmp_path):
+    import kwimage
+    from xcoco.demo.raster import write_geotiff
+    for chans in (1, 3, 4):
+        data = np.random.default_rng(chans).integers(0, 9999, (40, 30, chans)).astype(np.uint16)
+        assert write_geotiff(tmp_path / 'a.tif', data, backend='cv2') == 'cv2'
+        recon = kwimage.imread(tmp_path / 'a.tif')
+        assert np.array_equal(recon.reshape(data.shape), data)
+    with pytest.raises(xcoco.MissingDependencyError, match='rasterio'):
+        write_geotiff(tmp_path / 'b.tif', np.zeros((4, 4, 2), np.uint16), backend='cv2')
+
+
+def test_demo_without_rasterio_falls_back_to_plain_tiffs(tmp_path, monkeypatch):
+    pytest.importorskip('tifffile')
+    from xcoco.demo import raster
+    monkeypatch.setattr(raster, 'have_rasterio', lambda: False)
+    dset = demo_dataset('vidshapes1-frames2-gsize64-msi-multisensor-seed3', dpath=tmp_path)
+    for gid, img in dset.imgs.items():
+        for asset in img['auxiliary']:
+            data = _read(dset, asset)
+            assert data.shape == (asset['height'], asset['width'], _numel(asset['channels']))
+            fg, valid = _asset_foreground(dset, asset)
+            assert _iou(fg & valid, _expected_asset_mask(dset, gid, asset) & valid) >= 0.9
+
+
 # ---------------------------------------------------------- grammar, cache
 
 def test_key_spellings_share_one_bundle():

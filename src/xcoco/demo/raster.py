@@ -4,10 +4,11 @@ Write raster assets: tiled GeoTIFFs with overviews, and quantization.
 :func:`write_geotiff` is the one writer the demo generators use; benchmarks
 and tests may reuse it to fabricate multispectral bundles.  It prefers
 rasterio (whose wheels carry GDAL, so no system GDAL is needed) and falls
-back to OpenCV's libtiff, which writes a plain striped TIFF without
-overviews.
+back to tifffile, then to OpenCV's libtiff (plain TIFFs without overviews).
 """
 import warnings
+
+from xcoco.errors import MissingDependencyError
 
 __all__ = ['write_geotiff', 'have_rasterio', 'quantize', 'dequantize',
            'SENTINEL2_QUANTIZATION']
@@ -104,6 +105,19 @@ def dequantize(quant, spec):
     return out
 
 
+def _pick_backend(num_channels, fpath):
+    import importlib.util
+    if have_rasterio():
+        return 'rasterio'
+    if importlib.util.find_spec('tifffile') is not None:
+        return 'tifffile'
+    if num_channels in (1, 3, 4):
+        return 'cv2'
+    raise MissingDependencyError(
+        f'writing {fpath!r} ({num_channels} channels) needs rasterio or '
+        f"tifffile; install one ('pip install xcoco[raster]')")
+
+
 def write_geotiff(fpath, data, nodata=None, blocksize=256, overviews='auto',
                   compress='DEFLATE', level=None, transform=None, crs=None,
                   backend='auto'):
@@ -124,9 +138,11 @@ def write_geotiff(fpath, data, nodata=None, blocksize=256, overviews='auto',
         transform (ndarray | None): 3x3 affine from pixel (col, row) to
             world coordinates, recorded as the GeoTIFF geotransform.
         crs (str | None): e.g. ``'EPSG:32631'``; only with ``transform``.
-        backend (str): ``'rasterio'``, ``'cv2'`` or ``'auto'`` (rasterio if
-            installed).  The cv2 fallback writes a plain TIFF and ignores
-            ``nodata``, ``blocksize``, ``overviews`` and ``compress``.
+        backend (str): ``'rasterio'``, ``'tifffile'``, ``'cv2'`` or
+            ``'auto'`` (the first one installed, in that order).  The
+            fallbacks write a TIFF without georeference, nodata tag or
+            overviews; tifffile still tiles and compresses, OpenCV writes
+            only 1, 3 or 4 channels.
 
     Returns:
         str: the backend that wrote the file.
@@ -151,15 +167,33 @@ def write_geotiff(fpath, data, nodata=None, blocksize=256, overviews='auto',
             f'write_geotiff({fpath!r}): expected an (H, W) or (H, W, C) '
             f'array, got shape {data.shape}')
     if backend == 'auto':
-        backend = 'rasterio' if have_rasterio() else 'cv2'
+        backend = _pick_backend(data.shape[2], fpath)
+    if backend == 'tifffile':
+        import tifffile
+        tile = (blocksize, blocksize) if min(data.shape[:2]) >= blocksize else None
+        if data.shape[2] == 1:
+            tifffile.imwrite(fpath, data[:, :, 0], photometric='minisblack',
+                             compression='zlib', tile=tile)
+        else:
+            tifffile.imwrite(fpath, data, photometric='minisblack',
+                             planarconfig='contig', compression='zlib', tile=tile)
+        return 'tifffile'
     if backend == 'cv2':
-        import kwimage
-        if data.shape[2] > 4:
-            raise ValueError(
-                f'write_geotiff({fpath!r}): the cv2 fallback writes at most '
-                f'4 channels, got {data.shape[2]}; install rasterio '
+        import cv2
+        if data.shape[2] not in (1, 3, 4):
+            raise MissingDependencyError(
+                f'write_geotiff({fpath!r}): OpenCV writes 1, 3 or 4 '
+                f'channels, got {data.shape[2]}; install rasterio '
                 f"('pip install xcoco[raster]')")
-        kwimage.imwrite(fpath, data, backend='cv2')
+        # OpenCV takes BGR(A) and stores RGB(A): swap so the file holds the
+        # channels in the order given, as the other backends do.
+        order = {1: [0], 3: [2, 1, 0], 4: [2, 1, 0, 3]}[data.shape[2]]
+        # Uncompressed: OpenCV's default LZW is unreadable by tifffile
+        # without imagecodecs, and tifffile is how kwimage reads TIFFs when
+        # GDAL is absent.
+        params = [cv2.IMWRITE_TIFF_COMPRESSION, 1]
+        if not cv2.imwrite(fpath, np.ascontiguousarray(data[:, :, order]), params):
+            raise OSError(f'OpenCV could not write {fpath!r}')
         return 'cv2'
     if backend != 'rasterio':
         raise ValueError(f'write_geotiff: unknown backend {backend!r}')
