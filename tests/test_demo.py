@@ -93,6 +93,18 @@ def test_every_file_decodes_to_its_manifest_size(key, demo_root):
                 assert data.dtype == np.uint8
 
 
+@pytest.mark.parametrize('key', ['shapes', 'shapes8', 'vidshapes', 'vidshapes8',
+                                 'vidshapes8-msi-multisensor', 'vidshapes2-frames5-gsize64',
+                                 'vidshapes5-aux'])
+def test_kwcoco_named_keys_load(key):
+    # the default cache, as doctests use it: generated once per machine
+    dset = xcoco.CocoDataset.demo(key)
+    assert dset.n_images > 0 and dset.n_annots > 0
+    img = dset.dataset['images'][0]
+    for asset in _assets(img):
+        assert _read(dset, asset).shape[:2] == (asset['height'], asset['width'])
+
+
 def test_full_size_keys_match_kwcoco_layout(demo_root):
     dset = _load('vidshapes8-multispectral', demo_root)
     assert (dset.n_videos, dset.n_images, dset.n_tracks) == (8, 16, 16)
