@@ -109,6 +109,13 @@ def read_manifest(fpath):
     try:
         if zipfile.is_zipfile(fpath):
             data = _read_zip_member(fpath)
+        elif os.path.getsize(fpath) >= CHUNKED_MIN_BYTES:
+            manifest = _read_mapped(fpath)
+            if manifest is not None:
+                check_manifest_shape(manifest, fpath=fpath)
+                return manifest
+            with open(fpath, 'rb') as file:
+                data = file.read()
         else:
             with open(fpath, 'rb') as file:
                 data = file.read()
@@ -120,6 +127,27 @@ def read_manifest(fpath):
             f'expected a manifest file but got a directory: {fpath}',
             fpath=fpath) from None
     return parse_manifest(data, fpath=fpath)
+
+
+#: files at least this big are parsed table by table (see manifest.chunked)
+CHUNKED_MIN_BYTES = 32 << 20
+
+
+def _read_mapped(fpath):
+    # Map the file instead of reading it: parsed ranges are dropped from the
+    # process again (MADV_DONTNEED), so the text does not sit in memory next
+    # to the objects built from it.
+    import mmap
+    from xcoco.manifest.chunked import parse_chunked
+    page = mmap.PAGESIZE
+    with open(fpath, 'rb') as file:
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+            def release(start, stop):
+                if hasattr(buf, 'madvise') and hasattr(mmap, 'MADV_DONTNEED'):
+                    start = start - start % page
+                    buf.madvise(mmap.MADV_DONTNEED, start, stop - start)
+            with paused_gc():
+                return parse_chunked(buf, release=release)
 
 
 def _read_zip_member(fpath):
@@ -157,8 +185,13 @@ def parse_manifest(data, fpath=None):
     """
     where = fpath if fpath is not None else '<manifest text>'
     with paused_gc():
+        manifest = None
+        if len(data) >= CHUNKED_MIN_BYTES and not isinstance(data, str):
+            from xcoco.manifest.chunked import parse_chunked
+            manifest = parse_chunked(data)
         try:
-            manifest = orjson.loads(data)
+            if manifest is None:
+                manifest = orjson.loads(data)
         except orjson.JSONDecodeError as orjson_error:
             manifest = _parse_nonstandard(data, where, orjson_error)
     check_manifest_shape(manifest, fpath=fpath)

@@ -1,0 +1,161 @@
+"""
+Parsing big manifests in chunks to bound peak memory.
+
+orjson parses a whole document into an intermediate tree before it builds
+Python objects, so one ``orjson.loads`` of a 463 MB manifest peaks near
+4.4 GiB, far above the 2.5 GiB the resulting dicts need (issue 6).  Here the
+big top-level tables (``annotations``, ``images``) are parsed a few MiB of
+items at a time and the rest of the document once, with those tables cut
+out; memory then peaks at the objects plus one chunk, and parsing gets
+faster too (smaller trees stay in cache).
+
+Cut points are found by a pattern (``}`` ``,`` ``{"<first key>"``) and
+*proved* by parsing: a chunk parses as a JSON array only if it ends on a
+real item boundary — a cut inside a string leaves an unterminated string,
+and a cut inside nested objects leaves unbalanced brackets.  A failed chunk
+grows to the next candidate.  Whenever the layout is not the expected one,
+:func:`parse_chunked` returns ``None`` and the caller parses the whole text.
+"""
+import re
+import uuid
+
+import orjson
+
+__all__ = ['parse_chunked', 'CHUNK_BYTES', 'CHUNKED_TABLES']
+
+#: target size of one parsed slice of a table
+CHUNK_BYTES = 8 << 20
+#: tables worth cutting out (the others are small)
+CHUNKED_TABLES = ('annotations', 'images')
+
+#: failed cut candidates tolerated per slice before giving up (each retry
+#: re-parses a slice, so unbounded retries could go quadratic)
+_MAX_ATTEMPTS = 16
+
+_WS = rb'[ \t\r\n]*'
+_TABLE_START = re.compile(_WS + rb':' + _WS + rb'\[' + _WS)
+_FIRST_KEY = re.compile(rb'\{' + _WS + rb'("(?:[^"\\]|\\.)*")' + _WS + rb':')
+_ARRAY_END = re.compile(rb'\}' + _WS + rb'\]')
+
+
+def _locate_table(buf, key):
+    """Start of the first item of top-level-looking table ``key``, or None."""
+    pattern = re.compile(rb'"' + re.escape(key.encode()) + rb'"')
+    for match in pattern.finditer(buf):
+        start = _TABLE_START.match(buf, match.end())
+        if start is not None:
+            return start.start() + start.group().index(b'['), start.end()
+    return None
+
+
+def _parse_items(buf, begin, chunk_bytes, release):
+    """
+    Parse the items of the array whose content starts at ``begin``.
+    Returns (items, end) where ``buf[end]`` is the closing bracket, or None.
+    """
+    first = _FIRST_KEY.match(buf, begin)
+    if first is None:
+        return None
+    separator = re.compile(rb'\}' + _WS + rb',' + _WS + rb'(?=\{' + _WS +
+                           re.escape(first.group(1)) + _WS + rb':)')
+    items = []
+    pos = begin
+    size = len(buf)
+    while True:
+        search_from = pos + chunk_bytes
+        parsed = None
+        if search_from < size:
+            for attempt, cut in enumerate(separator.finditer(buf, search_from)):
+                if attempt == _MAX_ATTEMPTS:
+                    return None  # e.g. NaN literals: let the caller decide
+                try:
+                    parsed = orjson.loads(b'[' + buf[pos:cut.start() + 1] + b']')
+                except orjson.JSONDecodeError:
+                    continue
+                next_pos = cut.end()
+                break
+        if parsed is None:
+            # the last slice: it ends at the array's closing bracket
+            for attempt, end in enumerate(_ARRAY_END.finditer(buf, pos)):
+                if attempt == _MAX_ATTEMPTS:
+                    return None
+                try:
+                    parsed = orjson.loads(b'[' + buf[pos:end.start() + 1] + b']')
+                except orjson.JSONDecodeError:
+                    continue
+                items.extend(parsed)
+                release(pos, end.end())
+                return items, end.end() - 1
+            return None
+        items.extend(parsed)
+        release(pos, next_pos)
+        pos = next_pos
+
+
+def parse_chunked(buf, chunk_bytes=CHUNK_BYTES, release=None):
+    """
+    Parse manifest text (bytes or a buffer such as an mmap) table by table.
+
+    Args:
+        buf (bytes | mmap.mmap): the JSON text.
+        chunk_bytes (int): approximate size of each parsed slice.
+        release (Callable[[int, int], None] | None): told each byte range
+            that is parsed and will not be read again (used to drop mapped
+            pages).
+
+    Returns:
+        dict | None: the manifest, or None when the text does not have the
+        expected layout (the caller then parses it whole).
+
+    Example:
+        >>> text = (b'{"info": {"images": "not a table"}, "images": [{"id": 1}, {"id": 2},'
+        ...         b' {"id": 3}], "annotations": [{"id": 1, "kp": [{"id": 5}, {"id": 6}]},'
+        ...         b' {"id": 2, "caption": "}, {\\\\"id\\\\": 9}"}]}')
+        >>> manifest = parse_chunked(text, chunk_bytes=1)
+        >>> manifest == orjson.loads(text)
+        True
+        >>> list(manifest)
+        ['info', 'images', 'annotations']
+        >>> parse_chunked(b'[1, 2]') is None
+        True
+    """
+    if release is None:
+        def release(start, stop):
+            pass
+    pieces = []
+    for key in CHUNKED_TABLES:
+        located = _locate_table(buf, key)
+        if located is None:
+            continue
+        bracket, begin = located
+        if buf[begin:begin + 1] == b']':
+            continue  # empty table: nothing to gain
+        parsed = _parse_items(buf, begin, chunk_bytes, release)
+        if parsed is None:
+            return None
+        items, end = parsed
+        pieces.append((bracket, end, key, items))
+    pieces.sort()
+    for (_, end1, _, _), (start2, _, _, _) in zip(pieces, pieces[1:]):
+        if start2 <= end1:
+            return None  # one table found inside another: not the layout we expect
+    sentinel = f'xcoco-chunk-{uuid.uuid4().hex}'
+    skeleton = []
+    pos = 0
+    for bracket, end, key, _ in pieces:
+        skeleton.append(buf[pos:bracket + 1])
+        skeleton.append(orjson.dumps(sentinel))
+        pos = end
+    skeleton.append(buf[pos:])
+    try:
+        manifest = orjson.loads(b''.join(skeleton))
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(manifest, dict):
+        return None
+    for _, _, key, items in pieces:
+        # the cut table must be the top-level one, not a same-named nested key
+        if manifest.get(key) != [sentinel]:
+            return None
+        manifest[key] = items
+    return manifest
