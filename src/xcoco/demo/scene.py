@@ -13,6 +13,7 @@ from dataclasses import dataclass
 __all__ = [
     'CATEGORIES', 'KEYPOINT_CATEGORIES', 'Shape', 'random_shape',
     'place_shapes', 'plan_tracks', 'rasterize_labels', 'measure_shapes',
+    'cv2_fixed_point',
     'render_layers', 'shape_annotation', 'smooth_field', 'warp_field',
 ]
 
@@ -227,9 +228,18 @@ def plan_tracks(rng, image_size, num_tracks, num_frames, max_speed,
     return tracks
 
 
-def _to_fixed(xy):
+def cv2_fixed_point(xy):
+    """
+    Coordinates for ``cv2.fillPoly(..., shift=4)``: 1/16 px fixed point,
+    moved from COCO's pixel-centre convention (centres at +0.5) to OpenCV's
+    (centres on integers).
+
+    Example:
+        >>> from xcoco.demo.scene import cv2_fixed_point
+        >>> cv2_fixed_point([[0.5, 1.0], [10.0, 2.25]]).tolist()
+        [[0, 8], [152, 28]]
+    """
     import numpy as np
-    # cv2 puts pixel centres on integer coordinates; COCO puts them at +0.5.
     return np.round((np.asarray(xy) - 0.5) * 16).astype(np.int32)
 
 
@@ -261,7 +271,7 @@ def rasterize_labels(shapes, dsize, warp=None):
         pts = shape.polygon()
         if warp is not None:
             pts = pts @ warp[:2, :2].T + warp[:2, 2]
-        cv2.fillPoly(labels, [_to_fixed(pts)], idx, lineType=cv2.LINE_8, shift=4)
+        cv2.fillPoly(labels, [cv2_fixed_point(pts)], idx, lineType=cv2.LINE_8, shift=4)
     return labels
 
 

@@ -185,7 +185,7 @@ def render_asset(shapes, channels, warp_aux_to_img, dsize, image_dsize, field,
     w, h = image_dsize
     rect = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64)
     footprint = np.zeros((dsize[1], dsize[0]), dtype=np.int32)
-    cv2.fillPoly(footprint, [scene._to_fixed(_apply(asset_from_img, rect))],
+    cv2.fillPoly(footprint, [scene.cv2_fixed_point(_apply(asset_from_img, rect))],
                  1, lineType=cv2.LINE_8, shift=4)
     grid, img_from_grid = field
     bg_field = scene.warp_field(grid, asset_from_img @ np.asarray(img_from_grid), dsize)
