@@ -345,6 +345,37 @@ def machine_description():
             f'Python {platform.python_version()}, ' + ', '.join(versions))
 
 
+def combine_saved(fpaths, ops=OPS):
+    """
+    A table from saved runs; later files replace earlier (library, op) records.
+
+    Example:
+        >>> import sys, json, tempfile, pathlib
+        >>> sys.path.insert(0, 'benchmarks')
+        >>> from bench_manifest import combine_saved
+        >>> dpath = pathlib.Path(tempfile.mkdtemp())
+        >>> rec = lambda lib, sec: {'lib': lib, 'op': 'load', 'seconds': sec, 'peak_rss_mib': 1.0}
+        >>> _ = (dpath / 'a.json').write_text(json.dumps({'date': 'd1', 'machine': 'm', 'records': [rec('floor', 1.0), rec('xcoco', 9.0)]}))
+        >>> _ = (dpath / 'b.json').write_text(json.dumps({'date': 'd2', 'machine': 'm', 'records': [rec('xcoco', 2.0)]}))
+        >>> print(combine_saved([dpath / 'a.json', dpath / 'b.json'], ['load']).splitlines()[-1])
+        | load | 1.00 | 2.00 (2.0x) | 1 | 1 |
+    """
+    merged = {}
+    notes = []
+    for fpath in fpaths:
+        saved = json.loads(pathlib.Path(fpath).read_text())
+        notes.append(f'{saved["date"]}: {sorted({r["lib"] for r in saved["records"]})}')
+        fresh = {}
+        for rec in saved['records']:
+            fresh.setdefault((rec['op'], rec['lib']), []).append(rec)
+        merged.update(fresh)
+    records = [rec for recs in merged.values() for rec in recs]
+    present = {lib for _, lib in merged}
+    libs = [lib for lib in LIBS if lib in present]
+    return '\n'.join(['runs: ' + '; '.join(notes), '',
+                      format_table(summarize(records), ops, libs)])
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ['--child']:
@@ -357,7 +388,14 @@ def main(argv=None):
     parser.add_argument('--libs', nargs='+', default=LIBS, choices=LIBS)
     parser.add_argument('--ops', nargs='+', default=OPS, choices=OPS)
     parser.add_argument('--save', help='also write the raw records to this JSON file')
+    parser.add_argument('--combine', nargs='+', metavar='SAVED',
+                        help='print one table from files written by --save (no '
+                             'measuring); a later file replaces the (library, '
+                             'operation) records of earlier ones')
     args = parser.parse_args(argv)
+    if args.combine:
+        print(combine_saved(args.combine, args.ops))
+        return 0
     if args.fpath:
         fpath = pathlib.Path(args.fpath)
     else:
