@@ -35,7 +35,6 @@ _MAX_ATTEMPTS = 16
 _WS = rb'[ \t\r\n]*'
 _TABLE_START = re.compile(_WS + rb':' + _WS + rb'\[' + _WS)
 _FIRST_KEY = re.compile(rb'\{' + _WS + rb'("(?:[^"\\]|\\.)*")' + _WS + rb':')
-_ARRAY_END = re.compile(rb'\}' + _WS + rb'\]')
 
 
 def _locate_table(buf, key):
@@ -62,34 +61,48 @@ def _parse_items(buf, begin, chunk_bytes, release):
     pos = begin
     size = len(buf)
     while True:
-        search_from = pos + chunk_bytes
-        parsed = None
-        if search_from < size:
-            for attempt, cut in enumerate(separator.finditer(buf, search_from)):
-                if attempt == _MAX_ATTEMPTS:
-                    return None  # e.g. NaN literals: let the caller decide
-                try:
-                    parsed = orjson.loads(b'[' + buf[pos:cut.start() + 1] + b']')
-                except orjson.JSONDecodeError:
-                    continue
-                next_pos = cut.end()
-                break
-        if parsed is None:
-            # the last slice: it ends at the array's closing bracket
-            for attempt, end in enumerate(_ARRAY_END.finditer(buf, pos)):
-                if attempt == _MAX_ATTEMPTS:
+        cuts = separator.finditer(buf, min(pos + chunk_bytes, size))
+        for attempt in range(_MAX_ATTEMPTS):
+            cut = next(cuts, None)
+            stop = cut.start() + 1 if cut is not None else size
+            wrapped = b'[' + buf[pos:stop] + b']'
+            try:
+                parsed = orjson.loads(wrapped)
+            except orjson.JSONDecodeError as ex:
+                # Past the array's end the slice has trailing text: the
+                # array closed at the last ']' before the error.
+                closed = _parse_to_close(buf, pos, wrapped, ex)
+                if closed is not None:
+                    items.extend(closed[0])
+                    release(pos, closed[1])
+                    return items, closed[1]
+                if cut is None:
                     return None
-                try:
-                    parsed = orjson.loads(b'[' + buf[pos:end.start() + 1] + b']')
-                except orjson.JSONDecodeError:
-                    continue
-                items.extend(parsed)
-                release(pos, end.end())
-                return items, end.end() - 1
+                continue  # a false separator (in a string or nested object)
+            items.extend(parsed)
+            if cut is None:
+                return None  # the text ended inside the array
+            release(pos, cut.end())
+            pos = cut.end()
+            break
+        else:
+            return None  # e.g. NaN literals: let the caller decide
+
+
+def _parse_to_close(buf, pos, wrapped, error):
+    # orjson reports a character offset into the wrapped slice; turn it into
+    # a byte offset into buf (the slice starts with the added '[').
+    chars = wrapped.decode('utf8', errors='replace')[:error.pos]
+    limit = pos + len(chars.encode('utf8')) - 1
+    for _ in range(_MAX_ATTEMPTS):
+        bracket = buf.rfind(b']', pos, limit)
+        if bracket < 0:
             return None
-        items.extend(parsed)
-        release(pos, next_pos)
-        pos = next_pos
+        try:
+            return orjson.loads(b'[' + buf[pos:bracket] + b']'), bracket
+        except orjson.JSONDecodeError:
+            limit = bracket
+    return None
 
 
 def parse_chunked(buf, chunk_bytes=CHUNK_BYTES, release=None):
