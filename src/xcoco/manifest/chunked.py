@@ -60,40 +60,53 @@ def _parse_items(buf, begin, chunk_bytes, release):
     items = []
     pos = begin
     size = len(buf)
+    window = chunk_bytes
     while True:
-        cuts = separator.finditer(buf, min(pos + chunk_bytes, size))
+        # Never slice more than two windows: a separator far away may belong
+        # to the next table, and copying up to it would cost its whole size.
+        bound = min(size, pos + 2 * window)
+        cuts = separator.finditer(buf, min(pos + window, size), bound)
         for attempt in range(_MAX_ATTEMPTS):
             cut = next(cuts, None)
-            stop = cut.start() + 1 if cut is not None else size
+            stop = cut.start() + 1 if cut is not None else bound
             wrapped = b'[' + buf[pos:stop] + b']'
             try:
                 parsed = orjson.loads(wrapped)
             except orjson.JSONDecodeError as ex:
-                # Past the array's end the slice has trailing text: the
-                # array closed at the last ']' before the error.
-                closed = _parse_to_close(buf, pos, wrapped, ex)
+                closed = _parse_to_close(buf, pos, stop, wrapped, ex)
                 if closed is not None:
                     items.extend(closed[0])
                     release(pos, closed[1])
                     return items, closed[1]
                 if cut is None:
-                    return None
+                    break  # no item boundary in reach: widen the window
                 continue  # a false separator (in a string or nested object)
-            items.extend(parsed)
             if cut is None:
                 return None  # the text ended inside the array
+            items.extend(parsed)
             release(pos, cut.end())
             pos = cut.end()
+            window = chunk_bytes
             break
         else:
             return None  # e.g. NaN literals: let the caller decide
+        if cut is None:
+            if bound == size:
+                return None
+            window *= 2
 
 
-def _parse_to_close(buf, pos, wrapped, error):
+def _parse_to_close(buf, pos, stop, wrapped, error):
+    """
+    When a slice failed with trailing text, the array closed inside it: at
+    the last ']' before the error.  Returns (items, bracket) or None.
+    """
     # orjson reports a character offset into the wrapped slice; turn it into
     # a byte offset into buf (the slice starts with the added '[').
     chars = wrapped.decode('utf8', errors='replace')[:error.pos]
     limit = pos + len(chars.encode('utf8')) - 1
+    if limit >= stop:
+        return None  # failed at the slice's end: nothing closed inside it
     for _ in range(_MAX_ATTEMPTS):
         bracket = buf.rfind(b']', pos, limit)
         if bracket < 0:
