@@ -191,3 +191,25 @@ def test_get_image_fpath_errors():
         dset.get_image_fpath(gid)
     with pytest.raises(KeyError, match='no image with id=5'):
         dset.get_image_fpath(5)
+
+
+def test_validate_method_reports_broken_files_opened_for_repair(tmp_path):
+    import json
+    fpath = tmp_path / 'broken.json'
+    fpath.write_text(json.dumps({
+        'categories': [{'id': 1, 'name': 'a'}],
+        'images': [{'id': 1, 'file_name': 'a.png'}, {'id': 1, 'file_name': 'b.png'}],
+        'annotations': [{'id': 1, 'image_id': 7, 'category_id': 1, 'bbox': [0, 0, 1, 1]}]}))
+    dset = xcoco.CocoDataset(fpath, autobuild=False)
+    result = dset.validate()
+    rules = {p.rule for p in result['errors']}
+    assert 'annotation.image_id.exists' in rules
+    assert any('duplicate' in p.rule or 'unique' in p.rule for p in result['errors'])
+
+
+def test_conform_and_category_trees(small_dset):
+    small_dset.conform(pycocotools=True, ensure_imgsize=False)
+    assert all('area' in ann and 'iscrowd' in ann for ann in small_dset.dataset['annotations'])
+    tree = small_dset.object_categories()
+    assert set(tree.category_names) == {'animal', 'cat', 'dog'}
+    assert small_dset.keypoint_categories() is not None

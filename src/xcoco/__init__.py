@@ -41,7 +41,8 @@ _LAZY = {
 }
 _LAZY_MODULES = {
     'coco_dataset', 'coco_image', 'coco_objects1d', 'channel_spec',
-    'category_tree', 'coco_sql_dataset', 'testing', 'demo', 'cli',
+    'category_tree', 'coco_sql_dataset', 'coco_schema', 'exceptions',
+    'testing', 'demo', 'cli',
     'manifest', 'index', 'ops', 'objects', 'query', 'dataset',
 }
 

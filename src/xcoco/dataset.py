@@ -705,6 +705,25 @@ class CocoDataset(Queryable):
                new_prefix=new_prefix, absolute=absolute, check=check,
                safe=safe, verbose=verbose)
 
+    def conform(self, **config):
+        """
+        Fill what other COCO tools expect (area, bbox, iscrowd,
+        num_keypoints, image sizes) and, with ``pycocotools=True`` (or
+        kwcoco's ``legacy=True``), rewrite geometry into pycocotools'
+        encodings; see :func:`xcoco.ops.conform.conform`.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset.demo('shapes2')
+            >>> _ = [ann.pop('area', None) for ann in dset.dataset['annotations']]
+            >>> _ = dset.conform(pycocotools=True)
+            >>> all('area' in ann for ann in dset.dataset['annotations'])
+            True
+        """
+        from xcoco.ops.conform import conform
+        self._invalidate_hashid()
+        return conform(self, **config)
+
     # ---- writing -----------------------------------------------------------
     def dumps(self, indent=None, newlines=False):
         """

@@ -499,6 +499,76 @@ class Queryable:
         from xcoco.ops.stats import category_annotation_frequency
         return category_annotation_frequency(self)
 
+    def corrupted_images(self, check_aux=True, verbose=0):
+        """
+        Images whose files exist but cannot be decoded, as
+        ``(position, path, image_id)``.
+
+        Example:
+            >>> import xcoco
+            >>> xcoco.CocoDataset.demo('shapes2').corrupted_images()
+            []
+        """
+        from xcoco.ops.validate import validate
+        result = validate(self, schema=False, unique=False, missing=False,
+                          corrupted=True, verbose=verbose)
+        found = result.get('corrupted', [])
+        if not check_aux:
+            found = [row for row in found
+                     if self._resolve_to_img(row[2]).get('file_name') is not None
+                     and row[1].endswith(self._resolve_to_img(row[2])['file_name'])]
+        return found
+
+    # ---- checks and category structure -------------------------------
+    def validate(self, **config):
+        """
+        Check the manifest against the schema and every reference / geometry
+        / channel rule; see :func:`xcoco.ops.validate.validate`.  Returns
+        ``{'errors': [...], 'warnings': [...]}`` whose entries are strings
+        that also carry ``rule``, ``path``, ``id`` and ``message``.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset.demo('shapes8')
+            >>> dset.validate(missing=True)['errors']
+            []
+            >>> dset.dataset['annotations'][0]['image_id'] = 999
+            >>> problem = dset.validate()['errors'][0]
+            >>> problem.rule, problem.path
+            ('annotation.image_id.exists', '/annotations/0/image_id')
+        """
+        from xcoco.ops.validate import validate
+        return validate(self, **config)
+
+    def object_categories(self):
+        """
+        The categories as a :class:`xcoco.CategoryTree` (supercategory links
+        become edges).
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> _ = dset.add_category('animal'), dset.add_category('cat', supercategory='animal')
+            >>> dset.object_categories()
+            <CategoryTree(nNodes=2, maxDepth=2, maxBreadth=1, nodes=['animal', 'cat'])>
+        """
+        from xcoco.objects.category_tree import object_categories
+        return object_categories(self)
+
+    def keypoint_categories(self):
+        """
+        The keypoint categories as a :class:`xcoco.CategoryTree`.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> _ = dset.add_keypoint_categories(['head', 'tail'])
+            >>> dset.keypoint_categories().category_names
+            ['head', 'tail']
+        """
+        from xcoco.objects.category_tree import keypoint_categories
+        return keypoint_categories(self)
+
     def missing_images(self, check_aux=True, verbose=0):
         """
         Images whose files do not exist, as ``(position, path, image_id)``.
