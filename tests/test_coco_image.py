@@ -359,7 +359,7 @@ def test_repr_and_stats():
     coco_img = CocoImage({'id': 1, 'width': 4, 'height': 2,
                           'auxiliary': [{'channels': 'B1'}, {'channels': 'B8|B11'}]})
     assert coco_img.stats() == {'wh': (4, 2), 'n_chan': 3,
-                                'channels': 'B1,B8|B11', 'name': "KeyError('name')"}
+                                'channels': 'B1,B8|B11', 'name': None}
     assert 'n_chan=3,channels=B1,B8|B11' in repr(coco_img)
 
 

@@ -11,6 +11,7 @@ any dataset with ``.imgs``, ``.index.videos``, ``.bundle_dpath``,
 import numbers
 import os
 
+from xcoco.errors import XcocoError
 from xcoco.objects.asset import CocoAsset, _CocoObject
 
 __all__ = ['CocoImage', 'CocoAsset']
@@ -231,19 +232,21 @@ class CocoImage(_CocoObject):
     # ---- summary ----------------------------------------------------------
     def stats(self):
         """
-        Size, channel count, channels and name (errors shown in place).
+        Size, channel count, channels and name; what is not known yet (no
+        name, channels only known after a load) is None.
 
         Example:
             >>> CocoImage({'width': 2, 'height': 3, 'channels': 'gray', 'file_name': 'x.png'}).stats()
-            {'wh': (2, 3), 'n_chan': 1, 'channels': 'gray', 'name': "KeyError('name')"}
+            {'wh': (2, 3), 'n_chan': 1, 'channels': 'gray', 'name': None}
         """
         stats = {}
         for key, attr in [('wh', 'dsize'), ('n_chan', 'num_channels'),
-                          ('channels', 'channels'), ('name', 'name')]:
+                          ('channels', 'channels')]:
             try:
                 stats[key] = getattr(self, attr)
-            except Exception as ex:
-                stats[key] = repr(ex)
+            except XcocoError:
+                stats[key] = None
+        stats['name'] = self.img.get('name', None)
         if stats['channels'] is not None and not isinstance(stats['channels'], str):
             stats['channels'] = stats['channels'].spec
         return stats
