@@ -289,3 +289,11 @@ def test_kwcoco_exception_names_subclass_value_error():
 def test_repr(small_dset):
     assert repr(small_dset) == (
         '<CocoDataset(tag=None, n_anns=5, n_imgs=4, n_videos=1, n_cats=3, n_tracks=1)>')
+
+
+def test_demo_and_coerce_keep_the_subclass():
+    class MyDataset(xcoco.CocoDataset):
+        pass
+    dset = MyDataset.demo('shapes2')
+    assert type(dset) is MyDataset and dset.n_images == 2
+    assert type(MyDataset.coerce('special:shapes2')) is MyDataset

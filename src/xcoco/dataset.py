@@ -6,7 +6,7 @@ that delegate to :mod:`xcoco.index.edit` (edits) and :mod:`xcoco.ops`
 import os
 from os import PathLike, fspath
 
-from xcoco.errors import DemoKeyError, ManifestStructureError
+from xcoco.errors import ManifestStructureError
 from xcoco.index import edit
 from xcoco.index.build import CocoIndex
 from xcoco.manifest import io as manifest_io
@@ -178,11 +178,14 @@ class CocoDataset(Queryable):
             >>> dset.n_images
             2
         """
-        try:
-            from xcoco.demo import demo_dataset
-        except ImportError as ex:  # pragma: no cover - packaging error
-            raise DemoKeyError(f'demo data is unavailable: {ex}') from ex
-        return demo_dataset(key, **kwargs)
+        from xcoco.demo import demo_dataset
+        dset = demo_dataset(key, **kwargs)
+        if type(dset) is not cls:
+            # a subclass asked: hand it the same manifest in its own class
+            new = cls(dset.dataset, tag=dset.tag, bundle_dpath=dset.bundle_dpath)
+            new._fpath = dset.fpath
+            dset = new
+        return dset
 
     # ---- paths ----------------------------------------------------------
     @property
