@@ -70,9 +70,32 @@ class BackgroundWriter:
         self._futures = []
 
     def submit(self, func, *args, **kwargs):
+        """
+        Schedule ``func(*args, **kwargs)`` on the pool; errors surface in
+        :meth:`close`.
+
+        Example:
+            >>> writer = BackgroundWriter(workers=1)
+            >>> out = []
+            >>> writer.submit(out.append, 'done')
+            >>> writer.close()
+            >>> out
+            ['done']
+        """
         self._futures.append(self._pool.submit(func, *args, **kwargs))
 
     def close(self):
+        """
+        Wait for every submitted write, shut the pool down and re-raise the
+        first error.
+
+        Example:
+            >>> import pytest
+            >>> writer = BackgroundWriter(workers=1)
+            >>> writer.submit(int, 'not a number')
+            >>> with pytest.raises(ValueError):
+            ...     writer.close()
+        """
         try:
             for future in self._futures:
                 future.result()

@@ -83,6 +83,13 @@ class Shape:
 
     @property
     def reach(self):
+        """
+        Largest distance from the centre to an outline vertex.
+
+        Example:
+            >>> Shape(category_id=1, cx=0, cy=0, radius=4, theta=0.0).reach
+            4.0
+        """
         return self.radius * _REACH[self.category_id]
 
     def _transform(self, pts):
@@ -98,12 +105,25 @@ class Shape:
 
         The grid is the rasterizer's fixed-point precision and is exact in
         JSON, so redrawing a stored segmentation paints the same pixels.
+
+        Example:
+            >>> poly = Shape(category_id=1, cx=10, cy=20, radius=4, theta=0.0).polygon()
+            >>> poly.shape, poly[0].tolist()
+            ((10, 2), [10.0, 16.0])
         """
         import numpy as np
         return np.round(self._transform(_TEMPLATES[self.category_id][0]) * 16) / 16
 
     def keypoints(self):
-        """[(keypoint_category_id, [x, y]), ...] in image coordinates."""
+        """
+        [(keypoint_category_id, [x, y]), ...] in image coordinates.
+
+        Example:
+            >>> Shape(category_id=2, cx=0, cy=0, radius=8, theta=0.0).keypoints()
+            [(1, [-2.0, -0.8]), (2, [2.0, -0.8])]
+            >>> Shape(category_id=1, cx=0, cy=0, radius=8, theta=0.0).keypoints()
+            []
+        """
         kpts = _TEMPLATES[self.category_id][1]
         if not kpts:
             return []
@@ -111,6 +131,15 @@ class Shape:
         return [(kpid, [float(x), float(y)]) for (kpid, _), (x, y) in zip(kpts, xy)]
 
     def moved(self, cx, cy, theta):
+        """
+        A copy at a new centre and angle (same category, size and color).
+
+        Example:
+            >>> shape = Shape(category_id=3, cx=0, cy=0, radius=5, theta=0.0)
+            >>> moved = shape.moved(30, 40, 0.5)
+            >>> (moved.cx, moved.cy, moved.theta, moved.radius), shape.cx
+            ((30, 40, 0.5, 5), 0)
+        """
         return Shape(self.category_id, cx, cy, self.radius, theta, self.color,
                      self.signature_seed)
 

@@ -246,7 +246,17 @@ class RasterioFrame:
 
     @property
     def num_overviews(self):
-        """Overviews below this level."""
+        """
+        Overviews below this level.
+
+        Example:
+            >>> # xdoctest: +REQUIRES(module:rasterio)
+            >>> dpath = ub.Path.appdir('xcoco/tests/doctest_backends').ensuredir()
+            >>> fpath = write_raster(dpath / 'ovr.tif', np.zeros((64, 64), np.uint8),
+            ...                      blocksize=16, overviews=2)
+            >>> RasterioFrame(fpath).num_overviews, RasterioFrame(fpath, overview=1).num_overviews
+            (2, 1)
+        """
         if self.overview:
             base = RasterioFrame(self.fpath)
             return base.num_overviews - self.overview
@@ -265,15 +275,46 @@ class RasterioFrame:
 
     @property
     def shape(self):
+        """
+        (height, width, bands) of this overview level.
+
+        Example:
+            >>> # xdoctest: +REQUIRES(module:rasterio)
+            >>> dpath = ub.Path.appdir('xcoco/tests/doctest_backends').ensuredir()
+            >>> fpath = write_raster(dpath / 'shape.tif', np.zeros((32, 48, 3), np.uint8),
+            ...                      blocksize=16, overviews=1)
+            >>> RasterioFrame(fpath).shape, RasterioFrame(fpath, overview=1).shape
+            ((32, 48, 3), (16, 24, 3))
+        """
         ds = self._ds
         return (ds.height, ds.width, ds.count)
 
     @property
     def ndim(self):
+        """
+        Always 3 (height, width, bands), even for single-band files.
+
+        Example:
+            >>> # xdoctest: +REQUIRES(module:rasterio)
+            >>> dpath = ub.Path.appdir('xcoco/tests/doctest_backends').ensuredir()
+            >>> fpath = write_raster(dpath / 'ndim.tif', np.zeros((16, 16), np.uint8), blocksize=16)
+            >>> RasterioFrame(fpath).ndim
+            3
+        """
         return 3
 
     @property
     def dtype(self):
+        """
+        The numpy dtype of the file's (first) band.
+
+        Example:
+            >>> # xdoctest: +REQUIRES(module:rasterio)
+            >>> dpath = ub.Path.appdir('xcoco/tests/doctest_backends').ensuredir()
+            >>> fpath = write_raster(dpath / 'dtype.tif', np.zeros((16, 16), np.int16), blocksize=16)
+            >>> RasterioFrame(fpath).dtype
+            dtype('int16')
+        """
         return np.dtype(self._ds.dtypes[0])
 
     def __array__(self, dtype=None, copy=None):

@@ -149,6 +149,13 @@ class CocoImage(_CocoObject):
 
     @property
     def name(self):
+        """
+        The image's ``name`` field.
+
+        Example:
+            >>> CocoImage({'id': 1, 'name': 'scene_01'}).name
+            'scene_01'
+        """
         return self['name']
 
     def detach(self):
@@ -266,6 +273,13 @@ class CocoImage(_CocoObject):
         """
         The image's channels: a ``ChannelSpec`` with one stream per asset, or
         None when no asset declares channels.
+
+        Example:
+            >>> img = CocoImage({'auxiliary': [{'channels': 'r|g|b'}, {'channels': 'nir'}]})
+            >>> img.channels.spec
+            'r|g|b,nir'
+            >>> print(CocoImage({'file_name': 'a.png'}).channels)
+            None
         """
         from xcoco.imdata.channels import image_channels
         return image_channels(self.img)
@@ -289,7 +303,15 @@ class CocoImage(_CocoObject):
 
     @property
     def dsize(self):
-        """(width, height) of image space (None where unknown)."""
+        """
+        (width, height) of image space (None where unknown).
+
+        Example:
+            >>> CocoImage({'width': 8, 'height': 6}).dsize
+            (8, 6)
+            >>> CocoImage({'width': 8}).dsize
+            (8, None)
+        """
         return self.img.get('width', None), self.img.get('height', None)
 
     @property
@@ -307,6 +329,11 @@ class CocoImage(_CocoObject):
     def assets(self):
         """
         The assets as objects (the image itself first when it has a file).
+
+        Example:
+            >>> img = CocoImage({'file_name': 'a.png', 'assets': [{'file_name': 'b.tif'}]})
+            >>> [type(a).__name__ for a in img.assets]
+            ['CocoImage', 'CocoAsset']
         """
         return list(self.iter_assets())
 
