@@ -77,7 +77,8 @@ def test_reexported_specs_are_delayed_images():
     assert xcoco.SensorChanSpec is delayed_image.SensorChanSpec
     # delayed-image parses sensor codes with lark (an optional dependency).
     pytest.importorskip('lark')
-    assert SensorChanSpec.coerce('S2:B1|B2').normalize().spec == 'S2:B1|S2:B2'
+    spec = SensorChanSpec.coerce('S2:B1|B2,L8:r|g')
+    assert [(s.sensor.spec, s.chans.spec) for s in spec.streams()] == [('S2', 'B1|B2'), ('L8', 'r|g')]
 
 
 @pytest.fixture
