@@ -148,12 +148,18 @@ def parse_chunked(buf, chunk_bytes=CHUNK_BYTES, release=None):
     if release is None:
         def release(start, stop):
             pass
+    # Locate every table before parsing any, while no objects exist yet: the
+    # search reads the text up to each table, and the pages it touched are
+    # released again before the objects start to pile up.
+    located = {key: _locate_table(buf, key) for key in CHUNKED_TABLES}
+    found = [loc for loc in located.values() if loc is not None]
+    if found:
+        release(0, max(begin for _, begin in found))
     pieces = []
     for key in CHUNKED_TABLES:
-        located = _locate_table(buf, key)
-        if located is None:
+        if located[key] is None:
             continue
-        bracket, begin = located
+        bracket, begin = located[key]
         if buf[begin:begin + 1] == b']':
             continue  # empty table: nothing to gain
         parsed = _parse_items(buf, begin, chunk_bytes, release)
