@@ -587,24 +587,7 @@ def remove_categories(dset, cat_identifiers, keep_annots=False, safe=True):
         >>> remove_categories(dset, ['cat'])
         {'annotations': 1, 'categories': 1}
     """
-    index = dset.index
-    cids = _resolve_all(dset, 'categories', cat_identifiers, safe)
-    aids = [aid for cid in cids for aid in index.cid_to_aids.get(cid, ())]
-    if keep_annots:
-        for aid in aids:
-            index.anns[aid]['category_id'] = None
-        info = {'annotations': 0}
-    else:
-        info = remove_annotations(dset, aids)
-    for cid in cids:
-        cat = index.cats.pop(cid)
-        index.cid_to_aids.pop(cid, None)
-        if index.name_to_cat.get(cat.get('name')) is cat:
-            del index.name_to_cat[cat['name']]
-    _drop_from_table(dset, 'categories', set(cids))
-    dset._invalidate_hashid()
-    info['categories'] = len(cids)
-    return info
+    return _remove_parents(dset, 'categories', cat_identifiers, keep_annots, safe)
 
 
 def remove_videos(dset, vidids_or_videos, keep_images=False, safe=True):
@@ -623,24 +606,7 @@ def remove_videos(dset, vidids_or_videos, keep_images=False, safe=True):
         >>> dset.imgs[gid]
         {'id': 1, 'file_name': 'f0.png', 'frame_index': 0}
     """
-    index = dset.index
-    vidids = _resolve_all(dset, 'videos', vidids_or_videos, safe)
-    gids = [gid for vidid in vidids for gid in index.vidid_to_gids.get(vidid, ())]
-    if keep_images:
-        for gid in gids:
-            index.imgs[gid].pop('video_id', None)
-        info = {'images': 0}
-    else:
-        info = remove_images(dset, gids)
-    for vidid in vidids:
-        video = index.videos.pop(vidid)
-        index.vidid_to_gids.pop(vidid, None)
-        if index.name_to_video.get(video.get('name')) is video:
-            del index.name_to_video[video['name']]
-    _drop_from_table(dset, 'videos', set(vidids))
-    dset._invalidate_hashid()
-    info['videos'] = len(vidids)
-    return info
+    return _remove_parents(dset, 'videos', vidids_or_videos, keep_images, safe)
 
 
 def remove_tracks(dset, track_identifiers, keep_annots=False, safe=True):
@@ -659,24 +625,52 @@ def remove_tracks(dset, track_identifiers, keep_annots=False, safe=True):
         >>> 'track_id' in dset.anns[aid]
         False
     """
+    return _remove_parents(dset, 'tracks', track_identifiers, keep_annots, safe)
+
+#: table -> (lookup, children lookup, name lookup, child table, link field,
+#:           how a kept child is unlinked)
+_PARENT_TABLES = {
+    # COCO tools expect every annotation to carry a category_id, so a kept
+    # annotation gets None rather than losing the field.
+    'categories': ('cats', 'cid_to_aids', 'name_to_cat', 'annotations', 'category_id', 'null'),
+    'videos': ('videos', 'vidid_to_gids', 'name_to_video', 'images', 'video_id', 'drop'),
+    'tracks': ('tracks', 'trackid_to_aids', 'name_to_track', 'annotations', 'track_id', 'drop'),
+}
+
+
+def _remove_parents(dset, table, identifiers, keep_children, safe):
+    """
+    Remove objects that others point at (categories, videos, tracks): their
+    children are removed too, or only unlinked when ``keep_children``.
+    """
     index = dset.index
-    tids = _resolve_all(dset, 'tracks', track_identifiers, safe)
-    aids = [aid for tid in tids for aid in index.trackid_to_aids.get(tid, ())]
-    if keep_annots:
-        for aid in aids:
-            index.anns[aid].pop('track_id', None)
-        info = {'annotations': 0}
+    lookup_attr, children_attr, names_attr, child_table, field, unlink = _PARENT_TABLES[table]
+    ids = _resolve_all(dset, table, identifiers, safe)
+    children_of = getattr(index, children_attr)
+    child_ids = [child for i in ids for child in children_of.get(i, ())]
+    if keep_children:
+        child_lookup = index.anns if child_table == 'annotations' else index.imgs
+        for child in child_ids:
+            if unlink == 'null':
+                child_lookup[child][field] = None
+            else:
+                child_lookup[child].pop(field, None)
+        info = {child_table: 0}
+    elif child_table == 'annotations':
+        info = remove_annotations(dset, child_ids)
     else:
-        info = remove_annotations(dset, aids)
-    for tid in tids:
-        track = index.tracks.pop(tid, None)
-        index.trackid_to_aids.pop(tid, None)
-        if track is not None and index.name_to_track.get(track.get('name')) is track:
-            del index.name_to_track[track['name']]
-    _drop_from_table(dset, 'tracks', set(tids))
+        info = remove_images(dset, child_ids)
+    lookup, names = getattr(index, lookup_attr), getattr(index, names_attr)
+    for i in ids:
+        obj = lookup.pop(i, None)
+        children_of.pop(i, None)
+        if obj is not None and names.get(obj.get('name')) is obj:
+            del names[obj['name']]
+    _drop_from_table(dset, table, set(ids))
     dset._invalidate_hashid()
-    info['tracks'] = len(tids)
+    info[table] = len(ids)
     return info
+
 
 
 def remove_keypoint_categories(dset, kp_identifiers, clean_anns=True):
