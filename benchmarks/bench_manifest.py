@@ -81,8 +81,9 @@ def _load(lib, fpath):
         return kwcoco.CocoDataset(fpath)
     if lib == 'pycocotools':
         import contextlib
+
         from pycocotools.coco import COCO
-        with contextlib.redirect_stdout(open(os.devnull, 'w')):
+        with open(os.devnull, 'w') as devnull, contextlib.redirect_stdout(devnull):
             return COCO(fpath)
     raise KeyError(lib)
 
@@ -103,7 +104,7 @@ def _sample(gids, k):
 
 def _import_lib(lib, op):
     # Imports are untimed in every operation, the load included.
-    import numpy  # NOQA
+    import numpy
     import orjson  # NOQA
     if lib in {'xcoco', 'kwcoco'} and op == 'boxes':
         # Both build kwimage.Boxes, whose first construction pulls in ~2 s of
@@ -112,8 +113,8 @@ def _import_lib(lib, op):
         kwimage.Boxes(numpy.zeros((1, 4)), 'xywh').to_ltrb()
     if lib == 'xcoco':
         import xcoco
-        xcoco.CocoDataset  # resolve the lazy attribute
-        import xcoco.objects.vectorized  # NOQA
+        _ = xcoco.CocoDataset  # resolve the lazy attribute
+        import xcoco.objects.vectorized
     elif lib == 'kwcoco':
         import kwcoco  # NOQA
     elif lib == 'pycocotools':
@@ -122,9 +123,10 @@ def _import_lib(lib, op):
 
 def _prepare(lib, op, fpath):
     """Untimed setup; returns the zero-argument callable to time."""
-    import numpy as np
     import itertools as it
     import operator
+
+    import numpy as np
     if op == 'load':
         return lambda: _load(lib, fpath)
     obj = _load(lib, fpath)
@@ -247,7 +249,8 @@ def run_one(lib, op, fpath, timeout=3600):
     with tempfile.TemporaryDirectory() as dpath:
         out = pathlib.Path(dpath) / 'record.json'
         cmd = [sys.executable, __file__, '--child', lib, op, str(fpath), str(out)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                              check=False)
         if proc.returncode != 0 or not out.exists():
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
             return {'lib': lib, 'op': op, 'error': ' | '.join(tail)}
@@ -325,10 +328,11 @@ def machine_description():
     import importlib.metadata as md
     cpu = platform.processor() or platform.machine()
     try:
-        for line in open('/proc/cpuinfo'):
-            if line.startswith('model name'):
-                cpu = line.split(':', 1)[1].strip()
-                break
+        with open('/proc/cpuinfo') as file:
+            for line in file:
+                if line.startswith('model name'):
+                    cpu = line.split(':', 1)[1].strip()
+                    break
     except OSError:
         pass
     try:

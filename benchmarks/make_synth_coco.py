@@ -211,7 +211,7 @@ def _write_body(tmp, rng, n_annots, info, licenses, images, cats):
     heights = np.array([img['height'] for img in images])
     # About 1% of COCO train images have no annotations.
     n_images = len(images)
-    n_labeled = max(1, int(round(n_images * 0.99)))
+    n_labeled = max(1, round(n_images * 0.99))
     labeled = rng.permutation(n_images)[:n_labeled]
     opt = orjson.OPT_SERIALIZE_NUMPY
     with open(tmp, 'wb') as file:

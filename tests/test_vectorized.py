@@ -9,8 +9,14 @@ import pytest
 
 import xcoco
 from xcoco.objects.vectorized import (
-    AnnotGroups, Annots, Categories, ImageGroups, Images, ObjectList1D,
-    Tracks, Videos,
+    AnnotGroups,
+    Annots,
+    Categories,
+    ImageGroups,
+    Images,
+    ObjectList1D,
+    Tracks,
+    Videos,
 )
 
 SHARED_DPATH = Path(__file__).resolve().parents[1].parent / 'shared'
@@ -92,10 +98,10 @@ def test_boxes_shapes_and_errors(small_dset):
     aid = dset.add_annotation(1, bbox=[1, 2, 3, 4])
     dset.anns[aid]['bbox'] = [1, 2, 3]
     with pytest.raises(xcoco.UnknownIdError, match=f'annotation id={aid}.*4 numbers'):
-        Annots([1, aid], dset).boxes
+        _ = Annots([1, aid], dset).boxes
     del dset.anns[aid]['bbox']
     with pytest.raises(KeyError, match=f"annotation id={aid} has no field 'bbox'"):
-        Annots([aid], dset).boxes
+        _ = Annots([aid], dset).boxes
 
 
 def test_take_compress_peek_unique_slicing(small_dset):

@@ -15,7 +15,15 @@ from xcoco.objects.vectorized import (  # NOQA
 )
 
 __all__ = [
-    'ObjectList1D', 'ObjectGroups', 'Images', 'Annots', 'Categories',
-    'Videos', 'Tracks', 'ImageGroups', 'AnnotGroups', 'ObjView',
+    'AnnotGroups',
+    'Annots',
+    'Categories',
     'CocoImageView',
+    'ImageGroups',
+    'Images',
+    'ObjView',
+    'ObjectGroups',
+    'ObjectList1D',
+    'Tracks',
+    'Videos',
 ]

@@ -27,21 +27,29 @@ Example:
     >>> annots.cnames, annots.boxes.to_ltrb().data.tolist()
     (['cat', 'cat'], [[0.0, 0.0, 2.0, 3.0], [1.0, 1.0, 5.0, 5.0]])
 """
-from collections import defaultdict
-from collections.abc import Sequence
 import itertools as it
 import math
 import operator
 import os
+from collections import defaultdict
+from collections.abc import Sequence
 
 import ubelt as ub
 
 from xcoco.errors import AddError, UnknownIdError
 
 __all__ = [
-    'ObjectList1D', 'ObjectGroups', 'Images', 'Annots', 'Categories',
-    'Videos', 'Tracks', 'ImageGroups', 'AnnotGroups', 'ObjView',
+    'AnnotGroups',
+    'Annots',
+    'Categories',
     'CocoImageView',
+    'ImageGroups',
+    'Images',
+    'ObjView',
+    'ObjectGroups',
+    'ObjectList1D',
+    'Tracks',
+    'Videos',
 ]
 
 NoParam = ub.NoParam
