@@ -213,3 +213,23 @@ def test_conform_and_category_trees(small_dset):
     tree = small_dset.object_categories()
     assert set(tree.category_names) == {'animal', 'cat', 'dog'}
     assert small_dset.keypoint_categories() is not None
+
+
+def test_union_bulk_path_for_disjoint_parts_keeps_ids_and_index():
+    dset = xcoco.CocoDataset()
+    cids = [dset.add_category(name) for name in ('a', 'b', 'c')]
+    for i in range(20):
+        gid = dset.add_image(f'{i}.png')
+        for j in range(i % 4):
+            dset.add_annotation(gid, cids[(i + j) % 3], bbox=[0, 0, j, j])
+    gids = list(dset.imgs)
+    part1, part2 = dset.subset(gids[::2]), dset.subset(gids[1::2])
+    merged = xcoco.CocoDataset.union(part1, part2)
+    assert sorted(merged.anns) == sorted(dset.anns)
+    assert all(merged.anns[a] == dset.anns[a] for a in dset.anns)
+    assert_index_consistent(merged)
+    # the merged dicts are copies: editing them leaves the parts alone
+    assert all(merged.anns[a] is not dset.anns[a] for a in dset.anns)
+    # a later edit keeps everything consistent
+    merged.remove_categories(['a'])
+    assert_index_consistent(merged)

@@ -110,9 +110,15 @@ class CocoIndex:
         return {cid: {anns[aid]['image_id'] for aid in aids}
                 for cid, aids in self.cid_to_aids.items()}
 
-    def build(self, dataset, fpath=None):
+    def build(self, dataset, fpath=None, groups=None):
         """
         Build every lookup from a manifest dict.
+
+        Args:
+            groups (dict | None): ``gid_to_aids`` and ``cid_to_aids`` already
+                known to be right for this manifest (e.g. carried over by a
+                union); they are used instead of a pass over the annotations.
+                Only valid for manifests without track ids.
 
         Raises:
             DuplicateIdError: an id, or a name that must be unique, repeats.
@@ -150,7 +156,10 @@ class CocoIndex:
                     file_name_to_img[file_name] = img
             self.file_name_to_img = file_name_to_img
             self._link_images()
-            self._link_annotations()
+            if groups is None:
+                self._link_annotations()
+            else:
+                self._adopt_groups(groups)
         self.is_built = True
 
     def _by_id(self, dataset, table):
@@ -235,6 +244,18 @@ class CocoIndex:
             if aids is None:
                 aids = trackid_to_aids[tid] = self._new_track_set()
             aids.add(aid)
+
+    def _adopt_groups(self, groups):
+        gid_to_aids = self.gid_to_aids
+        cid_to_aids = self.cid_to_aids
+        for gid in self.imgs:
+            gid_to_aids[gid] = set()
+        for cid in self.cats:
+            cid_to_aids[cid] = set()
+        gid_to_aids.update(groups['gid_to_aids'])
+        cid_to_aids.update(groups['cid_to_aids'])
+        for tid in self.tracks:
+            self.trackid_to_aids[tid] = self._new_track_set()
 
     def _where(self):
         return f'{fspath(self._fpath)}: ' if self._fpath is not None else ''

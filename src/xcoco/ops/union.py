@@ -37,6 +37,17 @@ class _IdTable:
         return new_id
 
 
+    def claim_all(self, wanted):
+        """Claim a block of ids as they are; False (nothing claimed) if any is taken."""
+        if not self.taken.isdisjoint(wanted):
+            return False
+        self.taken.update(wanted)
+        top = max((i for i in wanted if type(i) is int), default=0)
+        if top >= self.next_id:
+            self.next_id = top + 1
+        return True
+
+
 def _unique_name(name, taken):
     if name not in taken:
         return name
@@ -113,11 +124,13 @@ def union(dsets, cls=None, disjoint_tracks=True, remember_parent=False,
     if bundle_dpath is None:
         bundle_dpath = _common_bundle(dsets)
     with paused_gc():
-        manifest = _merge_manifests(dsets, bundle_dpath, disjoint_tracks,
-                                    remember_parent)
+        manifest, groups = _merge_manifests(dsets, bundle_dpath, disjoint_tracks,
+                                            remember_parent)
     if tag is None and dsets and all(d.tag == dsets[0].tag for d in dsets):
         tag = dsets[0].tag
-    new = cls(manifest, tag=tag, bundle_dpath=bundle_dpath)
+    new = cls(manifest, tag=tag, bundle_dpath=bundle_dpath, autobuild=False)
+    with paused_gc():
+        new.index.build(manifest, groups=groups)
     if fpath is not None:
         new._fpath = fpath
     return new
@@ -130,6 +143,7 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
     cat_by_name, kpcat_by_name, track_by_name = {}, {}, {}
     video_names, track_names = set(), set()
     video_by_name, frames_out = {}, {}
+    groups = {'usable': True, 'gid_to_aids': {}, 'cid_to_aids': {}}
 
     for dset in dsets:
         data = dset.dataset
@@ -196,8 +210,10 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
         src_bundle = dset.bundle_dpath
         same_bundle = os.path.abspath(src_bundle) == os.path.abspath(bundle_dpath)
         parent = dset.fpath or dset.tag
-        for img in data.get('images') or ():
-            new = dict(img, id=ids['images'].claim(img['id']))
+        images = data.get('images') or ()
+        keep_gids = ids['images'].claim_all([img['id'] for img in images])
+        for img in images:
+            new = dict(img) if keep_gids else dict(img, id=ids['images'].claim(img['id']))
             gid_map[img['id']] = new['id']
             if img.get('video_id', None) is not None:
                 new['video_id'] = vid_map.get(img['video_id'], img['video_id'])
@@ -213,9 +229,28 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
                 new['union_parent'] = parent
             out['images'].append(new)
 
+        anns = data.get('annotations') or ()
+        index = dset.index
+        simple = (keep_gids and index.is_built and not index.trackid_to_aids
+                  and not kpcat_map and all(k == v for k, v in cat_map.items())
+                  and not vid_map)
+        if simple and ids['annotations'].claim_all(list(index.anns)):
+            # Ids and references all stay as they are (the common case of
+            # disjoint splits): copy the dicts and reuse the inputs' grouping
+            # instead of re-deriving it from 860k annotations (issue 6).
+            out['annotations'].extend([dict(ann) for ann in anns])
+            for gid, aids in index.gid_to_aids.items():
+                if aids:
+                    groups['gid_to_aids'].setdefault(gid, set()).update(aids)
+            for cid, aids in index.cid_to_aids.items():
+                if aids:
+                    groups['cid_to_aids'].setdefault(cid, set()).update(aids)
+            anns = ()
+        else:
+            groups['usable'] = False
         # Track ids used by annotations without a tracks table still need
         # to stay apart between inputs when disjoint_tracks is set.
-        for ann in data.get('annotations') or ():
+        for ann in anns:
             new = dict(ann, id=ids['annotations'].claim(ann['id']))
             new['image_id'] = gid_map.get(ann.get('image_id'), ann.get('image_id'))
             cid = ann.get('category_id', None)
@@ -250,5 +285,5 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
         if out[table] or table in ('categories', 'videos', 'images', 'annotations'):
             merged[table] = out[table]
     merged.update(extra)
-    return merged
+    return merged, (groups if groups['usable'] else None)
 
