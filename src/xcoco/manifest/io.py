@@ -46,7 +46,7 @@ _TABLES = ('categories', 'videos', 'images', 'annotations', 'tracks',
 
 
 #: a paused block that allocated more containers than this freezes them
-FREEZE_THRESHOLD = 200_000
+FREEZE_THRESHOLD = 10_000
 
 
 @contextmanager
