@@ -297,3 +297,16 @@ def test_demo_and_coerce_keep_the_subclass():
     dset = MyDataset.demo('shapes2')
     assert type(dset) is MyDataset and dset.n_images == 2
     assert type(MyDataset.coerce('special:shapes2')) is MyDataset
+
+
+def test_whole_table_views_are_in_id_order_like_kwcoco():
+    dset = xcoco.CocoDataset({
+        'images': [{'id': 5, 'file_name': 'a'}, {'id': 2, 'file_name': 'b'}],
+        'annotations': [{'id': 9, 'image_id': 5}, {'id': 3, 'image_id': 5}],
+        'categories': [{'id': 4, 'name': 'x'}, {'id': 1, 'name': 'y'}],
+        'videos': [{'id': 3, 'name': 'v'}, {'id': 1, 'name': 'w'}]})
+    assert dset.images().gids == [2, 5]
+    assert dset.annots().aids == [3, 9]
+    assert dset.categories().cids == [1, 4]
+    assert list(dset.videos()) == [1, 3]
+    assert dset.annots(image_id=5).aids == [3, 9]

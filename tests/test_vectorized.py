@@ -256,7 +256,7 @@ def test_views_only_need_index_mappings(small_dset):
 
 def test_real_coco_file(coco100):
     dset = coco100
-    anns = dset.dataset['annotations']
+    anns = sorted(dset.dataset['annotations'], key=lambda a: a['id'])  # views list tables in id order
     annots = dset.annots()
     assert np.array_equal(annots.boxes.data, np.array([a['bbox'] for a in anns], dtype=float))
     assert annots.lookup('iscrowd') == [a['iscrowd'] for a in anns]

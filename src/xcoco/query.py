@@ -44,6 +44,14 @@ class IndexProtocol(Protocol):
     file_name_to_img: Mapping[str, dict]
 
 
+def _sorted_ids(lookup):
+    # kwcoco lists whole tables in id order; ids of mixed types keep table order
+    try:
+        return sorted(lookup)
+    except TypeError:
+        return list(lookup)
+
+
 def _pick(name, value, alias_name, alias_value):
     # kwcoco accepts old keyword names (gids=, aids=, ...) beside the new ones
     if value is not None and alias_value is not None:
@@ -271,8 +279,8 @@ class Queryable:
     def images(self, image_ids=None, video_id=None, names=None,
                video_name=None, *, gids=None, vidid=None):
         """
-        A vectorized view of images: all, by id, by name, or the frames of
-        a video in frame order.
+        A vectorized view of images: all (in id order, as kwcoco), by id,
+        by name, or the frames of a video in frame order.
 
         Example:
             >>> import xcoco
@@ -299,7 +307,7 @@ class Queryable:
         elif names is not None:
             image_ids = [self._resolve_to_gid(name) for name in names]
         elif image_ids is None:
-            image_ids = list(index.imgs.keys())
+            image_ids = _sorted_ids(index.imgs)
         return Images(image_ids, self)
 
     def annots(self, annot_ids=None, image_id=None, track_id=None,
@@ -341,7 +349,7 @@ class Queryable:
             annot_ids = [aid for gid in index.vidid_to_gids.get(vidid, ())
                          for aid in sorted(index.gid_to_aids.get(gid, ()))]
         elif annot_ids is None:
-            annot_ids = list(index.anns.keys())
+            annot_ids = _sorted_ids(index.anns)
         return Annots(annot_ids, self)
 
     def categories(self, category_ids=None, *, cids=None):
@@ -358,7 +366,7 @@ class Queryable:
         from xcoco.objects.vectorized import Categories
         category_ids = _pick('category_ids', category_ids, 'cids', cids)
         if category_ids is None:
-            category_ids = list(self.index.cats.keys())
+            category_ids = _sorted_ids(self.index.cats)
         return Categories(category_ids, self)
 
     def videos(self, video_ids=None, names=None, *, vidids=None):
@@ -377,7 +385,7 @@ class Queryable:
         if names is not None:
             video_ids = [self._resolve_to_vidid(name) for name in names]
         elif video_ids is None:
-            video_ids = list(self.index.videos.keys())
+            video_ids = _sorted_ids(self.index.videos)
         return Videos(video_ids, self)
 
     def tracks(self, track_ids=None, names=None, video_id=None,
@@ -407,7 +415,7 @@ class Queryable:
                         seen.setdefault(tid, None)
             track_ids = list(seen)
         elif track_ids is None:
-            track_ids = list(index.tracks.keys())
+            track_ids = _sorted_ids(index.tracks)
         return Tracks(track_ids, self)
 
     def coco_image(self, gid):
