@@ -206,3 +206,15 @@ def test_parse_manifest_bytes_and_text():
     assert manifest_io.parse_manifest(b'{"a": 1}') == {'a': 1}
     with pytest.raises(xcoco.MalformedJSONError, match='not UTF-8'):
         manifest_io.parse_manifest(b'\xff\xfe{')
+
+
+def test_streamed_dump_equals_whole_dump(tmp_path, monkeypatch):
+    monkeypatch.setattr(manifest_io, 'DUMP_SLICE_ITEMS', 3)
+    data = {'info': {'x': 1}, 7: 'non-string key',
+            'images': [{'id': i, 'file_name': f'{i}.png'} for i in range(10)],
+            'annotations': [{'id': i, 'image_id': i % 10, 'bbox': [0, 0, 1, 1]} for i in range(31)],
+            'categories': []}
+    fpath = tmp_path / 'streamed.json'
+    manifest_io.write_manifest(data, fpath)
+    assert fpath.read_bytes() == manifest_io.dumps_manifest(data)
+    assert json.loads(fpath.read_text())['annotations'][30]['id'] == 30

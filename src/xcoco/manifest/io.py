@@ -39,7 +39,7 @@ from xcoco.errors import (MalformedJSONError, ManifestError,
                           UnserializableError)
 
 __all__ = ['read_manifest', 'parse_manifest', 'dumps_manifest',
-           'write_manifest', 'atomic_write', 'paused_gc']
+           'iter_manifest_bytes', 'write_manifest', 'atomic_write', 'paused_gc']
 
 _TABLES = ('categories', 'videos', 'images', 'annotations', 'tracks',
            'keypoint_categories')
@@ -364,6 +364,41 @@ def _dumps_newlines(manifest):
     return b'\n'.join(parts)
 
 
+#: table items serialized per slice when streaming a manifest out
+DUMP_SLICE_ITEMS = 20_000
+
+
+def iter_manifest_bytes(manifest, slice_items=DUMP_SLICE_ITEMS):
+    """
+    The compact JSON text of a manifest in pieces (big tables a slice of
+    items at a time); joined, the pieces equal :func:`dumps_manifest`'s.
+
+    Example:
+        >>> manifest = {'images': [{'id': i} for i in range(5)], 'info': {}}
+        >>> b''.join(iter_manifest_bytes(manifest, slice_items=2)) == dumps_manifest(manifest)
+        True
+    """
+    try:
+        yield b'{'
+        for pos, (key, value) in enumerate(manifest.items()):
+            head = orjson.dumps(key if isinstance(key, str) else str(key))
+            yield (b',' if pos else b'') + head + b':'
+            if isinstance(value, list) and len(value) > slice_items:
+                yield b'['
+                for start in range(0, len(value), slice_items):
+                    part = orjson.dumps(value[start:start + slice_items],
+                                        default=_default, option=_OPTIONS)
+                    yield (b',' if start else b'') + part[1:-1]
+                yield b']'
+            else:
+                yield orjson.dumps(value, default=_default, option=_OPTIONS)
+        yield b'}'
+    except TypeError as ex:
+        raise UnserializableError(
+            f'cannot write the manifest as JSON: {_locate_unserializable(manifest)}'
+            f' ({ex})') from ex
+
+
 @contextmanager
 def atomic_write(fpath, mode='wb'):
     """
@@ -425,6 +460,15 @@ def write_manifest(manifest, file, indent=None, newlines=False,
         >>> buf.getvalue()
         '{"info":{"a":1}}'
     """
+    if indent is None and not newlines and isinstance(file, (str, PathLike)) \
+            and not (compress is True or (compress == 'auto' and fspath(file).endswith('.zip'))):
+        # The common case streams table slices to disk, so the whole text
+        # (446 MiB for COCO-train scale) never sits in memory beside the
+        # objects it came from.
+        with atomic_write(fspath(file), 'wb') as raw:
+            for chunk in iter_manifest_bytes(manifest):
+                raw.write(chunk)
+        return
     data = dumps_manifest(manifest, indent=indent, newlines=newlines)
     if not isinstance(file, (str, PathLike)):
         if isinstance(file, io.TextIOBase):
