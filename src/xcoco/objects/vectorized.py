@@ -13,125 +13,43 @@ The API follows ``kwcoco.coco_objects1d``: ``lookup`` / ``get`` / ``set``,
 ``take`` / ``compress`` / ``peek``, id properties, ``boxes``, ``detections``,
 and grouping properties that return :class:`AnnotGroups` / :class:`ImageGroups`.
 Columns that are naturally numeric (``boxes``) are built straight into numpy.
+The grouped views and lazy sequences live in :mod:`xcoco.objects.groups`.
 
 Example:
     >>> import xcoco
-    >>> dset = xcoco.CocoDataset()
-    >>> cid = dset.add_category('cat')
-    >>> gid = dset.add_image(file_name='a.png', width=10, height=8)
-    >>> aid1 = dset.add_annotation(gid, cid, bbox=[0, 0, 2, 3])
-    >>> aid2 = dset.add_annotation(gid, cid, bbox=[1, 1, 4, 4])
-    >>> annots = Annots([aid1, aid2], dset)
-    >>> print(annots)
-    <Annots(num=2)>
+    >>> annots = xcoco.CocoDataset.demo('shapes2').annots([1, 2])
     >>> annots.cnames, annots.boxes.to_ltrb().data.tolist()
-    (['cat', 'cat'], [[0.0, 0.0, 2.0, 3.0], [1.0, 1.0, 5.0, 5.0]])
+    (['eff', 'superstar'], [[318.0, 266.0, 371.0, 355.0], [283.0, 418.0, 401.0, 535.0]])
 """
 import itertools as it
-import math
 import operator
 import os
 from collections import defaultdict
-from collections.abc import Sequence
 
 import ubelt as ub
 
 from xcoco.errors import AddError, UnknownIdError
+from xcoco.objects.groups import (  # NOQA: re-exported; groups never imports us at load
+    AnnotGroups, CocoImageView, ImageGroups, ObjectGroups, ObjView,
+)
 
 __all__ = [
-    'AnnotGroups',
-    'Annots',
-    'Categories',
-    'CocoImageView',
-    'ImageGroups',
-    'Images',
-    'ObjView',
-    'ObjectGroups',
-    'ObjectList1D',
-    'Tracks',
-    'Videos',
+    'AnnotGroups', 'Annots', 'Categories', 'CocoImageView', 'ImageGroups', 'Images',
+    'ObjView', 'ObjectGroups', 'ObjectList1D', 'Tracks', 'Videos',
 ]
 
 NoParam = ub.NoParam
 
 # manifest table -> attribute of ``dset.index`` holding id -> object
-_TABLE_TO_LOOKUP = {
-    'images': 'imgs',
-    'annotations': 'anns',
-    'categories': 'cats',
-    'videos': 'videos',
-    'tracks': 'tracks',
-}
-_TABLE_NOUN = {
-    'images': 'image',
-    'annotations': 'annotation',
-    'categories': 'category',
-    'videos': 'video',
-    'tracks': 'track',
-}
+_TABLE_TO_LOOKUP = {'images': 'imgs', 'annotations': 'anns', 'categories': 'cats',
+                    'videos': 'videos', 'tracks': 'tracks'}
+_TABLE_NOUN = {'images': 'image', 'annotations': 'annotation', 'categories': 'category',
+               'videos': 'video', 'tracks': 'track'}
 
 
 def _is_scalar(value):
     """Values that ``set`` broadcasts instead of zipping (strings included)."""
     return isinstance(value, (str, bytes, dict)) or not hasattr(value, '__iter__')
-
-
-class ObjView(Sequence):
-    """
-    A lazy sequence of the object dicts behind a list of ids.
-
-    Example:
-        >>> view = ObjView({1: {'id': 1}, 2: {'id': 2}}, [2, 1])
-        >>> len(view), view[0], view[0:1]
-        (2, {'id': 2}, [{'id': 2}])
-    """
-
-    def __init__(self, id_to_obj, ids):
-        self._id_to_obj = id_to_obj
-        self._ids = ids
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self._id_to_obj[i] for i in self._ids[index]]
-        return self._id_to_obj[self._ids[index]]
-
-    def __len__(self):
-        return len(self._ids)
-
-    def __iter__(self):
-        return map(self._id_to_obj.__getitem__, self._ids)
-
-    def __repr__(self):
-        return f'<{type(self).__name__}(num={len(self)})>'
-
-
-class CocoImageView(Sequence):
-    """
-    A lazy sequence of :class:`CocoImage` objects, built on access.
-
-    Example:
-        >>> view = CocoImageView(lambda gid: f'image {gid}', [3, 5])
-        >>> len(view), view[1], list(view)
-        (2, 'image 5', ['image 3', 'image 5'])
-    """
-
-    def __init__(self, getter, ids):
-        self._getter = getter
-        self._ids = ids
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self._getter(i) for i in self._ids[index]]
-        return self._getter(self._ids[index])
-
-    def __len__(self):
-        return len(self._ids)
-
-    def __iter__(self):
-        return map(self._getter, self._ids)
-
-    def __repr__(self):
-        return f'<{type(self).__name__}(num={len(self)})>'
 
 
 class ObjectList1D(ub.NiceRepr):
@@ -473,83 +391,6 @@ class ObjectList1D(ub.NiceRepr):
         return freq
 
 
-class ObjectGroups(ub.NiceRepr):
-    """
-    A list of views of one kind, e.g. the annotations of each image.
-
-    Example:
-        >>> import xcoco
-        >>> dset = xcoco.CocoDataset()
-        >>> gids = [dset.add_image(file_name=f'{i}.png') for i in range(3)]
-        >>> groups = ObjectGroups([Images(gids[:1], dset), Images(gids[1:], dset)], dset)
-        >>> print(groups, groups[1])
-        <ObjectGroups(n=2, m=1.5, s=0.5)> <Images(num=2)>
-        >>> groups.lookup('file_name')
-        [['0.png'], ['1.png', '2.png']]
-    """
-
-    def __init__(self, groups, dset):
-        self._groups = groups
-        self._dset = dset
-
-    def _lookup(self, key):
-        return [group._lookup(key) for group in self._groups]
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return type(self)(self._groups[index], self._dset)
-        return self._groups[index]
-
-    def __iter__(self):
-        return iter(self._groups)
-
-    def __len__(self):
-        return len(self._groups)
-
-    def lookup(self, key, default=NoParam):
-        """
-        Values of one field per group.
-
-        Example:
-            >>> import xcoco
-            >>> dset = xcoco.CocoDataset()
-            >>> gid = dset.add_image(file_name='a.png')
-            >>> ImageGroups([Images([gid], dset)], dset).lookup('width', default=-1)
-            [[-1]]
-        """
-        return [group.lookup(key, default=default) for group in self._groups]
-
-    def flatten(self):
-        """
-        One view holding every group's ids in order.
-
-        Example:
-            >>> import xcoco
-            >>> dset = xcoco.CocoDataset()
-            >>> gids = [dset.add_image(file_name=f'{i}.png') for i in range(3)]
-            >>> groups = ImageGroups([Images(gids[:1], dset), Images(gids[1:], dset)], dset)
-            >>> groups.flatten().ids
-            [1, 2, 3]
-        """
-        ids = list(it.chain.from_iterable(g._ids for g in self._groups))
-        if self._groups:
-            return self._groups[0]._new(ids)
-        return self._cls1d(ids, self._dset)
-
-    @staticmethod
-    def _cls1d(ids, dset):
-        raise NotImplementedError('use ImageGroups or AnnotGroups to flatten an empty group list')
-
-    def __nice__(self):
-        lens = [len(g) for g in self._groups]
-        n = len(lens)
-        if n == 0:
-            return 'n=0, m=nan, s=nan'
-        mean = sum(lens) / n
-        std = math.sqrt(sum((x - mean) ** 2 for x in lens) / n)
-        return f'n={n}, m={mean:.1f}, s={std:.1f}'
-
-
 class Categories(ObjectList1D):
     """
     A view of categories.
@@ -568,14 +409,26 @@ class Categories(ObjectList1D):
 
     @property
     def cids(self):
+        """
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').categories().cids
+        [1, 2, 3]
+        """
         return self._ids
 
     @property
     def name(self):
+        """
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').categories().name
+        ['star', 'superstar', 'eff']
+        """
         return self.lookup('name')
 
     @property
     def supercategory(self):
+        """
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').categories().supercategory
+        ['vector', 'raster', 'raster']
+        """
         return self.lookup('supercategory', default=None)
 
 
@@ -601,7 +454,10 @@ class Videos(ObjectList1D):
 
     @property
     def images(self):
-        """The frames of each video, in frame order, as :class:`ImageGroups`."""
+        """The frames of each video, in frame order, as :class:`ImageGroups`.
+        >>> import xcoco; xcoco.CocoDataset.demo('vidshapes1').videos().images[0].gids
+        [1, 2]
+        """
         lut = self._dset.index.vidid_to_gids
         return ImageGroups([Images(list(lut.get(vid, ())), self._dset)
                             for vid in self._ids], self._dset)
@@ -614,17 +470,10 @@ class Images(ObjectList1D):
     Example:
         >>> import xcoco
         >>> dset = xcoco.CocoDataset()
-        >>> cid = dset.add_category('cat')
-        >>> g1 = dset.add_image(file_name='a.png', width=4, height=3)
-        >>> g2 = dset.add_image(file_name='b.png', width=5, height=2)
-        >>> _ = dset.add_annotation(g2, cid, bbox=[0, 0, 1, 1])
-        >>> images = Images([g1, g2], dset)
-        >>> images.gids, images.size, images.area, images.n_annots
-        ([1, 2], [(4, 3), (5, 2)], [12, 10], [0, 1])
-        >>> print(images.annots)
-        <AnnotGroups(n=2, m=0.5, s=0.5)>
-        >>> images.annots[1].aids
-        [1]
+        >>> gid = dset.add_image(file_name='a.png', width=4, height=3)
+        >>> images = Images([gid, gid], dset)
+        >>> images.gids, images.area, images.n_annots, images.annots[0].aids
+        ([1, 1], [12, 12], [0, 0], [])
     """
 
     def __init__(self, ids, dset):
@@ -645,69 +494,105 @@ class Images(ObjectList1D):
 
     @property
     def coco_images(self):
-        """:class:`CocoImage` objects as a lazy sequence."""
+        """:class:`CocoImage` objects as a lazy sequence.
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().coco_images[0]['id']
+        1
+        """
         return CocoImageView(self._dset.coco_image, self._ids)
 
     @property
     def gids(self):
+        """
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().gids
+        [1, 2]
+        """
         return self._ids
 
-    @property
-    def image_id(self):
-        return self._ids
+    image_id = gids
 
     @property
     def gname(self):
-        """The ``file_name`` of each image."""
+        """The ``file_name`` of each image.
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().gname
+        ['_assets/images/img_00001.png', '_assets/images/img_00002.png']
+        """
         return self.lookup('file_name')
 
     @property
     def image_name(self):
-        """The ``name`` of each image, or its ``file_name`` when it has none."""
+        """The ``name`` of each image, or its ``file_name`` when it has none.
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().image_name
+        ['img_00001', 'img_00002']
+        """
         return [img.get('name', None) or img.get('file_name', None)
                 for img in self._objs_iterable()]
 
     @property
     def gpath(self):
-        """The full path (a str) of each image's file, resolved against the bundle."""
+        """The full path (a str) of each image's file, resolved against the bundle.
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().gpath[0].endswith('00001.png')
+        True
+        """
         return [os.fspath(self._dset.get_image_fpath(gid)) for gid in self._ids]
 
-    @property
-    def image_path(self):
-        return self.gpath
+    image_path = gpath
 
     @property
     def width(self):
+        """
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().width
+        [600, 600]
+        """
         return self.lookup('width')
 
     @property
     def height(self):
+        """
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().height
+        [600, 600]
+        """
         return self.lookup('height')
 
     @property
     def size(self):
-        """``(width, height)`` of each image."""
+        """``(width, height)`` of each image.
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().size
+        [(600, 600), (600, 600)]
+        """
         return [(img['width'], img['height']) for img in self._objs_iterable()]
 
     @property
     def area(self):
-        """``width * height`` of each image."""
+        """``width * height`` of each image.
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().area
+        [360000, 360000]
+        """
         return [img['width'] * img['height'] for img in self._objs_iterable()]
 
     @property
     def n_annots(self):
+        """
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().n_annots
+        [6, 5]
+        """
         lut = self._dset.index.gid_to_aids
         return [len(lut.get(gid, ())) for gid in self._ids]
 
     @property
     def aids(self):
-        """The set of annotation ids of each image (copies, safe to edit)."""
+        """The set of annotation ids of each image (copies, safe to edit).
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().aids
+        [{1, 2, 3, 4, 5, 6}, {7, 8, 9, 10, 11}]
+        """
         lut = self._dset.index.gid_to_aids
         return [set(lut.get(gid, ())) for gid in self._ids]
 
     @property
     def annots(self):
-        """The annotations of each image, by ascending id, as :class:`AnnotGroups`."""
+        """The annotations of each image, by ascending id, as :class:`AnnotGroups`.
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().annots[1].aids
+        [7, 8, 9, 10, 11]
+        """
         lut = self._dset.index.gid_to_aids
         dset = self._dset
         return AnnotGroups([Annots(sorted(lut.get(gid, ())), dset)
@@ -725,12 +610,8 @@ class Annots(ObjectList1D):
         >>> gid = dset.add_image(file_name='a.png', width=10, height=10)
         >>> aid = dset.add_annotation(gid, cid, bbox=[1, 2, 3, 4])
         >>> annots = Annots([aid, aid], dset)
-        >>> annots.aids, annots.gids, annots.cids, annots.cnames
-        ([1, 1], [1, 1], [1, 1], ['cat', 'cat'])
-        >>> print(annots.images)
-        <Images(num=2)>
-        >>> annots.boxes.data.shape
-        (2, 4)
+        >>> annots.aids, annots.gids, annots.cids, annots.cnames, annots.boxes.data.shape
+        ([1, 1], [1, 1], [1, 1], ['cat', 'cat'], (2, 4))
     """
 
     def __init__(self, ids, dset):
@@ -738,32 +619,46 @@ class Annots(ObjectList1D):
 
     @property
     def aids(self):
+        """
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').annots([3, 1]).aids
+        [3, 1]
+        """
         return self._ids
 
     @property
     def images(self):
-        """The image of each annotation (repeats kept) as :class:`Images`."""
+        """The image of each annotation (repeats kept) as :class:`Images`.
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').annots([1, 2, 7]).images.gids
+        [1, 1, 2]
+        """
         return Images(self.gids, self._dset)
 
     @property
     def image_id(self):
+        """
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').annots([1, 7]).image_id
+        [1, 2]
+        """
         return self.lookup('image_id')
+
+    gids = image_id
 
     @property
     def category_id(self):
+        """
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').annots([1, 2, 9]).category_id
+        [3, 2, 1]
+        """
         return self.lookup('category_id')
 
-    @property
-    def gids(self):
-        return self.lookup('image_id')
-
-    @property
-    def cids(self):
-        return self.lookup('category_id')
+    cids = category_id
 
     @property
     def cnames(self):
-        """The category name of each annotation (None where it has none)."""
+        """The category name of each annotation (None where it has none).
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').annots([1, 2, 9]).cnames
+        ['eff', 'superstar', 'star']
+        """
         cats = self._dset.index.cats
         names = {}
         out = []
@@ -775,9 +670,7 @@ class Annots(ObjectList1D):
             out.append(name)
         return out
 
-    @property
-    def category_names(self):
-        return self.cnames
+    category_names = cnames
 
     @property
     def detections(self):
@@ -844,7 +737,10 @@ class Annots(ObjectList1D):
 
     @property
     def xywh(self):
-        """The raw ``bbox`` lists (kwcoco's deprecated spelling of ``lookup('bbox')``)."""
+        """The raw ``bbox`` lists (kwcoco's deprecated spelling of ``lookup('bbox')``).
+        >>> import xcoco; xcoco.CocoDataset.demo('shapes2').annots([1]).xywh
+        [[318, 266, 53, 89]]
+        """
         return self.lookup('bbox')
 
 
@@ -876,66 +772,26 @@ class Tracks(ObjectList1D):
 
     @property
     def track_ids(self):
+        """
+        >>> import xcoco; xcoco.CocoDataset.demo('vidshapes1').tracks().track_ids
+        [1, 2]
+        """
         return self._ids
 
     @property
     def name(self):
+        """
+        >>> import xcoco; xcoco.CocoDataset.demo('vidshapes1').tracks().name
+        ['track_001', 'track_002']
+        """
         return self.lookup('name')
 
     @property
     def annots(self):
-        """The annotations of each track, in frame order, as :class:`AnnotGroups`."""
+        """The annotations of each track, in frame order, as :class:`AnnotGroups`.
+        >>> import xcoco; xcoco.CocoDataset.demo('vidshapes1').tracks().annots[0].aids
+        [1, 3]
+        """
         lut = self._dset.index.trackid_to_aids
         return AnnotGroups([Annots(list(lut.get(tid, ())), self._dset)
                             for tid in self._ids], self._dset)
-
-
-class AnnotGroups(ObjectGroups):
-    """
-    Annotations grouped (per image, per track).
-
-    Example:
-        >>> import xcoco
-        >>> dset = xcoco.CocoDataset()
-        >>> cid = dset.add_category('cat')
-        >>> gid = dset.add_image(file_name='a.png', width=10, height=10)
-        >>> aid = dset.add_annotation(gid, cid, bbox=[1, 2, 3, 4])
-        >>> groups = AnnotGroups([Annots([aid], dset), Annots([], dset)], dset)
-        >>> groups.cids, groups.cnames
-        ([[1], []], [['cat'], []])
-        >>> print(groups.flatten())
-        <Annots(num=1)>
-    """
-
-    @staticmethod
-    def _cls1d(ids, dset):
-        return Annots(ids, dset)
-
-    @property
-    def cids(self):
-        return [group.cids for group in self._groups]
-
-    @property
-    def cnames(self):
-        return [group.cnames for group in self._groups]
-
-    @property
-    def category_names(self):
-        return self.cnames
-
-
-class ImageGroups(ObjectGroups):
-    """
-    Images grouped (per video).
-
-    Example:
-        >>> import xcoco
-        >>> dset = xcoco.CocoDataset()
-        >>> gid = dset.add_image(file_name='a.png')
-        >>> print(ImageGroups([], dset).flatten())
-        <Images(num=0)>
-    """
-
-    @staticmethod
-    def _cls1d(ids, dset):
-        return Images(ids, dset)
