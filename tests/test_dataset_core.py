@@ -202,9 +202,10 @@ def test_ensure_is_idempotent():
 
 def test_cascading_removals(small_dset):
     dset = small_dset
-    info = dset.remove_images([1])
+    removed_gid = 1
+    info = dset.remove_images([removed_gid])
     assert info == {'annotations': 2, 'images': 1}
-    assert 1 not in dset.index.gid_to_aids
+    assert removed_gid not in dset.index.gid_to_aids
     assert list(dset.index.vidid_to_gids[1]) == [2, 3]
     assert_index_consistent(dset)
 

@@ -125,31 +125,15 @@ def add_images(dset, imgs):
         >>> add_images(dset, [{'file_name': 'a.png'}, {'id': 9, 'file_name': 'b.png'}])
         [10, 9]
     """
-    index = dset.index
-    explicit = [img['id'] for img in imgs if img.get('id', None) is not None]
-    clash = [i for i in explicit if i in index.imgs]
-    if clash or len(set(explicit)) != len(explicit):
-        raise DuplicateAddError(
-            f'cannot add images: ids already exist or repeat: {clash or explicit}')
     names, files = set(), set()
-    for img in imgs:
+
+    def check(pos, img):
         _validate_image(dset, img, names, files)
         if img.get('name') is not None:
             names.add(img['name'])
         if img.get('file_name') is not None:
             files.add(img['file_name'])
-    for i in explicit:
-        index.reserve_id('images', i)
-    table = _table(dset, 'images')
-    gids = []
-    for img in imgs:
-        if img.get('id', None) is None:
-            img['id'] = index.allocate_id('images')
-        table.append(img)
-        _insert_image(dset, img)
-        gids.append(img['id'])
-    dset._invalidate_hashid()
-    return gids
+    return _add_many(dset, 'images', imgs, check, _insert_image)
 
 
 def _coerce_bbox(bbox, where):
@@ -263,27 +247,39 @@ def add_annotations(dset, anns):
         ...                        {'image_id': gid, 'bbox': [1, 1, 1, 1]}])
         [1, 2]
     """
+    def check(pos, ann):
+        _validate_annotation(dset, ann, f'cannot add annotation at position {pos}')
+    return _add_many(dset, 'annotations', anns, check, _insert_annotation)
+
+def _add_many(dset, table, objs, check, insert):
+    """
+    Bulk add: refuse repeated or taken explicit ids and run ``check(pos,
+    obj)`` on every object before anything changes; then assign missing ids
+    and insert.
+    """
     index = dset.index
-    explicit = [a['id'] for a in anns if a.get('id', None) is not None]
-    clash = [i for i in explicit if i in index.anns]
+    lookup = index.imgs if table == 'images' else index.anns
+    explicit = [obj['id'] for obj in objs if obj.get('id', None) is not None]
+    clash = [i for i in explicit if i in lookup]
     if clash or len(set(explicit)) != len(explicit):
         raise DuplicateAddError(
-            f'cannot add annotations: ids already exist or repeat: '
+            f'cannot add {table}: ids already exist or repeat: '
             f'{(clash or explicit)[:20]}')
-    for pos, ann in enumerate(anns):
-        _validate_annotation(dset, ann, f'cannot add annotation at position {pos}')
+    for pos, obj in enumerate(objs):
+        check(pos, obj)
     for i in explicit:
-        index.reserve_id('annotations', i)
-    table = _table(dset, 'annotations')
-    aids = []
-    for ann in anns:
-        if ann.get('id', None) is None:
-            ann['id'] = index.allocate_id('annotations')
-        table.append(ann)
-        _insert_annotation(dset, ann)
-        aids.append(ann['id'])
+        index.reserve_id(table, i)
+    items = _table(dset, table)
+    new_ids = []
+    for obj in objs:
+        if obj.get('id', None) is None:
+            obj['id'] = index.allocate_id(table)
+        items.append(obj)
+        insert(dset, obj)
+        new_ids.append(obj['id'])
     dset._invalidate_hashid()
-    return aids
+    return new_ids
+
 
 
 def _add_named(dset, table, lookup, name_lookup, noun, name, id, obj):
