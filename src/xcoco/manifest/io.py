@@ -110,7 +110,10 @@ def read_manifest(fpath):
         if zipfile.is_zipfile(fpath):
             data = _read_zip_member(fpath)
         elif os.path.getsize(fpath) >= CHUNKED_MIN_BYTES:
-            manifest = _read_mapped(fpath)
+            try:
+                manifest = _read_mapped(fpath)
+            except (OSError, ValueError):
+                manifest = None  # a file system without mmap: read it whole
             if manifest is not None:
                 check_manifest_shape(manifest, fpath=fpath)
                 return manifest
