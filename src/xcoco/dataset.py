@@ -624,7 +624,7 @@ class CocoDataset(Queryable):
             >>> dset.anns[aid]['category_id'], dset.cid_to_aids[b]
             (2, {1})
         """
-        aid = edit.resolve_id(self, 'annotations', aid_or_ann)
+        aid = self._resolve_id('annotations', aid_or_ann)
         new_cid = self._resolve_to_cid(cid_or_cat)
         ann = self.index.anns[aid]
         old_cid = ann.get('category_id', None)

@@ -44,6 +44,11 @@ class IndexProtocol(Protocol):
     file_name_to_img: Mapping[str, dict]
 
 
+_NOUNS = {'images': 'image', 'annotations': 'annotation',
+          'categories': 'category', 'videos': 'video', 'tracks': 'track',
+          'keypoint_categories': 'keypoint category'}
+
+
 def _sorted_ids(lookup):
     # kwcoco lists whole tables in id order; ids of mixed types keep table order
     try:
@@ -214,15 +219,49 @@ class Queryable:
         return len(self.index.tracks)
 
     # ---- lookups -------------------------------------------------------
-    def _lookup_id(self, table, lookup, name_lookup, key, noun):
-        if isinstance(key, dict):
-            key = key['id']
+    def _resolve_id(self, table, item):
+        """
+        The id of an object given as an id, a dict with an id, or (for
+        named tables) a name; :class:`UnknownIdError` if there is none.  The
+        one resolver behind every lookup and edit that accepts these forms.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> cid = dset.add_category('cat')
+            >>> dset._resolve_id('categories', 'cat'), dset._resolve_id('categories', {'id': cid})
+            (1, 1)
+            >>> try:
+            ...     dset._resolve_id('images', 9)
+            ... except KeyError as ex:
+            ...     print(ex)
+            no image with id=9
+        """
+        index = self.index
+        lookup, by_name = {
+            'images': (index.imgs, index.name_to_img),
+            'annotations': (index.anns, None),
+            'categories': (index.cats, index.name_to_cat),
+            'videos': (index.videos, index.name_to_video),
+            'tracks': (index.tracks, index.name_to_track),
+            # small table without a name index: names are looked up by scan
+            'keypoint_categories': (index.kpcats, None),
+        }[table]
+        if table == 'keypoint_categories':
+            by_name = {k.get('name'): k for k in index.kpcats.values()}
+        key = item['id'] if isinstance(item, dict) else item
         if key in lookup:
             return key
-        if name_lookup is not None and key in name_lookup:
-            return name_lookup[key]['id']
-        raise UnknownIdError(f'no {noun} with id or name {key!r}',
-                             table=table, key=key)
+        if by_name is not None and isinstance(key, str) and key in by_name:
+            return by_name[key]['id']
+        if table == 'tracks' and key in index.trackid_to_aids:
+            return key  # a track id used by annotations but absent from the table
+        noun = _NOUNS[table]
+        if isinstance(key, str) and by_name is not None:
+            message = f'no {noun} with id or name {key!r}'
+        else:
+            message = f'no {noun} with id={key!r}'
+        raise UnknownIdError(message, table=table, key=key)
 
     def _resolve_to_cid(self, id_or_name_or_dict):
         """
@@ -235,26 +274,16 @@ class Queryable:
             >>> dset._resolve_to_cid('cat') == dset._resolve_to_cid(cid)
             True
         """
-        index = self.index
-        return self._lookup_id('categories', index.cats, index.name_to_cat,
-                               id_or_name_or_dict, 'category')
+        return self._resolve_id('categories', id_or_name_or_dict)
 
     def _resolve_to_gid(self, id_or_name_or_dict):
-        index = self.index
-        return self._lookup_id('images', index.imgs, index.name_to_img,
-                               id_or_name_or_dict, 'image')
+        return self._resolve_id('images', id_or_name_or_dict)
 
     def _resolve_to_vidid(self, id_or_name_or_dict):
-        index = self.index
-        return self._lookup_id('videos', index.videos, index.name_to_video,
-                               id_or_name_or_dict, 'video')
+        return self._resolve_id('videos', id_or_name_or_dict)
 
     def _resolve_to_trackid(self, id_or_name_or_dict):
-        index = self.index
-        if id_or_name_or_dict in index.trackid_to_aids:
-            return id_or_name_or_dict
-        return self._lookup_id('tracks', index.tracks, index.name_to_track,
-                               id_or_name_or_dict, 'track')
+        return self._resolve_id('tracks', id_or_name_or_dict)
 
     def _resolve_to_img(self, gid_or_img):
         """

@@ -177,6 +177,16 @@ def _apart(a, b):
     return math.hypot(a.cx - b.cx, a.cy - b.cy) > a.reach + b.reach + 2
 
 
+def _fitting_shape(rng, image_size):
+    # A random shape and the margin its centre keeps from the border, or
+    # (None, None) when it cannot fit at all.
+    shape = random_shape(rng, image_size)
+    margin = shape.reach + 1
+    if 2 * margin > image_size:
+        return None, None
+    return shape, margin
+
+
 def place_shapes(rng, image_size, num, max_tries=200):
     """
     Up to ``num`` non-overlapping shapes fully inside a square image.
@@ -195,9 +205,8 @@ def place_shapes(rng, image_size, num, max_tries=200):
     placed = []
     for _ in range(num):
         for _ in range(max_tries):
-            shape = random_shape(rng, image_size)
-            margin = shape.reach + 1
-            if 2 * margin > image_size:
+            shape, margin = _fitting_shape(rng, image_size)
+            if shape is None:
                 continue
             cx, cy = rng.uniform(margin, image_size - margin, size=2)
             cand = shape.moved(float(cx), float(cy), shape.theta)
@@ -233,9 +242,8 @@ def plan_tracks(rng, image_size, num_tracks, num_frames, max_speed,
     tracks = []
     for _ in range(num_tracks):
         for _ in range(max_tries):
-            shape = random_shape(rng, image_size)
-            margin = shape.reach + 1
-            if 2 * margin > image_size:
+            shape, margin = _fitting_shape(rng, image_size)
+            if shape is None:
                 continue
             p0 = rng.uniform(margin, image_size - margin, size=2)
             angle = rng.uniform(0, 2 * math.pi)

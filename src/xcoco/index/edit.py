@@ -16,7 +16,7 @@ __all__ = [
     'ensure_by_name', 'ensure_image',
     'remove_images', 'remove_annotations', 'remove_categories',
     'remove_videos', 'remove_tracks', 'remove_keypoint_categories',
-    'clear_annotations', 'clear_images', 'resolve_id',
+    'clear_annotations', 'clear_images',
 ]
 
 _NOT_GIVEN = object()
@@ -442,48 +442,12 @@ def ensure_image(dset, file_name, id=None, **kw):
     return add_image(dset, file_name, id=id, **kw)
 
 
-def resolve_id(dset, table, item):
-    """
-    Turn an id, a dict with an id, or (for named tables) a name into an id,
-    raising :class:`UnknownIdError` if it does not exist.
-
-    Example:
-        >>> import xcoco
-        >>> dset = xcoco.CocoDataset()
-        >>> cid = dset.add_category('cat')
-        >>> resolve_id(dset, 'categories', 'cat'), resolve_id(dset, 'categories', {'id': cid})
-        (1, 1)
-    """
-    index = dset.index
-    lookup, by_name = {
-        'images': (index.imgs, index.name_to_img),
-        'annotations': (index.anns, None),
-        'categories': (index.cats, index.name_to_cat),
-        'videos': (index.videos, index.name_to_video),
-        'tracks': (index.tracks, index.name_to_track),
-        'keypoint_categories': (index.kpcats, None),
-    }[table]
-    key = item['id'] if isinstance(item, dict) else item
-    if key in lookup:
-        return key
-    if by_name is not None and isinstance(key, str) and key in by_name:
-        return by_name[key]['id']
-    if table == 'tracks' and key in index.trackid_to_aids:
-        return key  # a track id used by annotations but absent from the table
-    noun = {'images': 'image', 'annotations': 'annotation',
-            'categories': 'category', 'videos': 'video', 'tracks': 'track',
-            'keypoint_categories': 'keypoint category'}[table]
-    raise UnknownIdError(f'no {noun} with id={key!r}' if not isinstance(key, str) or by_name is None
-                         else f'no {noun} with id or name {key!r}',
-                         table=table, key=key)
-
-
 def _resolve_all(dset, table, items, safe):
     ids = []
     seen = set()
     for item in items:
         try:
-            key = resolve_id(dset, table, item)
+            key = dset._resolve_id(table, item)
         except UnknownIdError:
             if safe:
                 raise
@@ -685,16 +649,7 @@ def remove_keypoint_categories(dset, kp_identifiers, clean_anns=True):
         ['nose']
     """
     index = dset.index
-    by_name = {k.get('name'): k['id'] for k in index.kpcats.values()}
-    kpids = []
-    for item in kp_identifiers:
-        key = item['id'] if isinstance(item, dict) else item
-        if key not in index.kpcats:
-            if key not in by_name:
-                raise UnknownIdError(f'no keypoint category with id or name {key!r}',
-                                     table='keypoint_categories', key=key)
-            key = by_name[key]
-        kpids.append(key)
+    kpids = _resolve_all(dset, 'keypoint_categories', kp_identifiers, safe=True)
     names = {index.kpcats[k].get('name') for k in kpids}
     gone = set(kpids)
     if clean_anns:
