@@ -11,6 +11,7 @@ import os
 from typing import Any, Mapping, Protocol
 
 from xcoco.errors import UnknownIdError
+from xcoco.tables import NOUN
 
 __all__ = ['Queryable', 'IndexProtocol']
 
@@ -42,11 +43,6 @@ class IndexProtocol(Protocol):
     name_to_video: Mapping[str, dict]
     name_to_track: Mapping[str, dict]
     file_name_to_img: Mapping[str, dict]
-
-
-_NOUNS = {'images': 'image', 'annotations': 'annotation',
-          'categories': 'category', 'videos': 'video', 'tracks': 'track',
-          'keypoint_categories': 'keypoint category'}
 
 
 def _sorted_ids(lookup):
@@ -256,7 +252,7 @@ class Queryable:
             return by_name[key]['id']
         if table == 'tracks' and key in index.trackid_to_aids:
             return key  # a track id used by annotations but absent from the table
-        noun = _NOUNS[table]
+        noun = NOUN[table]
         if isinstance(key, str) and by_name is not None:
             message = f'no {noun} with id or name {key!r}'
         else:

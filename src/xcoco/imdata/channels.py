@@ -6,26 +6,12 @@ not to write new ones); this module only applies them to manifest dicts.
 from delayed_image.channel_spec import ChannelSpec, FusedChannelSpec
 from delayed_image.sensorchan_spec import SensorChanSpec
 
+from xcoco.manifest.assets import iter_asset_objs
+
 __all__ = [
     'ChannelSpec', 'FusedChannelSpec', 'SensorChanSpec',
-    'iter_asset_objs', 'image_channels', 'find_asset_obj', 'coerce_fused',
+    'image_channels', 'find_asset_obj', 'coerce_fused',
 ]
-
-
-def iter_asset_objs(img):
-    """
-    The dicts of ``img`` that point at pixels: the image itself when it has a
-    ``file_name``, then its 'auxiliary' items, then its 'assets' items.
-
-    Example:
-        >>> img = {'file_name': 'a.png', 'auxiliary': [{'file_name': 'b.tif'}]}
-        >>> [o['file_name'] for o in iter_asset_objs(img)]
-        ['a.png', 'b.tif']
-    """
-    if img.get('file_name', None) is not None:
-        yield img
-    yield from img.get('auxiliary', None) or []
-    yield from img.get('assets', None) or []
 
 
 def coerce_fused(channels, where=None):

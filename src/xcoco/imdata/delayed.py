@@ -18,6 +18,8 @@ import os
 
 from xcoco.imdata import channels as _channels
 from xcoco.imdata import spaces as _spaces
+from xcoco.manifest.assets import (WARP_KEYS, asset_warp, asset_warp_key,
+                                   iter_asset_objs)
 
 __all__ = [
     'imdelay', 'asset_leaves', 'select_leaves', 'dequantize_leaf',
@@ -113,7 +115,7 @@ def asset_leaves(img, bundle_dpath=None, nodata_method=None):
     from delayed_image import DelayedIdentity
     from xcoco.imdata.backends import DelayedLoad
     leaves = []
-    for obj in _channels.iter_asset_objs(img):
+    for obj in iter_asset_objs(img):
         chans = obj.get('channels', None)
         if chans is not None:
             chans = _channels.FusedChannelSpec.coerce(chans).normalize()
@@ -180,6 +182,7 @@ def warp_leaf_to_image(img, obj, leaf, img_dsize, interpolation='linear',
                        antialias=True):
     """
     Step 4: warp an asset into image space with its 'warp_aux_to_img'
+    (or 'warp_img_from_asset')
     (an identity warp onto the same canvas is dropped).
 
     Example:
@@ -189,12 +192,11 @@ def warp_leaf_to_image(img, obj, leaf, img_dsize, interpolation='linear',
         >>> warp_leaf_to_image(img, obj, DelayedNans((4, 4), 'a'), (8, 8)).dsize
         (8, 8)
     """
-    spec = obj.get('warp_aux_to_img', obj.get('warp_img_from_asset', None))
-    if obj is img:
-        spec = None
+    spec = None if obj is img else asset_warp(obj)
+    field = asset_warp_key(obj) or WARP_KEYS[0]
     warp = _spaces.coerce_affine(
         spec, where=f"image id={img.get('id')} asset "
-                    f"file_name={obj.get('file_name')!r} field 'warp_aux_to_img'")
+                    f"file_name={obj.get('file_name')!r} field {field!r}")
     dsize = 'auto' if img_dsize is None else img_dsize
     return leaf.warp(warp, dsize=dsize, interpolation=interpolation,
                      antialias=antialias, lazy=True)

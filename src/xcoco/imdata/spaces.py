@@ -188,9 +188,10 @@ def space_resolution(img, video=None, space='image', asset=None,
             raise XcocoError(
                 f'image id={gid}: asset-space resolution needs a channel that '
                 'identifies one asset')
+        from xcoco.manifest.assets import WARP_KEYS, asset_warp, asset_warp_key
+        field = asset_warp_key(asset) or WARP_KEYS[0]
         warp_img_from_asset = coerce_affine(
-            asset.get('warp_aux_to_img', asset.get('warp_img_from_asset')),
-            where=f"image id={gid} asset field 'warp_aux_to_img'")
+            asset_warp(asset), where=f'image id={gid} asset field {field!r}')
         return _rescale(img_info, warp_img_from_asset.inv())
     raise bad_space_error(space)
 

@@ -9,20 +9,10 @@ from os import fspath
 
 from xcoco.errors import DuplicateIdError, ManifestStructureError
 from xcoco.index.sorted_ids import SortedIdSet
-from xcoco.manifest.io import paused_gc
+from xcoco.tables import NOUN, TABLES
+from xcoco.gc_policy import paused_gc
 
-__all__ = ['CocoIndex', 'TABLE_NAMES']
-
-#: manifest table -> singular noun used in messages
-TABLE_NAMES = {
-    'categories': 'category',
-    'keypoint_categories': 'keypoint category',
-    'videos': 'video',
-    'images': 'image',
-    'tracks': 'track',
-    'annotations': 'annotation',
-}
-
+__all__ = ['CocoIndex']
 
 class CocoIndex:
     """
@@ -78,7 +68,7 @@ class CocoIndex:
         self.name_to_video = {}
         self.name_to_track = {}
         self.file_name_to_img = {}
-        self.next_ids = {table: 1 for table in TABLE_NAMES}
+        self.next_ids = {table: 1 for table in TABLES}
         self.is_built = False
 
     def _frame_index_of_image(self, gid):
@@ -169,13 +159,13 @@ class CocoIndex:
         except KeyError:
             pos = next(i for i, obj in enumerate(items) if 'id' not in obj)
             raise ManifestStructureError(
-                f'{self._where()}{TABLE_NAMES[table]} at position {pos} in '
+                f'{self._where()}{NOUN[table]} at position {pos} in '
                 f"table {table!r} has no 'id' field", fpath=self._fpath) from None
         except TypeError:
             pos, obj = next((i, o) for i, o in enumerate(items)
                             if not _is_hashable(o['id']))
             raise ManifestStructureError(
-                f'{self._where()}{TABLE_NAMES[table]} at position {pos} in '
+                f'{self._where()}{NOUN[table]} at position {pos} in '
                 f"table {table!r} has an unusable id {obj['id']!r} "
                 f'(expected an int or a string)', fpath=self._fpath) from None
         if len(lookup) != len(items):
@@ -185,7 +175,7 @@ class CocoIndex:
                     dups.append(obj['id'])
                 seen.add(obj['id'])
             raise DuplicateIdError(
-                f'{self._where()}duplicate {TABLE_NAMES[table]} ids in table '
+                f'{self._where()}duplicate {NOUN[table]} ids in table '
                 f'{table!r}: {dups[:20]}', fpath=self._fpath, table=table,
                 ids=dups)
         self.next_ids[table] = _next_free_id(lookup)
@@ -204,7 +194,7 @@ class CocoIndex:
             by_name[name] = obj
         if dups and strict:
             raise DuplicateIdError(
-                f'{self._where()}duplicate {TABLE_NAMES[table]} names in table '
+                f'{self._where()}duplicate {NOUN[table]} names in table '
                 f'{table!r}: {dups[:20]}', fpath=self._fpath, table=table,
                 ids=[by_name[n]['id'] for n in dups])
         return by_name

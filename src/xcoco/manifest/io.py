@@ -1,10 +1,8 @@
 """
 Reading and writing manifest files: JSON text in, plain dicts out, and back.
 
-* Parsing uses orjson with the cyclic garbage collector paused: a manifest is
-  millions of fresh dicts and lists, none of them cyclic, and letting the GC
-  walk them repeatedly during the parse is most of the cost of a big load
-  (issue 6 measured 17.8 s with the GC against 5.5 s without).
+* Parsing uses orjson with the cyclic garbage collector paused (see
+  :mod:`xcoco.gc_policy` for why and how).
 * Files that orjson refuses but stdlib ``json`` accepts (``NaN`` and
   ``Infinity`` literals, which kwcoco's stdlib writer emits) still load.
 * Every write is atomic: the bytes go to a temporary file in the destination
@@ -24,7 +22,6 @@ Example:
     >>> read_manifest(dpath / 'small.kwcoco.zip')
     {'images': []}
 """
-import gc
 import io
 import os
 import tempfile
@@ -37,48 +34,11 @@ import orjson
 from xcoco.errors import (MalformedJSONError, ManifestError,
                           ManifestNotFoundError, ManifestStructureError,
                           UnserializableError)
+from xcoco.gc_policy import paused_gc
+from xcoco.tables import TABLES
 
 __all__ = ['read_manifest', 'parse_manifest', 'dumps_manifest',
-           'iter_manifest_bytes', 'write_manifest', 'atomic_write', 'paused_gc']
-
-_TABLES = ('categories', 'videos', 'images', 'annotations', 'tracks',
-           'keypoint_categories')
-
-
-#: a paused block that allocated more containers than this freezes them
-FREEZE_THRESHOLD = 10_000
-
-
-@contextmanager
-def paused_gc():
-    """
-    Pause the cyclic garbage collector for a block that allocates many
-    acyclic containers (parsing, index building, deep copies).
-
-    When the block allocated many containers, they are moved to the
-    collector's permanent generation (:func:`gc.freeze`) before it is
-    re-enabled: otherwise the first collection afterwards walks all of them
-    (about a second per 20 million objects) and every later full collection
-    walks them again, though manifest dicts and lists never form cycles.
-    They are still freed by reference counting when the dataset goes away.
-
-    Example:
-        >>> import gc
-        >>> with paused_gc():
-        ...     assert not gc.isenabled()
-        >>> gc.isenabled()
-        True
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_count()[0] > FREEZE_THRESHOLD:
-            gc.freeze()
-        if was_enabled:
-            gc.enable()
-
+           'iter_manifest_bytes', 'write_manifest', 'atomic_write']
 
 def read_manifest(fpath):
     """
@@ -239,7 +199,7 @@ def check_manifest_shape(manifest, fpath=None):
         raise ManifestStructureError(
             f'{prefix}a manifest must be a JSON object of tables, '
             f'got a {kind}{hint}', fpath=fpath)
-    for table in _TABLES:
+    for table in TABLES:
         items = manifest.get(table, None)
         if items is None:
             continue

@@ -1,28 +1,10 @@
 """
-Where files are: the file-name fields of images and their assets, and how
-to express them against another bundle folder.
+How to express a file name against another bundle folder.  The walk over
+the file-holding dicts of an image lives in :mod:`xcoco.manifest.assets`.
 """
 import os
 
-__all__ = ['iter_file_objs', 'rebase_file_name']
-
-
-def iter_file_objs(img):
-    """
-    The dicts of one image that carry a ``file_name``: the image itself
-    (when it has one) and each asset under ``auxiliary`` or ``assets``.
-
-    Example:
-        >>> img = {'file_name': 'a.png', 'assets': [{'file_name': 'b.tif'}, {'channels': 'x'}]}
-        >>> [obj['file_name'] for obj in iter_file_objs(img)]
-        ['a.png', 'b.tif']
-    """
-    if img.get('file_name', None) is not None:
-        yield img
-    for key in ('auxiliary', 'assets'):
-        for asset in img.get(key, None) or ():
-            if asset.get('file_name', None) is not None:
-                yield asset
+__all__ = ['rebase_file_name']
 
 
 def rebase_file_name(file_name, old_bundle, new_bundle, absolute=False,

@@ -346,7 +346,7 @@ class CocoImage(_CocoObject):
             >>> [o['file_name'] for o in img.iter_asset_objs()]
             ['a.png', 'b.tif']
         """
-        from xcoco.imdata.channels import iter_asset_objs
+        from xcoco.manifest.assets import iter_asset_objs
         return iter_asset_objs(self.img)
 
     def iter_assets(self):
@@ -439,15 +439,20 @@ class CocoImage(_CocoObject):
             '2'
             >>> self.primary_asset(requires=['warp_aux_to_img'])['file_name']
             '3'
+            >>> newer = CocoImage({'assets': [
+            ...     {'file_name': 'coarse', 'warp_img_from_asset': {'scale': 4}},
+            ...     {'file_name': 'fine', 'warp_img_from_asset': {'scale': 1}}]})
+            >>> newer.primary_asset(requires=['warp_aux_to_img'])['file_name']
+            'fine'
         """
         requires = list(requires or [])
         img = self.img
         if img.get('file_name', None) is not None:
-            if all(k in img for k in requires):
+            if all(_has_field(img, k) for k in requires):
                 return img if as_dict else self
         best, best_key = None, None
         for idx, obj in enumerate(self._asset_list()):
-            if not all(k in obj for k in requires):
+            if not all(_has_field(obj, k) for k in requires):
                 continue
             key = (_distortion(obj), -_area(obj), idx)
             if best_key is None or key < best_key:
@@ -457,8 +462,8 @@ class CocoImage(_CocoObject):
         return CocoAsset(best, bundle_dpath=self.bundle_dpath)
 
     def _asset_list(self):
-        img = self.img
-        return img.get('auxiliary', None) or img.get('assets', None) or []
+        from xcoco.manifest.assets import iter_assets
+        return list(iter_assets(self.img))
 
     def find_asset_obj(self, channels):
         """
@@ -491,12 +496,9 @@ class CocoImage(_CocoObject):
         return CocoAsset(obj, bundle_dpath=self.bundle_dpath)
 
     def _assets_key(self):
-        img = self.img
-        if 'auxiliary' in img:
-            return 'auxiliary'
-        if 'assets' in img:
-            return 'assets'
-        return 'auxiliary'
+        # append to the list the image already has, in its own spelling
+        from xcoco.manifest.assets import ASSET_KEYS
+        return next((key for key in ASSET_KEYS if key in self.img), ASSET_KEYS[0])
 
     def add_asset(self, file_name=None, channels=None, imdata=None,
                   warp_aux_to_img=None, width=None, height=None,
@@ -738,12 +740,21 @@ class CocoImage(_CocoObject):
 
 
 def _distortion(obj):
-    # Frobenius distance of warp_aux_to_img from identity: the asset on the
-    # image's own grid is the natural primary (seed 002 heuristic).
+    # Frobenius distance of the asset -> image warp from identity: the asset
+    # on the image's own grid is the natural primary (seed 002 heuristic).
     import numpy as np
     from xcoco.imdata.spaces import coerce_affine
-    warp = coerce_affine(obj.get('warp_aux_to_img', None))
+    from xcoco.manifest.assets import asset_warp
+    warp = coerce_affine(asset_warp(obj))
     return float(np.linalg.norm(np.asarray(warp) - np.eye(3), ord='fro'))
+
+
+def _has_field(obj, key):
+    # a required warp may be spelled either way (seed 000 rename)
+    from xcoco.manifest.assets import WARP_KEYS, asset_warp_key
+    if key in WARP_KEYS:
+        return asset_warp_key(obj) is not None
+    return key in obj
 
 
 def _area(obj):

@@ -29,6 +29,7 @@ from collections import defaultdict
 import ubelt as ub
 
 from xcoco.errors import AddError, UnknownIdError
+from xcoco.tables import INDEX_ATTR, NOUN
 from xcoco.objects.groups import (  # NOQA: re-exported; groups never imports us at load
     AnnotGroups, CocoImageView, ImageGroups, ObjectGroups, ObjView,
 )
@@ -39,13 +40,6 @@ __all__ = [
 ]
 
 NoParam = ub.NoParam
-
-# manifest table -> attribute of ``dset.index`` holding id -> object
-_TABLE_TO_LOOKUP = {'images': 'imgs', 'annotations': 'anns', 'categories': 'cats',
-                    'videos': 'videos', 'tracks': 'tracks'}
-_TABLE_NOUN = {'images': 'image', 'annotations': 'annotation', 'categories': 'category',
-               'videos': 'video', 'tracks': 'track'}
-
 
 def _is_scalar(value):
     """Values that ``set`` broadcasts instead of zipping (strings included)."""
@@ -86,7 +80,7 @@ class ObjectList1D(ub.NiceRepr):
 
     @property
     def _id_to_obj(self):
-        return getattr(self._dset.index, _TABLE_TO_LOOKUP[self._key])
+        return getattr(self._dset.index, INDEX_ATTR[self._key])
 
     def _new(self, ids):
         # Subclasses take (ids, dset); the base class also needs the table.
@@ -283,7 +277,7 @@ class ObjectList1D(ub.NiceRepr):
     def _raise_missing(self, key):
         """Name the first id or field that made a column lookup fail."""
         lut = self._id_to_obj
-        noun = _TABLE_NOUN.get(self._key, self._key)
+        noun = NOUN[self._key]
         for id_ in self._ids:
             obj = lut.get(id_, None)
             if obj is None:
@@ -356,7 +350,7 @@ class ObjectList1D(ub.NiceRepr):
         else:
             values = list(values)
             if len(values) != len(self._ids):
-                noun = _TABLE_NOUN.get(self._key, self._key)
+                noun = NOUN[self._key]
                 raise AddError(
                     f'cannot set field {key!r} on {len(self._ids)} {noun}s '
                     f'from {len(values)} values (expected one value or '

@@ -3,7 +3,7 @@ Deep copies of manifests and datasets.
 """
 import copy as _copy
 
-from xcoco.manifest.io import paused_gc
+from xcoco.gc_policy import paused_gc
 
 __all__ = ['copy_json', 'copy_dataset']
 

@@ -4,7 +4,8 @@ Rewriting file names when a bundle moves or its files are relocated.
 import os
 
 from xcoco.errors import XcocoError
-from xcoco.manifest.locate import iter_file_objs, rebase_file_name
+from xcoco.manifest.assets import iter_file_objs
+from xcoco.manifest.locate import rebase_file_name
 
 __all__ = ['reroot', 'RerootError']
 

@@ -101,13 +101,10 @@ def category_annotation_frequency(dset):
 
 
 def _image_paths(img, check_aux):
-    if img.get('file_name', None) is not None:
-        yield img['file_name']
-    if check_aux:
-        for key in ('auxiliary', 'assets'):
-            for asset in img.get(key, None) or ():
-                if asset.get('file_name', None) is not None:
-                    yield asset['file_name']
+    from xcoco.manifest.assets import iter_file_objs
+    for obj in iter_file_objs(img):
+        if check_aux or obj is img:
+            yield obj['file_name']
 
 
 def missing_images(dset, check_aux=True, verbose=0):

@@ -8,13 +8,13 @@ object's new id.
 """
 import os
 
-from xcoco.manifest.io import paused_gc
-from xcoco.manifest.locate import iter_file_objs, rebase_file_name
+from xcoco.gc_policy import paused_gc
+from xcoco.manifest.assets import ASSET_KEYS, iter_file_objs
+from xcoco.manifest.locate import rebase_file_name
+from xcoco.tables import TABLES
 
 __all__ = ['union']
 
-_CORE_TABLES = ('categories', 'keypoint_categories', 'videos', 'images',
-                'tracks', 'annotations')
 
 
 class _IdTable:
@@ -137,9 +137,9 @@ def union(dsets, cls=None, disjoint_tracks=True, remember_parent=False,
 
 
 def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
-    out = {table: [] for table in _CORE_TABLES}
+    out = {table: [] for table in TABLES}
     extra = {}
-    ids = {table: _IdTable() for table in _CORE_TABLES}
+    ids = {table: _IdTable() for table in TABLES}
     cat_by_name, kpcat_by_name, track_by_name = {}, {}, {}
     video_names, track_names = set(), set()
     video_by_name, frames_out = {}, {}
@@ -217,7 +217,7 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
             gid_map[img['id']] = new['id']
             if img.get('video_id', None) is not None:
                 new['video_id'] = vid_map.get(img['video_id'], img['video_id'])
-            for key in ('auxiliary', 'assets'):
+            for key in ASSET_KEYS:
                 if img.get(key, None) is not None:
                     new[key] = [dict(asset) for asset in img[key]]
             if not same_bundle:
@@ -281,7 +281,7 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
     for key in ('info', 'licenses'):
         if key in extra:
             merged[key] = extra.pop(key)
-    for table in _CORE_TABLES:
+    for table in TABLES:
         if out[table] or table in ('categories', 'videos', 'images', 'annotations'):
             merged[table] = out[table]
     merged.update(extra)
