@@ -65,11 +65,14 @@ def test_missing_field_and_id_errors_name_them(small_dset):
     images = Images(list(small_dset.imgs), small_dset)
     with pytest.raises(KeyError) as info:
         images.lookup('sensor_coarse')
-    assert isinstance(info.value, xcoco.UnknownIdError)
+    assert isinstance(info.value, xcoco.MissingFieldError)
+    assert (info.value.table, info.value.id, info.value.field) == ('images', 1, 'sensor_coarse')
     assert "image id=1 has no field 'sensor_coarse'" in str(info.value)
     with pytest.raises(xcoco.UnknownIdError, match='no image with id=999'):
         Images([1, 999], small_dset).lookup('file_name')
-    with pytest.raises(xcoco.UnknownIdError, match="has no field 'nope'"):
+    with pytest.raises(xcoco.InvalidIdError, match=r'\[1\] \(position 1 of this view\) is a list'):
+        Images([1, [1]], small_dset).lookup('file_name')
+    with pytest.raises(xcoco.MissingFieldError, match="has no field 'nope'"):
         list(images.get_iter('nope'))
 
 
@@ -97,10 +100,10 @@ def test_boxes_shapes_and_errors(small_dset):
     assert empty.data.shape == (0, 4) and empty.format == 'xywh'
     aid = dset.add_annotation(1, bbox=[1, 2, 3, 4])
     dset.anns[aid]['bbox'] = [1, 2, 3]
-    with pytest.raises(xcoco.UnknownIdError, match=f'annotation id={aid}.*4 numbers'):
+    with pytest.raises(xcoco.GeometryError, match=f"annotation id={aid} field 'bbox'.*4 numbers"):
         _ = Annots([1, aid], dset).boxes
     del dset.anns[aid]['bbox']
-    with pytest.raises(KeyError, match=f"annotation id={aid} has no field 'bbox'"):
+    with pytest.raises(xcoco.MissingFieldError, match=f"annotation id={aid} has no field 'bbox'"):
         _ = Annots([aid], dset).boxes
 
 

@@ -16,12 +16,8 @@ Example:
 """
 __version__ = '0.1.0'
 
-from xcoco.errors import (  # NOQA: errors are tiny and always needed
-    XcocoError, ManifestError, ManifestNotFoundError, MalformedJSONError,
-    ManifestStructureError, DuplicateIdError, UnserializableError, AddError, DuplicateAddError,
-    InvalidAddError, UnknownIdError, ChannelError, UnitMismatchError,
-    DemoKeyError, MissingDependencyError,
-)
+from xcoco.errors import *  # NOQA: errors are tiny and always needed
+from xcoco.errors import __all__ as _error_names
 
 # name -> module that defines it; resolved on first attribute access so that
 # ``import xcoco`` does not pay for numpy / kwimage / delayed-image.
@@ -46,13 +42,7 @@ _LAZY_MODULES = {
     'manifest', 'index', 'ops', 'objects', 'query', 'dataset',
 }
 
-__all__ = sorted(_LAZY) + [
-    'XcocoError', 'ManifestError', 'ManifestNotFoundError',
-    'MalformedJSONError', 'ManifestStructureError', 'DuplicateIdError',
-    'UnserializableError', 'AddError', 'DuplicateAddError', 'InvalidAddError', 'UnknownIdError',
-    'ChannelError', 'UnitMismatchError', 'DemoKeyError',
-    'MissingDependencyError', '__version__',
-]
+__all__ = sorted(_LAZY) + list(_error_names) + ['__version__']
 
 
 def __getattr__(name):

@@ -7,14 +7,14 @@ import os
 from os import PathLike, fspath
 
 from xcoco.errors import ManifestStructureError
-from xcoco.index import edit
+from xcoco.index import edit, fields, remove
 from xcoco.index.build import CocoIndex
 from xcoco.manifest import io as manifest_io
 from xcoco.query import Queryable
 
 __all__ = ['CocoDataset']
 
-_NOT_GIVEN = edit._NOT_GIVEN
+_NOT_GIVEN = edit.NOT_GIVEN
 _DEFAULT_FNAME = 'data.kwcoco.json'
 
 
@@ -65,6 +65,7 @@ class CocoDataset(Queryable):
                 raise TypeError('give only one of bundle_dpath and img_root')
             bundle_dpath = img_root
         self._hashid = None
+        self._hashid_edits = None
         self.index = CocoIndex()
         fpath = None
         if data is None:
@@ -248,13 +249,16 @@ class CocoDataset(Queryable):
             >>> dset.hashid != before
             True
         """
-        if self._hashid is None:
+        edits = self.index.edits
+        if self._hashid is None or self._hashid_edits != edits:
             from xcoco.ops.hashid import manifest_hashid
             self._hashid = manifest_hashid(self.dataset)
+            self._hashid_edits = edits
         return self._hashid
 
     def _invalidate_hashid(self):
-        self._hashid = None
+        # kwcoco's spelling; xcoco's edit functions call index.note_edit()
+        self.index.note_edit()
 
     def __repr__(self):
         return (f'<{type(self).__name__}(tag={self.tag}, n_anns={self.n_annots}, '
@@ -374,13 +378,7 @@ class CocoDataset(Queryable):
             >>> dset.add_categories([{'name': 'a'}, {'name': 'b', 'id': 7}])
             [1, 7]
         """
-        names = [cat.get('name') for cat in cats]
-        dups = [n for n in names if names.count(n) > 1 or n in self.index.name_to_cat]
-        if dups:
-            from xcoco.errors import DuplicateAddError
-            raise DuplicateAddError(
-                f'cannot add categories: names repeat or exist: {sorted(set(dups))}')
-        return [edit.add_category(self, **dict(cat)) for cat in cats]
+        return edit.add_categories(self, cats)
 
     def add_video(self, name, id=None, **kw):
         """
@@ -490,7 +488,7 @@ class CocoDataset(Queryable):
             >>> dset.n_annots
             0
         """
-        edit.remove_annotations(self, [aid_or_ann])
+        remove.remove_annotations(self, [aid_or_ann])
 
     def remove_annotations(self, aids_or_anns, verbose=0, safe=True):
         """
@@ -503,7 +501,7 @@ class CocoDataset(Queryable):
             >>> dset.remove_annotations([aid])
             {'annotations': 1}
         """
-        return _report(edit.remove_annotations(self, aids_or_anns, safe=safe), verbose)
+        return _report(remove.remove_annotations(self, aids_or_anns, safe=safe), verbose)
 
     def remove_images(self, gids_or_imgs, verbose=0, safe=True):
         """
@@ -517,7 +515,7 @@ class CocoDataset(Queryable):
             >>> dset.remove_images([gid])
             {'annotations': 1, 'images': 1}
         """
-        return _report(edit.remove_images(self, gids_or_imgs, safe=safe), verbose)
+        return _report(remove.remove_images(self, gids_or_imgs, safe=safe), verbose)
 
     def remove_categories(self, cat_identifiers, keep_annots=False, verbose=0,
                           safe=True):
@@ -533,7 +531,7 @@ class CocoDataset(Queryable):
             >>> dset.remove_categories(['cat'])
             {'annotations': 1, 'categories': 1}
         """
-        return _report(edit.remove_categories(
+        return _report(remove.remove_categories(
             self, cat_identifiers, keep_annots=keep_annots, safe=safe), verbose)
 
     def remove_videos(self, vidids_or_videos, verbose=0, safe=True,
@@ -550,7 +548,7 @@ class CocoDataset(Queryable):
             >>> dset.remove_videos([vid])
             {'annotations': 0, 'images': 1, 'videos': 1}
         """
-        return _report(edit.remove_videos(
+        return _report(remove.remove_videos(
             self, vidids_or_videos, keep_images=keep_images, safe=safe), verbose)
 
     def remove_tracks(self, track_identifiers, keep_annots=False, verbose=0,
@@ -566,7 +564,7 @@ class CocoDataset(Queryable):
             >>> dset.remove_tracks([tid])
             {'annotations': 1, 'tracks': 1}
         """
-        return _report(edit.remove_tracks(
+        return _report(remove.remove_tracks(
             self, track_identifiers, keep_annots=keep_annots, safe=safe), verbose)
 
     def remove_keypoint_categories(self, kp_identifiers, clean_anns=True):
@@ -580,7 +578,7 @@ class CocoDataset(Queryable):
             >>> dset.remove_keypoint_categories(['head'])
             {'keypoint_categories': 1}
         """
-        return edit.remove_keypoint_categories(self, kp_identifiers,
+        return remove.remove_keypoint_categories(self, kp_identifiers,
                                                clean_anns=clean_anns)
 
     def clear_annotations(self):
@@ -595,7 +593,7 @@ class CocoDataset(Queryable):
             >>> dset.n_annots
             0
         """
-        edit.clear_annotations(self)
+        remove.clear_annotations(self)
 
     def clear_images(self):
         """
@@ -609,7 +607,7 @@ class CocoDataset(Queryable):
             >>> dset.n_images
             0
         """
-        edit.clear_images(self)
+        remove.clear_images(self)
 
     def set_annotation_category(self, aid_or_ann, cid_or_cat):
         """
@@ -624,15 +622,7 @@ class CocoDataset(Queryable):
             >>> dset.anns[aid]['category_id'], dset.cid_to_aids[b]
             (2, {1})
         """
-        aid = self._resolve_id('annotations', aid_or_ann)
-        new_cid = self._resolve_to_cid(cid_or_cat)
-        ann = self.index.anns[aid]
-        old_cid = ann.get('category_id', None)
-        if old_cid is not None and old_cid in self.index.cid_to_aids:
-            self.index.cid_to_aids[old_cid].discard(aid)
-        ann['category_id'] = new_cid
-        self.index.cid_to_aids[new_cid].add(aid)
-        self._invalidate_hashid()
+        fields.set_annotation_category(self, aid_or_ann, cid_or_cat)
 
     # ---- operations ---------------------------------------------------------
     def copy(self):

@@ -12,16 +12,29 @@ keep working after ``import xcoco as kwcoco``.
     ├── ManifestError            a file cannot be read as a manifest
     │   ├── ManifestNotFoundError   (also FileNotFoundError)
     │   ├── MalformedJSONError      (also ValueError)  line / column
-    │   ├── ManifestStructureError  (also ValueError)  wrong top-level shape
+    │   ├── ManifestStructureError  (also ValueError)  wrong shape
+    │   │   └── FieldTypeError      (also TypeError)   an id / reference / name
+    │   │                                              the index cannot use
     │   ├── DuplicateIdError        (also ValueError)  repeated ids / names
     │   └── UnserializableError     (also TypeError)   a value JSON cannot hold
     ├── AddError                 (also ValueError)     an edit was refused
-    │   ├── DuplicateAddError
-    │   └── InvalidAddError
+    │   ├── DuplicateAddError                          id / name taken
+    │   ├── InvalidAddError                            malformed value
+    │   │   └── AddTypeError        (also TypeError)   value of the wrong type
+    │   └── ReadOnlyFieldError                         field not settable there
     ├── UnknownIdError           (also KeyError)       a lookup missed
+    ├── MissingFieldError        (also KeyError)       an object lacks a field
+    ├── InvalidIdError           (also TypeError)      not an id at all
+    ├── GeometryError            (also ValueError)     malformed bbox / polygon
     ├── ChannelError             (also ValueError)     channels not found
-    ├── UnitMismatchError        (also ValueError)     resolution units differ
+    ├── UnknownSpaceError        (also KeyError)       not image / video / asset
+    ├── ResolutionError          (also ValueError)     unreadable resolution
+    │   └── UnitMismatchError                          resolution units differ
+    ├── FilePathError            (also ValueError)     no path can be formed
+    ├── DetachedError            (also ValueError)     needs a parent dataset
+    ├── RerootError              (also FileNotFoundError)  files would be lost
     ├── DemoKeyError             (also ValueError)     unknown demo key
+    ├── DemoCacheError           (also OSError)        demo bundle unusable
     └── MissingDependencyError   (also ImportError)    an optional extra
 
 Example:
@@ -36,10 +49,13 @@ Example:
 
 __all__ = [
     'XcocoError', 'ManifestError', 'ManifestNotFoundError',
-    'MalformedJSONError', 'ManifestStructureError', 'DuplicateIdError',
-    'UnserializableError', 'AddError', 'DuplicateAddError', 'InvalidAddError', 'UnknownIdError',
-    'ChannelError', 'UnitMismatchError', 'DemoKeyError',
-    'MissingDependencyError',
+    'MalformedJSONError', 'ManifestStructureError', 'FieldTypeError', 'DuplicateIdError',
+    'UnserializableError', 'AddError', 'DuplicateAddError', 'InvalidAddError',
+    'AddTypeError', 'ReadOnlyFieldError', 'UnknownIdError', 'MissingFieldError',
+    'InvalidIdError',
+    'GeometryError', 'ChannelError', 'UnknownSpaceError', 'ResolutionError',
+    'UnitMismatchError', 'FilePathError', 'DetachedError', 'RerootError',
+    'DemoKeyError', 'DemoCacheError', 'MissingDependencyError',
 ]
 
 
@@ -120,6 +136,30 @@ class ManifestStructureError(ManifestError, ValueError):
     """
 
 
+class FieldTypeError(ManifestStructureError, TypeError):
+    """
+    A field the index relies on (an id, a reference such as ``image_id``, a
+    name, a file name, a frame index) holds a value of an unusable type.
+    ``table``, ``position``, ``id`` and ``field`` say where.
+
+    Example:
+        >>> import xcoco
+        >>> try:
+        ...     xcoco.CocoDataset({'images': [{'id': 1, 'file_name': ['a.png']}]})
+        ... except xcoco.FieldTypeError as ex:
+        ...     print(ex.table, ex.position, ex.field)
+        images 0 file_name
+    """
+
+    def __init__(self, message, fpath=None, table=None, position=None,
+                 id=None, field=None):
+        super().__init__(message, fpath=fpath)
+        self.table = table
+        self.position = position
+        self.id = id
+        self.field = field
+
+
 class DuplicateIdError(ManifestError, ValueError):
     """
     A table repeats an id (or a unique name); ``table`` and ``ids`` say which.
@@ -160,7 +200,8 @@ class UnserializableError(ManifestError, TypeError):
 
 class AddError(XcocoError, ValueError):
     """
-    An edit (add / ensure) was refused; the dataset is left unchanged.
+    An edit (add, ensure, or a set through a view) was refused; the dataset
+    is left unchanged.
 
     Example:
         >>> issubclass(AddError, ValueError)
@@ -199,6 +240,39 @@ class InvalidAddError(AddError):
     """
 
 
+class AddTypeError(InvalidAddError, TypeError):
+    """
+    An edit was given an id, reference, name, file name or frame index of
+    the wrong type.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> try:
+        ...     dset.add_annotation(image_id=[1])
+        ... except TypeError as ex:
+        ...     print(type(ex).__name__, '|', ex)
+        AddTypeError | cannot add annotation: image_id=[1] is a list; expected an int or a string
+    """
+
+
+class ReadOnlyFieldError(AddError):
+    """
+    A field cannot be set that way (ids are fixed; some fields have their
+    own method); the message names the method to use.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> gid = dset.add_image('a.png')
+        >>> try:
+        ...     dset.images().set('id', [5])
+        ... except xcoco.ReadOnlyFieldError as ex:
+        ...     print(ex)
+        cannot set 'id' of images through a view: ids are fixed (add a new image and remove the old one)
+    """
+
+
 class UnknownIdError(XcocoError, KeyError):
     """
     A lookup by id or name found nothing.
@@ -214,7 +288,7 @@ class UnknownIdError(XcocoError, KeyError):
         ...     dset.remove_images([3])
         ... except KeyError as ex:
         ...     print(ex)
-        no image with id=3
+        cannot remove images: no image with id=3
     """
 
     def __init__(self, message, table=None, key=None):
@@ -227,6 +301,67 @@ class UnknownIdError(XcocoError, KeyError):
         return self.args[0] if self.args else ''
 
 
+class MissingFieldError(XcocoError, KeyError):
+    """
+    An object lacks a field that was asked for; ``table``, ``id`` and
+    ``field`` say which.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> gid = dset.add_image('a.png')
+        >>> try:
+        ...     dset.images().lookup('width')
+        ... except KeyError as ex:
+        ...     print(type(ex).__name__, '|', ex)
+        MissingFieldError | image id=1 has no field 'width' (pass default= to fill missing values)
+    """
+
+    def __init__(self, message, table=None, id=None, field=None):
+        super().__init__(message)
+        self.table = table
+        self.id = id
+        self.field = field
+
+    def __str__(self):
+        return self.args[0] if self.args else ''
+
+
+class InvalidIdError(XcocoError, TypeError):
+    """
+    A value given where an id (or name) was expected cannot be one: it is
+    unhashable or of a type no table uses.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> try:
+        ...     dset.remove_images([[1, 2]])
+        ... except TypeError as ex:
+        ...     print(type(ex).__name__, '|', ex)
+        InvalidIdError | cannot remove images: [1, 2] (position 0) is a list, not an image id, name or dict
+    """
+
+
+class GeometryError(XcocoError, ValueError):
+    """
+    A geometry field of the manifest (bbox, segmentation, keypoints) is
+    malformed.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> gid = dset.add_image('a.png')
+        >>> dset.dataset['annotations'].append({'id': 1, 'image_id': gid, 'bbox': [0, 0, 1]})
+        >>> dset.rebuild_index()
+        >>> try:
+        ...     dset.annots().boxes
+        ... except xcoco.GeometryError as ex:
+        ...     print(ex)
+        annotation id=1 field 'bbox': [0, 0, 1] is not [x, y, w, h] with 4 numbers
+    """
+
+
 class ChannelError(XcocoError, ValueError):
     """
     Requested channels are not available, or a channel spec is malformed.
@@ -237,7 +372,32 @@ class ChannelError(XcocoError, ValueError):
     """
 
 
-class UnitMismatchError(XcocoError, ValueError):
+class UnknownSpaceError(XcocoError, KeyError):
+    """
+    A ``space`` argument is not 'image', 'video' or 'asset' (a KeyError, as
+    in kwcoco).
+
+    Example:
+        >>> issubclass(UnknownSpaceError, KeyError)
+        True
+    """
+
+    def __str__(self):
+        return self.args[0] if self.args else ''
+
+
+class ResolutionError(XcocoError, ValueError):
+    """
+    A resolution cannot be read or used (e.g. ``'fast'``, or asset-space
+    resolution asked without naming the asset).
+
+    Example:
+        >>> issubclass(ResolutionError, ValueError)
+        True
+    """
+
+
+class UnitMismatchError(ResolutionError):
     """
     A requested resolution's unit differs from the registered one.
 
@@ -245,6 +405,62 @@ class UnitMismatchError(XcocoError, ValueError):
         >>> issubclass(UnitMismatchError, ValueError)
         True
     """
+
+
+class FilePathError(XcocoError, ValueError):
+    """
+    No file path can be formed: the object has no ``file_name``, or the
+    name is relative and no bundle folder is known.
+
+    Example:
+        >>> import xcoco
+        >>> try:
+        ...     xcoco.CocoAsset({'file_name': 'b.tif'}).image_filepath()
+        ... except xcoco.FilePathError as ex:
+        ...     print(ex)
+        CocoAsset file_name='b.tif' is relative but no bundle_dpath is known: attach a dataset or set bundle_dpath
+    """
+
+
+class DetachedError(XcocoError, ValueError):
+    """
+    The operation needs the dataset a ``CocoImage`` belongs to, and it has
+    none.
+
+    Example:
+        >>> import xcoco
+        >>> try:
+        ...     xcoco.CocoImage({'id': 1}).annots()
+        ... except xcoco.DetachedError as ex:
+        ...     print(ex)
+        CocoImage(id=1).annots needs a parent dataset: build it with dset.coco_image(gid)
+    """
+
+
+class RerootError(XcocoError, FileNotFoundError):
+    """
+    Rerooting would make files that exist now unreachable.
+
+    Example:
+        >>> issubclass(RerootError, FileNotFoundError)
+        True
+    """
+
+    def __str__(self):
+        return self.args[0] if self.args else ''
+
+
+class DemoCacheError(XcocoError, OSError):
+    """
+    A demo bundle could not be built or published in its cache folder.
+
+    Example:
+        >>> issubclass(DemoCacheError, OSError)
+        True
+    """
+
+    def __str__(self):
+        return self.args[0] if self.args else ''
 
 
 class DemoKeyError(XcocoError, ValueError):

@@ -8,12 +8,13 @@ in-memory :class:`xcoco.CocoDataset` and a database-backed dataset both
 inherit it, so each read is written once.
 """
 import os
+from numbers import Integral
 from typing import Any, Mapping, Protocol
 
-from xcoco.errors import UnknownIdError
-from xcoco.tables import NOUN
+from xcoco.errors import InvalidIdError, UnknownIdError
+from xcoco.tables import INDEX_ATTR, NOUN
 
-__all__ = ['Queryable', 'IndexProtocol']
+__all__ = ['Queryable', 'IndexProtocol', 'resolve_id']
 
 
 class IndexProtocol(Protocol):
@@ -58,6 +59,83 @@ def _pick(name, value, alias_name, alias_value):
     if value is not None and alias_value is not None:
         raise TypeError(f'give only one of {name!r} and {alias_name!r}')
     return value if value is not None else alias_value
+
+
+def _kpcat_by_name(index):
+    # a small table without a name index: names are looked up by a scan
+    return {k.get('name'): k for k in index.kpcats.values()}
+
+
+def resolve_id(index, table, item, context=None, position=None):
+    """
+    The id of an object given as an id, a dict with an id, or (for named
+    tables) a name.  The one resolver behind every lookup and edit that
+    accepts these forms; the id returned is the object's own (so ``1`` and
+    ``numpy.int64(1)`` both give ``1``).
+
+    Args:
+        index (IndexProtocol): where to look.
+        table (str): a manifest table (see :mod:`xcoco.tables`).
+        item: an id, a name, or a dict with an ``'id'``.
+        context (str | None): what was being done, for the message (e.g.
+            ``'cannot remove images'``).
+        position (int | None): where ``item`` sat in the caller's list.
+
+    Raises:
+        UnknownIdError: no such object (a KeyError).
+        InvalidIdError: ``item`` cannot be an id at all (a TypeError).
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> cid = dset.add_category('cat')
+        >>> resolve_id(dset.index, 'categories', 'cat'), resolve_id(dset.index, 'categories', {'id': cid})
+        (1, 1)
+        >>> try:
+        ...     resolve_id(dset.index, 'categories', {'cat'}, context='cannot remove categories', position=3)
+        ... except TypeError as ex:
+        ...     print(ex)
+        cannot remove categories: {'cat'} (position 3) is a set, not a category id, name or dict
+    """
+    lookup = getattr(index, INDEX_ATTR[table])
+    key = item.get('id', None) if isinstance(item, dict) else item
+    named = table in _NAME_LOOKUP
+    if not _is_id_like(key):
+        what = f'{NOUN[table]} id, name or dict' if named else f'{NOUN[table]} id or dict'
+        where = f' (position {position})' if position is not None else ''
+        article = 'an' if what[0] in 'aeiou' else 'a'
+        prefix = f'{context}: ' if context else ''
+        raise InvalidIdError(
+            f'{prefix}{item!r:.60}{where} is a {type(key).__name__}, not {article} {what}')
+    obj = lookup.get(key, None)
+    if obj is not None:
+        return obj.get('id', key)
+    if named and isinstance(key, str):
+        by_name = (_kpcat_by_name(index) if table == 'keypoint_categories'
+                   else getattr(index, _NAME_LOOKUP[table]))
+        if key in by_name:
+            return by_name[key]['id']
+    if table == 'tracks' and key in index.trackid_to_aids:
+        return key  # a track id used by annotations but absent from the table
+    noun = NOUN[table]
+    if isinstance(key, str) and named:
+        message = f'no {noun} with id or name {key!r}'
+    else:
+        message = f'no {noun} with id={key!r}'
+    if context:
+        message = f'{context}: {message}'
+    raise UnknownIdError(message, table=table, key=key)
+
+
+#: tables whose objects can also be named; table -> the index's name lookup
+_NAME_LOOKUP = {'images': 'name_to_img', 'categories': 'name_to_cat',
+                'videos': 'name_to_video', 'tracks': 'name_to_track',
+                'keypoint_categories': None}
+
+
+def _is_id_like(value):
+    # bool is an int to Python but never an id; numpy integers are ids.
+    return isinstance(value, (str, Integral)) and not isinstance(value, bool)
 
 
 class Queryable:
@@ -218,8 +296,7 @@ class Queryable:
     def _resolve_id(self, table, item):
         """
         The id of an object given as an id, a dict with an id, or (for
-        named tables) a name; :class:`UnknownIdError` if there is none.  The
-        one resolver behind every lookup and edit that accepts these forms.
+        named tables) a name: kwcoco's private spelling of :func:`resolve_id`.
 
         Example:
             >>> import xcoco
@@ -233,31 +310,7 @@ class Queryable:
             ...     print(ex)
             no image with id=9
         """
-        index = self.index
-        lookup, by_name = {
-            'images': (index.imgs, index.name_to_img),
-            'annotations': (index.anns, None),
-            'categories': (index.cats, index.name_to_cat),
-            'videos': (index.videos, index.name_to_video),
-            'tracks': (index.tracks, index.name_to_track),
-            # small table without a name index: names are looked up by scan
-            'keypoint_categories': (index.kpcats, None),
-        }[table]
-        if table == 'keypoint_categories':
-            by_name = {k.get('name'): k for k in index.kpcats.values()}
-        key = item['id'] if isinstance(item, dict) else item
-        if key in lookup:
-            return key
-        if by_name is not None and isinstance(key, str) and key in by_name:
-            return by_name[key]['id']
-        if table == 'tracks' and key in index.trackid_to_aids:
-            return key  # a track id used by annotations but absent from the table
-        noun = NOUN[table]
-        if isinstance(key, str) and by_name is not None:
-            message = f'no {noun} with id or name {key!r}'
-        else:
-            message = f'no {noun} with id={key!r}'
-        raise UnknownIdError(message, table=table, key=key)
+        return resolve_id(self.index, table, item)
 
     def _resolve_to_cid(self, id_or_name_or_dict):
         """
@@ -294,11 +347,7 @@ class Queryable:
         """
         if isinstance(gid_or_img, dict):
             return gid_or_img
-        try:
-            return self.index.imgs[gid_or_img]
-        except KeyError:
-            raise UnknownIdError(f'no image with id={gid_or_img!r}',
-                                 table='images', key=gid_or_img) from None
+        return self.index.imgs[resolve_id(self.index, 'images', gid_or_img)]
 
     # ---- views ---------------------------------------------------------
     def images(self, image_ids=None, video_id=None, names=None,
@@ -325,9 +374,8 @@ class Queryable:
         if video_name is not None:
             video_id = self._resolve_to_vidid(video_name)
         if video_id is not None:
-            if video_id not in index.videos and video_id not in index.vidid_to_gids:
-                raise UnknownIdError(f'no video with id={video_id!r}',
-                                     table='videos', key=video_id)
+            if not (_is_id_like(video_id) and video_id in index.vidid_to_gids):
+                video_id = self._resolve_to_vidid(video_id)
             image_ids = list(index.vidid_to_gids.get(video_id, ()))
         elif names is not None:
             image_ids = [self._resolve_to_gid(name) for name in names]
@@ -362,9 +410,7 @@ class Queryable:
         if video_name is not None:
             video_id = self._resolve_to_vidid(video_name)
         if image_id is not None:
-            if image_id not in index.imgs:
-                raise UnknownIdError(f'no image with id={image_id!r}',
-                                     table='images', key=image_id)
+            image_id = resolve_id(index, 'images', image_id)
             annot_ids = sorted(index.gid_to_aids.get(image_id, ()))
         elif track_id is not None:
             track_id = self._resolve_to_trackid(track_id)

@@ -4,6 +4,7 @@ Assertions for tests of code that builds or edits datasets.
 from collections import defaultdict
 
 from xcoco.index.build import CocoIndex
+from xcoco.tables import INDEX_ATTR, TABLES
 
 __all__ = ['assert_index_consistent', 'assert_dsets_equal']
 
@@ -11,8 +12,9 @@ __all__ = ['assert_index_consistent', 'assert_dsets_equal']
 def assert_index_consistent(dset):
     """
     Assert that ``dset.index`` is exactly what a fresh build from
-    ``dset.dataset`` gives, and that the index holds the manifest's own
-    dicts (not copies).
+    ``dset.dataset`` gives (every table, every group in its order, every
+    name and file-name lookup), that the index holds the manifest's own
+    dicts (not copies), and that no table would hand out an id in use.
 
     Example:
         >>> import xcoco
@@ -31,34 +33,55 @@ def assert_index_consistent(dset):
     fresh.build(dset.dataset)
     index = dset.index
     for attr in ('imgs', 'anns', 'cats', 'videos', 'tracks', 'kpcats',
-                 'name_to_cat', 'name_to_video', 'name_to_track'):
+                 'name_to_cat', 'name_to_video', 'name_to_track',
+                 'name_to_img', 'file_name_to_img'):
         got, want = getattr(index, attr), getattr(fresh, attr)
         if got != want:
+            missing = [k for k in want if k not in got][:5]
+            extra = [k for k in got if k not in want][:5]
             raise AssertionError(f'index.{attr} differs from a rebuilt index: '
-                                 f'{len(got)} entries vs {len(want)}')
+                                 f'{len(got)} entries vs {len(want)} '
+                                 f'(missing {missing}, extra {extra})')
         for key, obj in got.items():
             if obj is not want[key]:
-                raise AssertionError(f'index.{attr}[{key!r}] is a copy, not the manifest dict')
+                raise AssertionError(
+                    f'index.{attr}[{key!r}] is not the object a rebuild picks '
+                    '(a copy, or not the first holder in table order)')
+    for attr in ('imgs', 'anns', 'cats', 'videos', 'tracks', 'kpcats'):
+        if list(getattr(index, attr)) != list(getattr(fresh, attr)):
+            raise AssertionError(f'index.{attr} is not in table order')
     for attr in ('gid_to_aids', 'cid_to_aids', 'vidid_to_gids', 'trackid_to_aids'):
         got = {k: list(v) if not isinstance(v, set) else sorted(v, key=repr)
                for k, v in getattr(index, attr).items() if len(v)}
         want = {k: list(v) if not isinstance(v, set) else sorted(v, key=repr)
                 for k, v in getattr(fresh, attr).items() if len(v)}
         if got != want:
-            raise AssertionError(f'index.{attr} differs from a rebuilt index')
+            diff = sorted((k for k in set(got) | set(want) if got.get(k) != want.get(k)), key=repr)
+            key = diff[0]
+            raise AssertionError(f'index.{attr} differs from a rebuilt index at '
+                                 f'{key!r}: {got.get(key)} vs {want.get(key)}')
     for gid in index.imgs:
         if gid not in index.gid_to_aids:
             raise AssertionError(f'index.gid_to_aids lacks image id={gid!r}')
     for cid in index.cats:
         if cid not in index.cid_to_aids:
             raise AssertionError(f'index.cid_to_aids lacks category id={cid!r}')
-    for table, lookup in (('images', index.imgs), ('annotations', index.anns),
-                          ('categories', index.cats), ('videos', index.videos),
-                          ('tracks', index.tracks)):
+    for vidid in index.videos:
+        if vidid not in index.vidid_to_gids:
+            raise AssertionError(f'index.vidid_to_gids lacks video id={vidid!r}')
+    for tid in index.tracks:
+        if tid not in index.trackid_to_aids:
+            raise AssertionError(f'index.trackid_to_aids lacks track id={tid!r}')
+    for table in TABLES:
+        lookup = getattr(index, INDEX_ATTR[table])
         ids = [i for i in lookup if type(i) is int]
         if ids and index.next_ids[table] <= max(ids):
             raise AssertionError(f'next {table} id {index.next_ids[table]} '
                                  f'would reuse an existing id')
+        items = dset.dataset.get(table) or []
+        if len(items) != len(lookup):
+            raise AssertionError(f'table {table!r} has {len(items)} objects but '
+                                 f'the index holds {len(lookup)}')
 
 
 def _canonical(dset, ignore_ids):

@@ -10,7 +10,7 @@ winner's (no lock is needed, at the price of duplicated work in that race).
 """
 import os
 
-from xcoco.errors import XcocoError
+from xcoco.errors import DemoCacheError
 
 __all__ = ['demo_cache_root', 'ensure_bundle', 'MANIFEST_NAME', 'read_stamp']
 
@@ -116,7 +116,7 @@ def ensure_bundle(build, tag, bundle_dpath, use_cache=True, info=None,
         start = time.perf_counter()
         build(tmp_dpath)
         if not (tmp_dpath / MANIFEST_NAME).is_file():
-            raise XcocoError(
+            raise DemoCacheError(
                 f'demo generator for {tag!r} wrote no {MANIFEST_NAME} '
                 f'in {tmp_dpath}')
         stamp = {'tag': tag, 'seconds': round(time.perf_counter() - start, 3),
@@ -162,7 +162,7 @@ def _publish(tmp_dpath, bundle_dpath, tag, replace_valid=False,
             return
         if not replace_unstamped and read_stamp(bundle_dpath) is None and (
                 bundle_dpath.exists() and any(bundle_dpath.iterdir())):
-            raise XcocoError(
+            raise DemoCacheError(
                 f'refusing to replace {bundle_dpath} with demo bundle {tag!r}: '
                 f'the folder is not empty and is not a demo bundle')
         # A stale or foreign bundle (or a forced rebuild): move it aside
@@ -174,6 +174,6 @@ def _publish(tmp_dpath, bundle_dpath, tag, replace_valid=False,
         except FileNotFoundError:
             pass
         shutil.rmtree(trash, ignore_errors=True)
-    raise XcocoError(
+    raise DemoCacheError(
         f'could not publish demo bundle {tag!r} to {bundle_dpath}: '
         f'the destination kept changing')

@@ -68,12 +68,13 @@ def coerce_resolution(expr):
         {'mag': (0.5, 1.0), 'unit': 'm'}
         >>> coerce_resolution('fast')
         Traceback (most recent call last):
-        ValueError: cannot parse resolution 'fast': expected a number, [x, y], or a string like '10 meter'
+        xcoco.errors.ResolutionError: cannot parse resolution 'fast': expected a number, [x, y], or a string like '10 meter'
     """
+    from xcoco.errors import ResolutionError
     if isinstance(expr, dict):
         mag = expr.get('mag', None)
         if mag is None:
-            raise ValueError(
+            raise ResolutionError(
                 f"cannot parse resolution {expr!r}: a dict needs 'mag'")
         out = coerce_resolution(mag)
         out['unit'] = expr.get('unit', None) or None
@@ -81,7 +82,7 @@ def coerce_resolution(expr):
     if isinstance(expr, str):
         match = _QUANTITY.match(expr)
         if match is None:
-            raise ValueError(
+            raise ResolutionError(
                 f'cannot parse resolution {expr!r}: expected a number, '
                 "[x, y], or a string like '10 meter'")
         mag = match['mag']
@@ -92,7 +93,7 @@ def coerce_resolution(expr):
         return out
     if isinstance(expr, (list, tuple)):
         if len(expr) != 2:
-            raise ValueError(
+            raise ResolutionError(
                 f'cannot parse resolution {expr!r}: a sequence must be [x, y]')
         x, y = expr
     else:
@@ -100,7 +101,7 @@ def coerce_resolution(expr):
     try:
         return {'mag': (float(x), float(y)), 'unit': None}
     except (TypeError, ValueError):
-        raise ValueError(
+        raise ResolutionError(
             f'cannot parse resolution {expr!r}: expected a number, [x, y], '
             "or a string like '10 meter'") from None
 
@@ -163,7 +164,7 @@ def space_resolution(img, video=None, space='image', asset=None,
         >>> space_resolution(img, {'resolution': '10 meter'}, 'asset', asset)
         {'mag': (80.0, 80.0), 'unit': 'meter'}
     """
-    from xcoco.errors import XcocoError
+    from xcoco.errors import ResolutionError
     keys = DEFAULT_RESOLUTION_KEYS if resolution_keys is None else (
         (resolution_keys,) if isinstance(resolution_keys, str)
         else tuple(resolution_keys))
@@ -171,7 +172,7 @@ def space_resolution(img, video=None, space='image', asset=None,
     vid_expr = _lookup(video, keys)
     gid = img.get('id', None)
     if img_expr is None and vid_expr is None:
-        raise XcocoError(
+        raise ResolutionError(
             f'image id={gid}: no resolution registered (looked for '
             f'{list(keys)} on the image and its video)')
     if space == 'video':
@@ -185,7 +186,7 @@ def space_resolution(img, video=None, space='image', asset=None,
         return img_info
     if space in {'asset', 'auxiliary'}:
         if asset is None:
-            raise XcocoError(
+            raise ResolutionError(
                 f'image id={gid}: asset-space resolution needs a channel that '
                 'identifies one asset')
         from xcoco.manifest.assets import WARP_KEYS, asset_warp, asset_warp_key
@@ -204,8 +205,8 @@ def bad_space_error(space):
         >>> print(bad_space_error('world'))
         space='world': expected 'image', 'video' or 'asset'
     """
-    from xcoco.errors import XcocoError
-    return XcocoError(
+    from xcoco.errors import UnknownSpaceError
+    return UnknownSpaceError(
         f"space={space!r}: expected 'image', 'video' or 'asset'")
 
 

@@ -3,16 +3,76 @@ The in-memory index: id and name lookups over the manifest dicts.
 
 The index never copies an object: ``index.imgs[gid]`` *is* the dict stored
 in ``dataset['images']``, so an edit through either is seen by both.
+
+The index holds no reference back to itself (no bound methods stored in its
+own containers), so a dataset and its index are freed by reference counting
+the moment the last user reference goes, without waiting for the cyclic
+collector.
 """
 from collections import defaultdict
+from functools import partial
 from os import fspath
 
-from xcoco.errors import DuplicateIdError, ManifestStructureError
+from xcoco.errors import DuplicateIdError, FieldTypeError, ManifestStructureError
+from xcoco.gc_policy import paused_gc
 from xcoco.index.sorted_ids import SortedIdSet
 from xcoco.tables import NOUN, TABLES
-from xcoco.gc_policy import paused_gc
 
-__all__ = ['CocoIndex']
+__all__ = ['CocoIndex', 'FrameOfImage', 'FrameOfAnnot', 'ID_TYPES',
+           'REPEATABLE_NAMES']
+
+#: the types an id may have (strings come from other COCO dialects)
+ID_TYPES = (int, str)
+
+#: name lookups where, as in kwcoco, a loaded file may repeat a value: the
+#: first object in table order wins.  lookup attribute -> (table, field)
+REPEATABLE_NAMES = {
+    'name_to_img': ('images', 'name'),
+    'file_name_to_img': ('images', 'file_name'),
+    'name_to_track': ('tracks', 'name'),
+}
+
+
+class FrameOfImage:
+    """
+    Sort key of an image id: its ``frame_index`` (None if unknown).  Holds
+    the ``imgs`` dict only, never the index.
+
+    Example:
+        >>> FrameOfImage({3: {'frame_index': 7}})(3)
+        7
+    """
+    __slots__ = ('imgs',)
+
+    def __init__(self, imgs):
+        self.imgs = imgs
+
+    def __call__(self, gid):
+        img = self.imgs.get(gid)
+        return None if img is None else img.get('frame_index')
+
+
+class FrameOfAnnot:
+    """
+    Sort key of an annotation id: the ``frame_index`` of its image.
+
+    Example:
+        >>> FrameOfAnnot({1: {'image_id': 3}}, {3: {'frame_index': 7}})(1)
+        7
+    """
+    __slots__ = ('anns', 'imgs')
+
+    def __init__(self, anns, imgs):
+        self.anns = anns
+        self.imgs = imgs
+
+    def __call__(self, aid):
+        ann = self.anns.get(aid)
+        if ann is None:
+            return None
+        img = self.imgs.get(ann.get('image_id'))
+        return None if img is None else img.get('frame_index')
+
 
 class CocoIndex:
     """
@@ -24,7 +84,9 @@ class CocoIndex:
         vidid_to_gids (Dict[id, SortedIdSet]): frames of a video in frame order.
         trackid_to_aids (Dict[id, SortedIdSet]): annotations of a track in frame order.
         name_to_cat, name_to_img, name_to_video, name_to_track, file_name_to_img
-            (Dict[str, dict]): unique-name lookups.
+            (Dict[str, dict]): name lookups (for images and tracks the first
+            object in table order wins where a file repeats a value).
+        next_ids (Dict[str, int]): the next id each table hands out.
 
     Example:
         >>> manifest = {
@@ -40,6 +102,9 @@ class CocoIndex:
     """
 
     def __init__(self):
+        #: a counter every edit bumps: caches of the content (the dataset's
+        #: hashid) compare it instead of being cleared from every edit site
+        self.edits = 0
         self.clear()
 
     def clear(self):
@@ -53,37 +118,72 @@ class CocoIndex:
             >>> index.imgs
             {}
         """
-        self.imgs = {}
-        self.anns = {}
-        self.cats = {}
-        self.videos = {}
-        self.tracks = {}
-        self.kpcats = {}
+        self._set_tables({table: {} for table in TABLES})
         self.gid_to_aids = defaultdict(set)
         self.cid_to_aids = defaultdict(set)
-        self.vidid_to_gids = defaultdict(self._new_frame_set)
         self.trackid_to_aids = {}
         self.name_to_cat = {}
         self.name_to_img = {}
         self.name_to_video = {}
         self.name_to_track = {}
         self.file_name_to_img = {}
+        #: values that more than one object holds, per repeatable lookup:
+        #: only those need a rescan when their object is removed
+        self.repeated = {attr: set() for attr in REPEATABLE_NAMES}
         self.next_ids = {table: 1 for table in TABLES}
         self.is_built = False
+        self._fpath = None
+        self.note_edit()
 
-    def _frame_index_of_image(self, gid):
-        img = self.imgs.get(gid)
-        return None if img is None else img.get('frame_index')
+    def note_edit(self):
+        """
+        Record that the manifest changed (every edit function calls it).
 
-    def _frame_index_of_annot(self, aid):
-        ann = self.anns.get(aid)
-        return None if ann is None else self._frame_index_of_image(ann.get('image_id'))
+        Example:
+            >>> index = CocoIndex()
+            >>> before = index.edits
+            >>> index.note_edit()
+            >>> index.edits == before + 1
+            True
+        """
+        self.edits += 1
 
-    def _new_frame_set(self):
-        return SortedIdSet(key=self._frame_index_of_image)
+    def _set_tables(self, lookups):
+        self.cats = lookups['categories']
+        self.kpcats = lookups['keypoint_categories']
+        self.videos = lookups['videos']
+        self.imgs = lookups['images']
+        self.tracks = lookups['tracks']
+        self.anns = lookups['annotations']
+        # Sort keys and factories hold the table dicts, not the index.
+        self.frame_of_image = FrameOfImage(self.imgs)
+        self.frame_of_annot = FrameOfAnnot(self.anns, self.imgs)
+        self.vidid_to_gids = defaultdict(partial(SortedIdSet, key=self.frame_of_image))
 
-    def _new_track_set(self):
-        return SortedIdSet(key=self._frame_index_of_annot)
+    def new_frame_set(self, ids=()):
+        """
+        An empty (or filled) set of image ids kept in frame order.
+
+        Example:
+            >>> index = CocoIndex()
+            >>> index.build({'images': [{'id': 1, 'frame_index': 5}, {'id': 2, 'frame_index': 0}]})
+            >>> list(index.new_frame_set([1, 2]))
+            [2, 1]
+        """
+        return SortedIdSet(ids, key=self.frame_of_image)
+
+    def new_track_set(self, ids=()):
+        """
+        An empty (or filled) set of annotation ids kept in frame order.
+
+        Example:
+            >>> index = CocoIndex()
+            >>> index.build({'images': [{'id': 1, 'frame_index': 5}, {'id': 2, 'frame_index': 0}],
+            ...              'annotations': [{'id': 7, 'image_id': 1}, {'id': 8, 'image_id': 2}]})
+            >>> list(index.new_track_set([7, 8]))
+            [8, 7]
+        """
+        return SortedIdSet(ids, key=self.frame_of_annot)
 
     @property
     def cid_to_gids(self):
@@ -105,6 +205,8 @@ class CocoIndex:
         Build every lookup from a manifest dict.
 
         Args:
+            fpath (str | None): the file the manifest was read from; named
+                in errors (an in-memory manifest has none).
             groups (dict | None): ``gid_to_aids`` and ``cid_to_aids`` already
                 known to be right for this manifest (e.g. carried over by a
                 union); they are used instead of a pass over the annotations.
@@ -113,6 +215,8 @@ class CocoIndex:
         Raises:
             DuplicateIdError: an id, or a name that must be unique, repeats.
             ManifestStructureError: an object lacks its ``id``.
+            FieldTypeError: an id, reference, name, file name or frame index
+                has a type the index cannot use (e.g. a list as an id).
 
         Example:
             >>> index = CocoIndex()
@@ -121,36 +225,50 @@ class CocoIndex:
             ... except DuplicateIdError as ex:
             ...     print(ex)
             duplicate category names in table 'categories': ['a']
+            >>> try:
+            ...     index.build({'annotations': [{'id': 1, 'image_id': [4]}]})
+            ... except TypeError as ex:
+            ...     print(ex)
+            annotation id=1 (position 0 in table 'annotations') field 'image_id': [4] is a list; expected an int or a string
         """
         self.clear()
         self._fpath = fpath
         with paused_gc():
-            self.cats = self._by_id(dataset, 'categories')
-            self.kpcats = self._by_id(dataset, 'keypoint_categories')
-            self.videos = self._by_id(dataset, 'videos')
-            self.imgs = self._by_id(dataset, 'images')
-            self.tracks = self._by_id(dataset, 'tracks')
-            self.anns = self._by_id(dataset, 'annotations')
+            self._set_tables({table: self._by_id(dataset, table) for table in TABLES})
             self.name_to_cat = self._by_name(self.cats, 'categories')
             self.name_to_video = self._by_name(self.videos, 'videos')
-            # Image and track names are looked up but, as in kwcoco, may
-            # repeat in a file (the first one wins); the validator flags it.
-            self.name_to_track = self._by_name(self.tracks, 'tracks', strict=False)
-            self.name_to_img = self._by_name(self.imgs, 'images', strict=False)
-            # Several images may share a file (e.g. after a union of a dataset
-            # with itself); the first one wins the lookup.
-            file_name_to_img = {}
-            for img in reversed(dataset.get('images') or ()):
-                file_name = img.get('file_name')
-                if file_name is not None:
-                    file_name_to_img[file_name] = img
-            self.file_name_to_img = file_name_to_img
+            for attr, (table, field) in REPEATABLE_NAMES.items():
+                lookup, repeated = self._first_by(table, field)
+                setattr(self, attr, lookup)
+                self.repeated[attr] = repeated
             self._link_images()
             if groups is None:
                 self._link_annotations()
             else:
                 self._adopt_groups(groups)
         self.is_built = True
+
+    # ---- building blocks --------------------------------------------------
+    def _lookup_of(self, table):
+        return {'categories': self.cats, 'keypoint_categories': self.kpcats,
+                'videos': self.videos, 'images': self.imgs,
+                'tracks': self.tracks, 'annotations': self.anns}[table]
+
+    def _field_error(self, table, pos, obj, field, expected):
+        value = obj.get(field)
+        ident = obj.get('id') if _is_hashable(obj.get('id')) else None
+        who = f'{NOUN[table]} id={ident!r} (position {pos} in table {table!r})'
+        return FieldTypeError(
+            f'{self._where()}{who} field {field!r}: {value!r:.60} is a '
+            f'{type(value).__name__}; expected {expected}',
+            fpath=self._fpath, table=table, position=pos, id=ident, field=field)
+
+    def _locate(self, table, field, ok, expected):
+        """The error for the first object of ``table`` whose ``field`` fails ``ok``."""
+        for pos, obj in enumerate(self._lookup_of(table).values()):
+            if not ok(obj.get(field)):
+                return self._field_error(table, pos, obj, field, expected)
+        return None
 
     def _by_id(self, dataset, table):
         items = dataset.get(table) or ()
@@ -162,12 +280,12 @@ class CocoIndex:
                 f'{self._where()}{NOUN[table]} at position {pos} in '
                 f"table {table!r} has no 'id' field", fpath=self._fpath) from None
         except TypeError:
-            pos, obj = next((i, o) for i, o in enumerate(items)
-                            if not _is_hashable(o['id']))
-            raise ManifestStructureError(
-                f'{self._where()}{NOUN[table]} at position {pos} in '
-                f"table {table!r} has an unusable id {obj['id']!r} "
-                f'(expected an int or a string)', fpath=self._fpath) from None
+            lookup = None
+        # One pass over the key types at C speed; the culprit is searched
+        # for only when something is wrong.
+        if lookup is None or not set(map(type, lookup)) <= set(ID_TYPES):
+            pos, obj = next((i, o) for i, o in enumerate(items) if not _is_id(o['id']))
+            raise self._field_error(table, pos, obj, 'id', 'an int or a string')
         if len(lookup) != len(items):
             seen, dups = set(), []
             for obj in items:
@@ -181,32 +299,51 @@ class CocoIndex:
         self.next_ids[table] = _next_free_id(lookup)
         return lookup
 
-    def _by_name(self, lookup, table, strict=True):
+    def _by_name(self, lookup, table):
         by_name = {}
         dups = []
-        for obj in lookup.values():
-            name = obj.get('name', None)
-            if name is None:
-                continue
-            if name in by_name:
-                dups.append(name)
-                continue
-            by_name[name] = obj
-        if dups and strict:
+        try:
+            for obj in lookup.values():
+                name = obj.get('name', None)
+                if name is None:
+                    continue
+                if name in by_name:
+                    dups.append(name)
+                    continue
+                by_name[name] = obj
+        except TypeError:
+            raise self._locate(table, 'name', _is_hashable, 'a string') from None
+        if dups:
             raise DuplicateIdError(
                 f'{self._where()}duplicate {NOUN[table]} names in table '
                 f'{table!r}: {dups[:20]}', fpath=self._fpath, table=table,
                 ids=[by_name[n]['id'] for n in dups])
         return by_name
 
+    def _first_by(self, table, field):
+        lookup, repeated = {}, set()
+        try:
+            for obj in self._lookup_of(table).values():
+                value = obj.get(field)
+                if value is not None and lookup.setdefault(value, obj) is not obj:
+                    repeated.add(value)
+        except TypeError:
+            raise self._locate(table, field, _is_hashable, 'a string') from None
+        return lookup, repeated
+
     def _link_images(self):
         vidid_to_gids = self.vidid_to_gids
         for vidid in self.videos:
             vidid_to_gids[vidid]
-        for gid, img in self.imgs.items():
-            vidid = img.get('video_id', None)
-            if vidid is not None:
-                vidid_to_gids[vidid].add(gid)
+        try:
+            for gid, img in self.imgs.items():
+                vidid = img.get('video_id', None)
+                if vidid is not None:
+                    vidid_to_gids[vidid].add(gid)
+        except TypeError:
+            raise (self._locate('images', 'video_id', _is_ref, 'an int or a string')
+                   or self._locate('images', 'frame_index', _is_frame_index,
+                                   'a number')) from None
 
     def _link_annotations(self):
         gid_to_aids = self.gid_to_aids
@@ -217,23 +354,29 @@ class CocoIndex:
         for cid in self.cats:
             cid_to_aids[cid] = set()
         for tid in self.tracks:
-            trackid_to_aids[tid] = self._new_track_set()
+            trackid_to_aids[tid] = self.new_track_set()
         tracked = []
-        for aid, ann in self.anns.items():
-            gid_to_aids[ann.get('image_id')].add(aid)
-            cid = ann.get('category_id', None)
-            if cid is not None:
-                cid_to_aids[cid].add(aid)
-            if 'track_id' in ann:
-                tracked.append(aid)
-        for aid in tracked:
-            tid = self.anns[aid]['track_id']
-            if tid is None:
-                continue
-            aids = trackid_to_aids.get(tid)
-            if aids is None:
-                aids = trackid_to_aids[tid] = self._new_track_set()
-            aids.add(aid)
+        try:
+            for aid, ann in self.anns.items():
+                gid_to_aids[ann.get('image_id')].add(aid)
+                cid = ann.get('category_id', None)
+                if cid is not None:
+                    cid_to_aids[cid].add(aid)
+                if 'track_id' in ann:
+                    tracked.append(aid)
+            for aid in tracked:
+                tid = self.anns[aid]['track_id']
+                if tid is None:
+                    continue
+                aids = trackid_to_aids.get(tid)
+                if aids is None:
+                    aids = trackid_to_aids[tid] = self.new_track_set()
+                aids.add(aid)
+        except TypeError:
+            raise next(err for err in (
+                self._locate('annotations', field, _is_ref, 'an int or a string')
+                for field in ('image_id', 'category_id', 'track_id'))
+                if err is not None) from None
 
     def _adopt_groups(self, groups):
         gid_to_aids = self.gid_to_aids
@@ -245,10 +388,72 @@ class CocoIndex:
         gid_to_aids.update(groups['gid_to_aids'])
         cid_to_aids.update(groups['cid_to_aids'])
         for tid in self.tracks:
-            self.trackid_to_aids[tid] = self._new_track_set()
+            self.trackid_to_aids[tid] = self.new_track_set()
 
     def _where(self):
         return f'{fspath(self._fpath)}: ' if self._fpath is not None else ''
+
+    # ---- upkeep used by the edit functions ---------------------------------
+    def link_name(self, attr, value, obj):
+        """
+        Point name lookup ``attr`` at ``obj`` for ``value``; for a
+        repeatable lookup an earlier holder keeps the entry.
+
+        Example:
+            >>> index = CocoIndex()
+            >>> index.link_name('name_to_img', 'a', {'id': 1, 'name': 'a'})
+            >>> index.name_to_img['a']['id']
+            1
+        """
+        if value is None:
+            return
+        lookup = getattr(self, attr)
+        if attr in REPEATABLE_NAMES:
+            if lookup.setdefault(value, obj) is not obj:
+                self.repeated[attr].add(value)
+        else:
+            lookup[value] = obj
+
+    def unlink_names(self, attr, objs, keep=()):
+        """
+        Drop ``objs`` from name lookup ``attr``; a value another object
+        also holds passes to the first such object in table order, which is
+        what a fresh build would pick.  Call it after the objects left their
+        table, or name them in ``keep`` when they stay but their value is
+        about to change.
+
+        Example:
+            >>> index = CocoIndex()
+            >>> index.build({'images': [{'id': 1, 'file_name': 'x'}, {'id': 2, 'file_name': 'x'}]})
+            >>> index.unlink_names('file_name_to_img', [index.imgs.pop(1)])
+            >>> index.file_name_to_img['x']['id']
+            2
+        """
+        lookup = getattr(self, attr)
+        table, field = REPEATABLE_NAMES.get(attr, (None, 'name'))
+        repeated = self.repeated.get(attr, ())
+        lost = set()
+        for obj in objs:
+            value = obj.get(field)
+            if value is not None and lookup.get(value) is obj:
+                del lookup[value]
+                if value in repeated:
+                    lost.add(value)
+        if lost:
+            staying = {id(obj) for obj in keep}
+            for obj in self._lookup_of(table).values():
+                value = obj.get(field)
+                if value in lost and id(obj) not in staying:
+                    if lookup.setdefault(value, obj) is not obj:
+                        continue
+                    lost.discard(value)
+            # a value left with one holder (or none) is no longer repeated
+            counts = defaultdict(int)
+            for obj in self._lookup_of(table).values():
+                value = obj.get(field)
+                if value in repeated and id(obj) not in staying:
+                    counts[value] += 1
+            repeated.intersection_update(v for v, n in counts.items() if n > 1)
 
     def allocate_id(self, table):
         """
@@ -264,6 +469,17 @@ class CocoIndex:
         new_id = self.next_ids[table]
         self.next_ids[table] = new_id + 1
         return new_id
+
+    def peek_id(self, table):
+        """
+        The id :meth:`allocate_id` would hand out next, without taking it.
+
+        Example:
+            >>> index = CocoIndex()
+            >>> index.peek_id('tracks'), index.peek_id('tracks')
+            (1, 1)
+        """
+        return self.next_ids[table]
 
     def reserve_id(self, table, used_id):
         """
@@ -288,13 +504,18 @@ def _is_hashable(value):
     return True
 
 
+def _is_id(value):
+    return type(value) in ID_TYPES
+
+
+def _is_ref(value):
+    return value is None or type(value) in ID_TYPES
+
+
+def _is_frame_index(value):
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
 def _next_free_id(lookup):
-    if not lookup:
-        return 1
-    try:
-        top = max(lookup)
-    except TypeError:  # mixed id types (e.g. strings from other dialects)
-        top = max((i for i in lookup if type(i) is int), default=0)
-    if not isinstance(top, int):
-        top = max((i for i in lookup if type(i) is int), default=0)
-    return top + 1
+    top = max((i for i in lookup if type(i) is int), default=0)
+    return max(top, 0) + 1

@@ -60,15 +60,15 @@ class _CocoObject(AliasedDictProxy):
         return repr(self._proxy)
 
     def _filepath(self):
-        from xcoco.errors import XcocoError
+        from xcoco.errors import FilePathError
         import ubelt as ub
         fname = self._proxy.get('file_name', None)
         if fname is None:
-            raise XcocoError(f'{type(self).__name__} has no file_name: {self._proxy!r}')
+            raise FilePathError(f'{type(self).__name__} has no file_name: {self._proxy!r:.120}')
         if self.bundle_dpath is None:
             if os.path.isabs(os.fspath(fname)):
                 return ub.Path(fname)
-            raise XcocoError(
+            raise FilePathError(
                 f'{type(self).__name__} file_name={fname!r} is relative but '
                 'no bundle_dpath is known: attach a dataset or set bundle_dpath')
         return ub.Path(self.bundle_dpath) / fname

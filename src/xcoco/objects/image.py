@@ -79,6 +79,37 @@ class CocoImage(_CocoObject):
             return extra[key]
         raise KeyError(key)
 
+    def __setitem__(self, key, value):
+        if self._is_indexed(key):
+            from xcoco.index.fields import set_field
+            set_field(self.dset, 'images', [self.img['id']], key, [value])
+        else:
+            super().__setitem__(key, value)
+            self._note_edit()
+
+    def __delitem__(self, key):
+        if self._is_indexed(key):
+            if key not in self.img:
+                raise KeyError(key)
+            from xcoco.index.fields import REMOVE, set_field
+            set_field(self.dset, 'images', [self.img['id']], key, [REMOVE])
+        else:
+            super().__delitem__(key)
+            self._note_edit()
+
+    def _is_indexed(self, key):
+        # Fields the index is built from go through the index's setter, so
+        # the dataset never disagrees with a rebuild; a detached image (or a
+        # dict that is not the dataset's own) is plain data.
+        from xcoco.index.fields import INDEXED_FIELDS
+        if self.dset is None or key not in INDEXED_FIELDS['images']:
+            return False
+        return self.dset.index.imgs.get(self.img.get('id')) is self.img
+
+    def _note_edit(self):
+        if self.dset is not None:
+            self.dset.index.note_edit()
+
     def __contains__(self, key):
         if super().__contains__(key):
             return True
@@ -208,9 +239,9 @@ class CocoImage(_CocoObject):
         return self.dset.add_annotation(image_id=self.img['id'], **ann)
 
     def _require_dset(self, what):
-        from xcoco.errors import XcocoError
+        from xcoco.errors import DetachedError
         if self.dset is None:
-            raise XcocoError(
+            raise DetachedError(
                 f"CocoImage(id={self.img.get('id')}).{what} needs a parent "
                 'dataset: build it with dset.coco_image(gid)')
 
@@ -380,8 +411,8 @@ class CocoImage(_CocoObject):
         import ubelt as ub
         dpath = self.bundle_dpath
         if with_bundle and dpath is None:
-            from xcoco.errors import XcocoError
-            raise XcocoError(
+            from xcoco.errors import FilePathError
+            raise FilePathError(
                 f"CocoImage(id={self.img.get('id')}): no bundle_dpath to "
                 'prefix; attach a dataset or pass with_bundle=False')
         for obj in self.iter_asset_objs():
@@ -415,8 +446,8 @@ class CocoImage(_CocoObject):
         import ubelt as ub
         primary = self.primary_asset(requires=requires)
         if primary is None:
-            from xcoco.errors import XcocoError
-            raise XcocoError(
+            from xcoco.errors import FilePathError
+            raise FilePathError(
                 f"image id={self.img.get('id')}: no asset has a file "
                 f'(requires={requires!r})')
         return ub.Path(self.bundle_dpath or '') / primary['file_name']
@@ -538,9 +569,8 @@ class CocoImage(_CocoObject):
         if self.img.get(key, None) is None:
             self.img[key] = []
         self.img[key].append(obj)
-        invalidate = getattr(self.dset, '_invalidate_hashid', None)
-        if invalidate is not None:
-            invalidate()
+        if self.dset is not None:
+            self.dset.index.note_edit()
 
     # kwcoco's older names for the same methods.
     add_auxiliary_item = add_asset

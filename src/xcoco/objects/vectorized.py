@@ -28,7 +28,8 @@ from collections import defaultdict
 
 import ubelt as ub
 
-from xcoco.errors import AddError, UnknownIdError
+from xcoco.errors import (AddError, GeometryError, InvalidIdError, MissingFieldError,
+                          UnknownIdError)
 from xcoco.tables import INDEX_ATTR, NOUN
 from xcoco.objects.groups import (  # NOQA: re-exported; groups never imports us at load
     AnnotGroups, CocoImageView, ImageGroups, ObjectGroups, ObjView,
@@ -223,7 +224,7 @@ class ObjectList1D(ub.NiceRepr):
         Args:
             key (str | Iterable[str]): field name(s).
             default: value for objects without the field; when not given a
-                missing field raises :class:`UnknownIdError` (a KeyError).
+                missing field raises :class:`MissingFieldError` (a KeyError).
             keepid (bool): return ``{id: value}`` instead of a list.
 
         Example:
@@ -278,18 +279,23 @@ class ObjectList1D(ub.NiceRepr):
         """Name the first id or field that made a column lookup fail."""
         lut = self._id_to_obj
         noun = NOUN[self._key]
-        for id_ in self._ids:
-            obj = lut.get(id_, None)
+        for pos, id_ in enumerate(self._ids):
+            try:
+                obj = lut.get(id_, None)
+            except TypeError:
+                raise InvalidIdError(
+                    f'{id_!r:.60} (position {pos} of this view) is a '
+                    f'{type(id_).__name__}, not {noun} id') from None
             if obj is None:
                 raise UnknownIdError(f'no {noun} with id={id_!r} in this dataset',
                                      table=self._key, key=id_)
             if key not in obj:
-                raise UnknownIdError(
+                raise MissingFieldError(
                     f'{noun} id={id_!r} has no field {key!r} '
                     '(pass default= to fill missing values)',
-                    table=self._key, key=key)
-        raise UnknownIdError(f'cannot read field {key!r} of {noun}s',
-                             table=self._key, key=key)
+                    table=self._key, id=id_, field=key)
+        raise MissingFieldError(f'cannot read field {key!r} of {noun}s',
+                                table=self._key, field=key)
 
     def get_iter(self, key, default=NoParam):
         """
@@ -335,6 +341,11 @@ class ObjectList1D(ub.NiceRepr):
         """
         Assign field ``key`` on every object: one value for all, or one each.
 
+        Fields the index is built from (``image_id``, ``category_id``,
+        ``track_id``, ``video_id``, ``frame_index``, names and file names)
+        are checked first and the index follows the change; ``id`` cannot be
+        set.  A refused set changes nothing.
+
         Example:
             >>> import xcoco
             >>> dset = xcoco.CocoDataset()
@@ -344,23 +355,21 @@ class ObjectList1D(ub.NiceRepr):
             >>> images.set('weight', [0.5, 2.0])
             >>> images.lookup(['split', 'weight'])
             {'split': ['train', 'train'], 'weight': [0.5, 2.0]}
+            >>> images.set('file_name', ['a.png', 'b.png'])
+            >>> dset.index.file_name_to_img['b.png']['id']
+            2
         """
         if _is_scalar(values):
-            values = it.repeat(values, len(self._ids))
+            values = [values] * len(self._ids)
         else:
             values = list(values)
             if len(values) != len(self._ids):
-                noun = NOUN[self._key]
                 raise AddError(
-                    f'cannot set field {key!r} on {len(self._ids)} {noun}s '
+                    f'cannot set field {key!r} on {len(self._ids)} {NOUN[self._key]}s '
                     f'from {len(values)} values (expected one value or '
                     f'{len(self._ids)})')
-        self._set(key, values)
-
-    def _set(self, key, values):
-        lut = self._id_to_obj
-        for id_, value in zip(self._ids, values):
-            lut[id_][key] = value
+        from xcoco.index.fields import set_field
+        set_field(self._dset, self._key, self._ids, key, values)
 
     def _lookup(self, key, default=NoParam):
         return self.get(key, default=default)
@@ -724,9 +733,9 @@ class Annots(ObjectList1D):
             except (TypeError, ValueError):
                 ok = False
             if not ok:
-                raise UnknownIdError(
-                    f'annotation id={aid!r} has bbox={bbox!r}; expected '
-                    '[x, y, w, h] with 4 numbers', table='annotations', key=aid)
+                raise GeometryError(
+                    f"annotation id={aid!r} field 'bbox': {bbox!r:.80} is not "
+                    '[x, y, w, h] with 4 numbers')
         return np.array(bboxes, dtype=np.float64)
 
     @property

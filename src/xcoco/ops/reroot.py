@@ -3,24 +3,11 @@ Rewriting file names when a bundle moves or its files are relocated.
 """
 import os
 
-from xcoco.errors import XcocoError
+from xcoco.errors import RerootError
 from xcoco.manifest.assets import iter_file_objs
 from xcoco.manifest.locate import rebase_file_name
 
 __all__ = ['reroot', 'RerootError']
-
-
-class RerootError(XcocoError, FileNotFoundError):
-    """
-    Rerooting would make files that exist now unreachable.
-
-    Example:
-        >>> issubclass(RerootError, FileNotFoundError)
-        True
-    """
-
-    def __str__(self):
-        return self.args[0] if self.args else ''
 
 
 def reroot(dset, new_root=None, old_prefix=None, new_prefix=None,

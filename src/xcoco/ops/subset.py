@@ -1,8 +1,8 @@
 """
 Subsets of datasets.
 """
-from xcoco.errors import UnknownIdError
 from xcoco.ops.copy import copy_json
+from xcoco.query import resolve_id
 
 __all__ = ['subset']
 
@@ -35,11 +35,11 @@ def subset(dset, gids=None, video_ids=None, copy=False, autobuild=True, **kwargs
     index = dset.index
     keep_gids = []
     seen = set()
-    for gid in list(gids or ()) + [g for v in (video_ids or ())
-                                   for g in _frames_of(dset, v)]:
-        if gid not in index.imgs:
-            raise UnknownIdError(f'cannot subset: no image with id={gid!r}',
-                                 table='images', key=gid)
+    frames = [g for pos, v in enumerate(video_ids or ())
+              for g in _frames_of(dset, v, pos)]
+    wanted = [resolve_id(index, 'images', gid, context='cannot subset', position=pos)
+              for pos, gid in enumerate(gids or ())]
+    for gid in wanted + frames:
         if gid not in seen:
             seen.add(gid)
             keep_gids.append(gid)
@@ -69,13 +69,14 @@ def subset(dset, gids=None, video_ids=None, copy=False, autobuild=True, **kwargs
                         for key, value in new_manifest.items()}
     new = type(dset)(new_manifest, tag=dset.tag, bundle_dpath=dset.bundle_dpath,
                      autobuild=autobuild)
-    new._fpath = dset.fpath
+    new.fpath = dset.fpath
+    new.bundle_dpath = dset.bundle_dpath
     return new
 
 
-def _frames_of(dset, vidid):
+def _frames_of(dset, vidid, pos):
     index = dset.index
-    if vidid not in index.videos and vidid not in index.vidid_to_gids:
-        raise UnknownIdError(f'cannot subset: no video with id={vidid!r}',
-                             table='videos', key=vidid)
+    if not (isinstance(vidid, (int, str)) and vidid in index.vidid_to_gids):
+        # frames may name a video the table lacks; otherwise it must exist
+        vidid = resolve_id(index, 'videos', vidid, context='cannot subset', position=pos)
     return list(index.vidid_to_gids.get(vidid, ()))

@@ -49,7 +49,7 @@ class _IdTable:
 
 
 def _unique_name(name, taken):
-    if name not in taken:
+    if name is None or name not in taken:
         return name
     num = 1
     while f'{name}_v{num:03d}' in taken:
@@ -91,6 +91,8 @@ def union(dsets, cls=None, disjoint_tracks=True, remember_parent=False,
       stay distinct, a repeated name getting a ``_v001`` suffix.
     * Tracks stay distinct per input (renamed like videos) unless
       ``disjoint_tracks=False``, which merges tracks by name.
+    * Images never merge; a name already taken gets a ``_v001`` suffix (as
+      in kwcoco), so no two images of the result share a name.
     * Relative file names are rewritten against the common folder of the
       inputs' bundles, so images from different folders still resolve.
     * Objects are shallow-copied: the result's dicts are new, nested
@@ -132,7 +134,8 @@ def union(dsets, cls=None, disjoint_tracks=True, remember_parent=False,
     with paused_gc():
         new.index.build(manifest, groups=groups)
     if fpath is not None:
-        new._fpath = fpath
+        new.fpath = fpath
+        new.bundle_dpath = bundle_dpath
     return new
 
 
@@ -141,7 +144,7 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
     extra = {}
     ids = {table: _IdTable() for table in TABLES}
     cat_by_name, kpcat_by_name, track_by_name = {}, {}, {}
-    video_names, track_names = set(), set()
+    video_names, track_names, image_names = set(), set(), set()
     video_by_name, frames_out = {}, {}
     groups = {'usable': True, 'gid_to_aids': {}, 'cid_to_aids': {}}
 
@@ -225,6 +228,14 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
                     obj['file_name'] = rebase_file_name(
                         obj['file_name'], src_bundle, bundle_dpath,
                         keep_absolute=True)
+            name = img.get('name', None)
+            if name is not None:
+                # as kwcoco: a repeated image name gets a suffix, so the
+                # result's name lookup holds every image
+                name = _unique_name(name, image_names)
+                image_names.add(name)
+                if name != img['name']:
+                    new['name'] = name
             if remember_parent:
                 new['union_parent'] = parent
             out['images'].append(new)

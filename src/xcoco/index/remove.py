@@ -1,0 +1,321 @@
+"""
+Removals that keep the manifest and its index in step.
+
+Every removal resolves all of its arguments first (an unknown or unusable
+id refuses the whole call before anything changes), then deletes from the
+manifest's tables *in place*: code holding ``dset.dataset['images']`` sees
+the removal, as it does in kwcoco.  A name that another object also holds
+passes to that object, as a fresh index build would decide.
+"""
+from xcoco.errors import UnknownIdError
+from xcoco.query import resolve_id
+
+__all__ = [
+    'remove_images', 'remove_annotations', 'remove_categories',
+    'remove_videos', 'remove_tracks', 'remove_keypoint_categories',
+    'clear_annotations', 'clear_images',
+]
+
+
+def _resolve_all(dset, table, items, safe, context):
+    if isinstance(items, (str, dict)) or not hasattr(items, '__iter__'):
+        # kwcoco takes a list; a lone id would be iterated character-wise
+        items = [items]
+    ids = []
+    seen = set()
+    for pos, item in enumerate(items):
+        try:
+            key = resolve_id(dset.index, table, item, context=context, position=pos)
+        except UnknownIdError:
+            if safe:
+                raise
+            continue
+        if key not in seen:
+            seen.add(key)
+            ids.append(key)
+    return ids
+
+
+def _drop_from_table(dset, table, ids):
+    """Delete the objects with ``ids`` from the table list, in place."""
+    if not ids:
+        return
+    items = dset.dataset.get(table)
+    if items:
+        items[:] = [obj for obj in items if obj['id'] not in ids]
+
+
+def _unindex_annotations(dset, aids):
+    index = dset.index
+    for aid in aids:
+        ann = index.anns.pop(aid)
+        aids_of_img = index.gid_to_aids.get(ann.get('image_id'))
+        if aids_of_img is not None:
+            aids_of_img.discard(aid)
+        cid = ann.get('category_id', None)
+        if cid is not None and cid in index.cid_to_aids:
+            index.cid_to_aids[cid].discard(aid)
+        tid = ann.get('track_id', None)
+        if tid is not None and tid in index.trackid_to_aids:
+            index.trackid_to_aids[tid].discard(aid)
+
+
+def remove_annotations(dset, aids_or_anns, safe=True):
+    """
+    Remove annotations (ids or dicts).  With ``safe=False`` unknown ids are
+    skipped instead of raising.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> gid = dset.add_image('a.png')
+        >>> aid = dset.add_annotation(gid, bbox=[0, 0, 1, 1])
+        >>> remove_annotations(dset, [aid])
+        {'annotations': 1}
+    """
+    aids = _resolve_all(dset, 'annotations', aids_or_anns, safe,
+                        'cannot remove annotations')
+    _unindex_annotations(dset, aids)
+    _drop_from_table(dset, 'annotations', set(aids))
+    if aids:
+        dset.index.note_edit()
+    return {'annotations': len(aids)}
+
+
+def remove_images(dset, gids_or_imgs, safe=True):
+    """
+    Remove images and, with them, their annotations.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> gid = dset.add_image('a.png')
+        >>> aid = dset.add_annotation(gid, bbox=[0, 0, 1, 1])
+        >>> remove_images(dset, [gid])
+        {'annotations': 1, 'images': 1}
+    """
+    gids = _resolve_all(dset, 'images', gids_or_imgs, safe, 'cannot remove images')
+    return _remove_images(dset, gids)
+
+
+def _remove_images(dset, gids):
+    index = dset.index
+    aids = [aid for gid in gids for aid in index.gid_to_aids.get(gid, ())]
+    info = remove_annotations(dset, aids)
+    removed = []
+    for gid in gids:
+        img = index.imgs.pop(gid)
+        removed.append(img)
+        index.gid_to_aids.pop(gid, None)
+        vidid = img.get('video_id', None)
+        if vidid is not None and vidid in index.vidid_to_gids:
+            index.vidid_to_gids[vidid].discard(gid)
+    index.unlink_names('name_to_img', removed)
+    index.unlink_names('file_name_to_img', removed)
+    _drop_from_table(dset, 'images', set(gids))
+    if gids:
+        index.note_edit()
+    info['images'] = len(gids)
+    return info
+
+
+def remove_categories(dset, cat_identifiers, keep_annots=False, safe=True):
+    """
+    Remove categories (ids, names or dicts).  Their annotations go too unless
+    ``keep_annots``, in which case those annotations lose their category.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> gid = dset.add_image('a.png')
+        >>> cid = dset.add_category('cat')
+        >>> aid = dset.add_annotation(gid, cid, bbox=[0, 0, 1, 1])
+        >>> remove_categories(dset, ['cat'])
+        {'annotations': 1, 'categories': 1}
+    """
+    return _remove_parents(dset, 'categories', cat_identifiers, keep_annots, safe)
+
+
+def remove_videos(dset, vidids_or_videos, keep_images=False, safe=True):
+    """
+    Remove videos.  As in kwcoco their frames (and the frames' annotations)
+    go with them; with ``keep_images=True`` the frames stay as plain images
+    and only lose their ``video_id``.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> vid = dset.add_video('v')
+        >>> gid = dset.add_image('f0.png', video_id=vid, frame_index=0)
+        >>> remove_videos(dset, [vid], keep_images=True)
+        {'images': 0, 'videos': 1}
+        >>> dset.imgs[gid]
+        {'id': 1, 'file_name': 'f0.png', 'frame_index': 0}
+    """
+    return _remove_parents(dset, 'videos', vidids_or_videos, keep_images, safe)
+
+
+def remove_tracks(dset, track_identifiers, keep_annots=False, safe=True):
+    """
+    Remove tracks.  Their annotations go too unless ``keep_annots``, in
+    which case those annotations lose their ``track_id``.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> gid = dset.add_image('a.png')
+        >>> tid = dset.add_track('t1')
+        >>> aid = dset.add_annotation(gid, bbox=[0, 0, 1, 1], track_id=tid)
+        >>> remove_tracks(dset, ['t1'], keep_annots=True)
+        {'annotations': 0, 'tracks': 1}
+        >>> 'track_id' in dset.anns[aid]
+        False
+    """
+    return _remove_parents(dset, 'tracks', track_identifiers, keep_annots, safe)
+
+
+#: table -> (lookup, children lookup, name lookup, child table, link field,
+#:           how a kept child is unlinked)
+_PARENT_TABLES = {
+    # COCO tools expect every annotation to carry a category_id, so a kept
+    # annotation gets None rather than losing the field.
+    'categories': ('cats', 'cid_to_aids', 'name_to_cat', 'annotations', 'category_id', 'null'),
+    'videos': ('videos', 'vidid_to_gids', 'name_to_video', 'images', 'video_id', 'drop'),
+    'tracks': ('tracks', 'trackid_to_aids', 'name_to_track', 'annotations', 'track_id', 'drop'),
+}
+
+
+def _remove_parents(dset, table, identifiers, keep_children, safe):
+    """
+    Remove objects that others point at (categories, videos, tracks): their
+    children are removed too, or only unlinked when ``keep_children``.
+    """
+    index = dset.index
+    lookup_attr, children_attr, names_attr, child_table, field, unlink = _PARENT_TABLES[table]
+    ids = _resolve_all(dset, table, identifiers, safe, f'cannot remove {table}')
+    children_of = getattr(index, children_attr)
+    child_ids = [child for i in ids for child in children_of.get(i, ())]
+    if keep_children:
+        child_lookup = index.anns if child_table == 'annotations' else index.imgs
+        for child in child_ids:
+            if unlink == 'null':
+                child_lookup[child][field] = None
+            else:
+                child_lookup[child].pop(field, None)
+        info = {child_table: 0}
+    elif child_table == 'annotations':
+        info = remove_annotations(dset, child_ids)
+    else:
+        info = _remove_images(dset, child_ids)
+    lookup = getattr(index, lookup_attr)
+    removed = []
+    for i in ids:
+        obj = lookup.pop(i, None)
+        children_of.pop(i, None)
+        if obj is not None:
+            removed.append(obj)
+    index.unlink_names(names_attr, removed)
+    _drop_from_table(dset, table, set(ids))
+    if ids:
+        index.note_edit()
+    info[table] = len(ids)
+    return info
+
+
+def remove_keypoint_categories(dset, kp_identifiers, clean_anns=True):
+    """
+    Remove keypoint categories (ids, names or dicts); with ``clean_anns``
+    the keypoints that use them are removed from annotations (new-style
+    keypoint lists) and from category keypoint name lists.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> kpids = dset.add_keypoint_categories(['nose', 'tail'])
+        >>> remove_keypoint_categories(dset, ['tail'])
+        {'keypoint_categories': 1}
+        >>> [k['name'] for k in dset.dataset['keypoint_categories']]
+        ['nose']
+    """
+    index = dset.index
+    kpids = _resolve_all(dset, 'keypoint_categories', kp_identifiers, True,
+                         'cannot remove keypoint categories')
+    names = {index.kpcats[k].get('name') for k in kpids}
+    gone = set(kpids)
+    if clean_anns:
+        for ann in index.anns.values():
+            kpts = ann.get('keypoints', None)
+            if isinstance(kpts, list) and kpts and isinstance(kpts[0], dict):
+                ann['keypoints'] = [
+                    kp for kp in kpts
+                    if kp.get('keypoint_category_id') not in gone and
+                    kp.get('keypoint_category') not in names]
+        for cat in index.cats.values():
+            kpnames = cat.get('keypoints', None)
+            if isinstance(kpnames, list) and any(isinstance(n, str) for n in kpnames):
+                cat['keypoints'] = [n for n in kpnames if n not in names]
+    for kpid in kpids:
+        index.kpcats.pop(kpid, None)
+    _drop_from_table(dset, 'keypoint_categories', gone)
+    if gone:
+        index.note_edit()
+    return {'keypoint_categories': len(gone)}
+
+
+def clear_annotations(dset):
+    """
+    Remove every annotation (images, categories and tracks stay).
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> gid = dset.add_image('a.png')
+        >>> _ = dset.add_annotation(gid, bbox=[0, 0, 1, 1])
+        >>> clear_annotations(dset)
+        >>> dset.n_annots, dset.index.gid_to_aids[gid]
+        (0, set())
+    """
+    index = dset.index
+    items = dset.dataset.get('annotations')
+    if items is None:
+        dset.dataset['annotations'] = []
+    else:
+        items.clear()
+    index.anns.clear()
+    for aids in index.gid_to_aids.values():
+        aids.clear()
+    for aids in index.cid_to_aids.values():
+        aids.clear()
+    for tid in list(index.trackid_to_aids):
+        index.trackid_to_aids[tid] = index.new_track_set()
+    index.note_edit()
+
+
+def clear_images(dset):
+    """
+    Remove every image and annotation.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> _ = dset.add_image('a.png')
+        >>> clear_images(dset)
+        >>> dset.n_images
+        0
+    """
+    clear_annotations(dset)
+    index = dset.index
+    items = dset.dataset.get('images')
+    if items is None:
+        dset.dataset['images'] = []
+    else:
+        items.clear()
+    index.imgs.clear()
+    index.gid_to_aids.clear()
+    index.name_to_img.clear()
+    index.file_name_to_img.clear()
+    for attr in ('name_to_img', 'file_name_to_img'):
+        index.repeated[attr].clear()
+    for vidid in list(index.vidid_to_gids):
+        index.vidid_to_gids[vidid] = index.new_frame_set()
+    index.note_edit()
