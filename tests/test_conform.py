@@ -372,3 +372,35 @@ def test_holed_polygons_encode_without_pycocotools():
     from pycocotools import mask as mask_utils
     rle = {'size': [10, 10], 'counts': out.stdout.strip()}
     assert mask_utils.area(rle) == 64 - 4
+
+
+def test_ensure_imgsize_reads_warps_under_either_spelling():
+    new = {'id': 1, 'name': 'new', 'assets': [
+        {'file_name': 'b1.tif', 'channels': 'B1', 'width': 10, 'height': 20,
+         'warp_img_from_asset': {'scale': 2}}]}
+    moved = {'id': 2, 'name': 'moved', 'assets': [
+        {'file_name': 'b2.tif', 'channels': 'B2', 'width': 10, 'height': 20,
+         'warp_img_from_asset': {'offset': [5, 1], 'scale': 2}}]}
+    mixed = {'id': 3, 'name': 'mixed',
+             'auxiliary': [{'file_name': 'b3.tif', 'channels': 'B3', 'width': 4, 'height': 3,
+                            'warp_aux_to_img': {'scale': [3, 3]}}],
+             'assets': [{'file_name': 'b4.tif', 'channels': 'B4', 'width': 6, 'height': 4,
+                         'warp_img_from_asset': {'scale': [2, 2.25]}}]}
+    data = {'images': [new, moved, mixed]}
+    conform(data)
+    assert [(img['width'], img['height']) for img in data['images']] == [(20, 40), (25, 41), (12, 9)]
+
+
+def test_ensure_imgsize_warps_a_lone_asset_file(tmp_path):
+    import kwimage
+
+    import xcoco
+    kwimage.imwrite(tmp_path / 'band.png', np.zeros((3, 5), dtype=np.uint8))
+    kwimage.imwrite(tmp_path / 'full.png', np.zeros((6, 7), dtype=np.uint8))
+    data = {'images': [
+        {'id': 1, 'name': 'half', 'assets': [
+            {'file_name': 'band.png', 'channels': 'b', 'warp_img_from_asset': {'scale': 2}}]},
+        {'id': 2, 'name': 'plain', 'auxiliary': [{'file_name': 'full.png', 'channels': 'a'}]}]}
+    dset = xcoco.CocoDataset(data, bundle_dpath=str(tmp_path))
+    conform(dset, workers=0)
+    assert [(img['width'], img['height']) for img in dset.dataset['images']] == [(10, 6), (7, 6)]

@@ -116,64 +116,75 @@ def _size_from_assets(assets):
     """
     Image size from its assets: an identity- or scale-warped asset gives it
     directly, otherwise the extent of every asset's corners warped into
-    image space.
+    image space.  Warps are read under either spelling (``warp_aux_to_img``
+    or ``warp_img_from_asset``).
+
+    Example:
+        >>> _size_from_assets([{'width': 10, 'height': 20, 'warp_img_from_asset': {'scale': 2}}])
+        (20, 40)
     """
-    sized = [a for a in assets if a.get('width') and a.get('height')]
+    from xcoco.manifest.assets import asset_warp
+    sized = [(a, asset_warp(a)) for a in assets
+             if isinstance(a, dict) and a.get('width') and a.get('height')]
     if not sized:
         return None
-    for asset in sized:
-        if asset.get('warp_aux_to_img') in (None, {}, {'type': 'affine'}):
+    for asset, warp in sized:
+        if warp in (None, {}, {'type': 'affine'}):
             return int(asset['width']), int(asset['height'])
-    for asset in sized:
+    for asset, warp in sized:
         # A pure scale is how resampled bands are registered (seed 000's MSI
         # example): it maps the asset exactly onto the image grid.
-        warp = asset.get('warp_aux_to_img')
         if isinstance(warp, dict) and set(warp) <= {'type', 'scale'}:
             scale = warp.get('scale', 1.0)
             sx, sy = (scale, scale) if isinstance(scale, (int, float)) else scale
-            return int(round(asset['width'] * sx)), int(round(asset['height'] * sy))
+            return round(float(asset['width'] * sx)), round(float(asset['height'] * sy))
     import kwimage
     import numpy as np
     max_x = max_y = 0.0
-    for asset in sized:
-        warp = kwimage.Affine.coerce(asset['warp_aux_to_img'])
+    for asset, warp in sized:
         w, h = asset['width'], asset['height']
         corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=float)
-        pts = kwimage.Coords(corners).warp(warp).data
+        pts = kwimage.Coords(corners).warp(kwimage.Affine.coerce(warp)).data
         max_x = max(max_x, float(pts[:, 0].max()))
         max_y = max(max_y, float(pts[:, 1].max()))
-    return int(round(max_x)), int(round(max_y))
+    return round(max_x), round(max_y)
 
 
 def _ensure_imgsize(images, bundle_dpath, workers):
+    from xcoco.manifest.assets import iter_assets
     todo = []
     for img in images:
         if img.get('width') is not None and img.get('height') is not None:
             continue
-        assets = (img.get('assets') or []) + (img.get('auxiliary') or [])
         if img.get('file_name'):
-            todo.append((img, img['file_name']))
+            todo.append((img, img['file_name'], None))
             continue
+        assets = [a for a in iter_assets(img) if isinstance(a, dict)]
         size = _size_from_assets(assets)
         if size is not None:
             img['width'], img['height'] = size
         elif len(assets) == 1 and assets[0].get('file_name'):
-            todo.append((img, assets[0]['file_name']))
+            todo.append((img, assets[0]['file_name'], assets[0]))
     if not todo:
         return
     root = os.fspath(bundle_dpath) if bundle_dpath else os.getcwd()
 
     def read(item):
         import kwimage
-        img, fname = item
+        img, fname, asset = item
         fpath = fname if os.path.isabs(fname) else os.path.join(root, fname)
         try:
             height, width = kwimage.load_image_shape(fpath)[0:2]
-        except Exception as ex:  # readers raise many types for bad files
+        except Exception as ex:  # noqa: BLE001 - readers raise many types for bad files
             warnings.warn(f'conform: cannot read the size of image id={img.get("id")!r} '
                           f'from {fpath!r}: {ex}', UserWarning, stacklevel=4)
             return
-        img['width'], img['height'] = int(width), int(height)
+        if asset is None:
+            img['width'], img['height'] = int(width), int(height)
+        else:
+            # the file is the asset: its warp maps it onto the image grid
+            img['width'], img['height'] = _size_from_assets(
+                [dict(asset, width=int(width), height=int(height))])
 
     if workers and len(todo) > 1:
         from concurrent.futures import ThreadPoolExecutor
