@@ -445,8 +445,8 @@ def _track_members(dset, track_id):
     """
     ``(annotation, image)`` pairs of a track.  A dataset answers through its
     index (``trackid_to_aids``, ``anns``, ``imgs``: the shared read surface,
-    so SQL and frozen backends work too); a raw manifest dict is scanned
-    once.  The scan made a call grow with the whole dataset: 11 ms for a
+    so a backend without a dict manifest works too); a raw manifest dict is
+    scanned once.  The scan made a call grow with the whole dataset: 11 ms for a
     100-frame track among 100k annotations, 28 ms among 300k; through the
     index it is 4.5-5.5 ms at both sizes, nearly all of it kwimage's
     per-box warp (benchmarks/bench_tracks.py).
