@@ -54,7 +54,7 @@ def test_rle_matches_pycocotools_on_real_crowds():
 
 def test_polygon_area_matches_pycocotools():
     from conftest import shared_file
-    mask_utils = pytest.importorskip('pycocotools.mask')
+    pytest.importorskip('pycocotools.mask')
     data = json.loads(shared_file('coco_val2014_100', 'instances_val2014_100.json').read_text())
     polys = [a for a in data['annotations'] if not a['iscrowd']][:50]
     for ann in polys:
@@ -173,3 +173,63 @@ def test_track_geometry_is_in_video_space(small_dset):
     dset.index.tracks[tid]['bbox'] = geometry.track_extent(dset, tid)
     assert geometry.track_segmentation(dset.index.tracks[tid]).area == 22.0 * 21.0
     assert geometry.track_segmentation({'id': 5}) is None
+
+
+def _tracked_dset():
+    import xcoco
+    dset = xcoco.CocoDataset()
+    cid = dset.add_category('thing')
+    vid = dset.add_video('clip')
+    other_vid = dset.add_video('other')
+    # frames added out of order: the result must still come in frame order
+    gids = {frame: dset.add_image(f'clip/{frame}.png', video_id=vid, frame_index=frame)
+            for frame in [2, 0, 3, 1]}
+    dset.imgs[gids[1]]['warp_img_to_vid'] = {'scale': 2, 'offset': [1, 0]}
+    other_gid = dset.add_image('other/0.png', video_id=other_vid, frame_index=0)
+    tid = dset.add_track('walker')
+    other_tid = dset.add_track('bystander')
+    for frame in [3, 1, 0]:
+        dset.add_annotation(gids[frame], cid, bbox=[frame, 2, 4, 5], track_id=tid)
+    dset.add_annotation(gids[2], cid, segmentation=[[1, 1, 5, 1, 5, 4]], track_id=tid)
+    dset.add_annotation(gids[2], cid, track_id=tid)  # no geometry: skipped
+    dset.add_annotation(gids[0], cid, bbox=[9, 9, 1, 1], track_id=other_tid)
+    dset.add_annotation(other_gid, cid, bbox=[0, 0, 1, 1])
+    return dset, tid, other_tid
+
+
+def test_track_boxes_come_from_the_index_of_an_edited_dataset():
+    dset, tid, other_tid = _tracked_dset()
+    rows = geometry.track_video_boxes(dset, tid)
+    assert [(frame, box) for frame, _, box in rows] == [
+        (0, [0.0, 2.0, 4.0, 5.0]),
+        (1, [3.0, 4.0, 8.0, 10.0]),
+        (2, [1.0, 1.0, 4.0, 3.0]),
+        (3, [3.0, 2.0, 4.0, 5.0])]
+    assert rows == geometry.track_video_boxes(dset.dataset, tid)
+    # aid 5 has no geometry; the others in the index's frame order
+    assert [aid for _, aid, _ in rows] == [3, 2, 4, 1]
+    assert [aid for aid in dset.index.trackid_to_aids[tid] if aid != 5] == [3, 2, 4, 1]
+    assert geometry.track_video_boxes(dset, other_tid) == [(0, 6, [9.0, 9.0, 1.0, 1.0])]
+    assert geometry.track_video_boxes(dset, 'no such track') == []
+    assert geometry.track_extent(dset, tid) == [0.0, 1.0, 11.0, 13.0]
+
+
+def test_track_boxes_need_only_the_shared_read_surface():
+    import types
+    dset, tid, _ = _tracked_dset()
+    expected = geometry.track_video_boxes(dset.dataset, tid)
+
+    class ReadOnlyIndex:
+        imgs = types.MappingProxyType(dict(dset.index.imgs))
+        anns = types.MappingProxyType(dict(dset.index.anns))
+        trackid_to_aids = types.MappingProxyType(
+            {t: tuple(aids) for t, aids in dset.index.trackid_to_aids.items()})
+
+    class IndexOnly:
+        """A backend with no manifest dict behind it."""
+        index = ReadOnlyIndex()
+
+    served = IndexOnly()
+    assert not hasattr(served, 'dataset')
+    assert geometry.track_video_boxes(served, tid) == expected
+    assert geometry.track_extent(served, tid) == geometry.track_extent(dset, tid)
