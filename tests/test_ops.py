@@ -233,3 +233,20 @@ def test_union_bulk_path_for_disjoint_parts_keeps_ids_and_index():
     # a later edit keeps everything consistent
     merged.remove_categories(['a'])
     assert_index_consistent(merged)
+
+
+def test_union_never_repeats_image_names():
+    # two renders of one demo key with different rng share every image name
+    a = xcoco.CocoDataset.demo('vidshapes1-multispectral', rng=1)
+    b = xcoco.CocoDataset.demo('vidshapes1-multispectral', rng=2)
+    assert a.images().lookup('name') == b.images().lookup('name')
+    merged = xcoco.CocoDataset.union(a, b)
+    names = merged.images().lookup('name')
+    assert len(set(names)) == len(names) == 4
+    assert len(merged.index.name_to_img) == 4
+    assert names[2:] == [f'{n}_v001' for n in names[:2]]
+    assert_index_consistent(merged)
+    # a union with itself renames too, and keeps every image findable
+    twice = merged.union(merged)
+    assert len(twice.index.name_to_img) == twice.n_images == 8
+    assert_index_consistent(twice)

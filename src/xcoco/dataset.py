@@ -97,7 +97,7 @@ class CocoDataset(Queryable):
             fpath = os.path.join(self.bundle_dpath, fname or _DEFAULT_FNAME)
         self._fpath = fpath
         if autobuild:
-            self.index.build(self.dataset, fpath=fpath if fpath else None)
+            self.index.build(self.dataset, fpath=self._source_fpath())
 
     # ---- construction helpers -----------------------------------------
     @classmethod
@@ -216,6 +216,12 @@ class CocoDataset(Queryable):
 
     data_fpath = fpath
 
+    def _source_fpath(self):
+        # Errors name the manifest's file only when there is one: a dataset
+        # made from a dict has a default fpath that names no real file.
+        fpath = self._fpath
+        return fpath if fpath is not None and os.path.isfile(fpath) else None
+
     @property
     def img_root(self):
         """
@@ -279,8 +285,7 @@ class CocoDataset(Queryable):
             >>> dset.n_images
             1
         """
-        self.index.build(self.dataset, fpath=self._fpath)
-        self._invalidate_hashid()
+        self.index.build(self.dataset, fpath=self._source_fpath())
 
     _build_index = rebuild_index
 

@@ -282,8 +282,10 @@ class CocoIndex:
         except TypeError:
             lookup = None
         # One pass over the key types at C speed; the culprit is searched
-        # for only when something is wrong.
-        if lookup is None or not set(map(type, lookup)) <= set(ID_TYPES):
+        # for only when something is wrong.  (True and 1 are one dict key:
+        # the types are checked on the objects, not only on the keys.)
+        if lookup is None or not set(map(type, lookup)) <= set(ID_TYPES) or \
+                len(lookup) != len(items) and not all(_is_id(o['id']) for o in items):
             pos, obj = next((i, o) for i, o in enumerate(items) if not _is_id(o['id']))
             raise self._field_error(table, pos, obj, 'id', 'an int or a string')
         if len(lookup) != len(items):
