@@ -95,3 +95,29 @@ def test_usual_layouts_are_chunked_not_declined(style):
     got = parse_chunked(text, chunk_bytes=64, release=lambda a, b: calls.append(a))
     assert got == manifest
     assert len(calls) > 10
+
+
+def test_the_fallback_load_path_runs_each_parser_once(tmp_path, monkeypatch):
+    # a big file the table-by-table parser declines (NaN literals): it must
+    # not be read again and re-offered to the same parsers
+    import json
+
+    from xcoco.manifest import chunked
+    monkeypatch.setattr(manifest_io, 'CHUNKED_MIN_BYTES', 100)
+    fpath = tmp_path / 'nan.json'
+    fpath.write_bytes(b'{"annotations": [' + b', '.join(
+        b'{"id": %d, "score": NaN}' % i for i in range(200)) + b']}')
+    calls = {'chunked': 0, 'orjson': 0, 'json': 0}
+    size = fpath.stat().st_size
+
+    def counting(name, func):
+        def wrapper(text, *args, **kw):
+            if len(text) == size:   # a whole-text parse, not one of a slice
+                calls[name] += 1
+            return func(text, *args, **kw)
+        return wrapper
+    monkeypatch.setattr(chunked, 'parse_chunked', counting('chunked', chunked.parse_chunked))
+    monkeypatch.setattr(manifest_io.orjson, 'loads', counting('orjson', orjson.loads))
+    monkeypatch.setattr(json, 'loads', counting('json', json.loads))
+    assert len(manifest_io.read_manifest(fpath)['annotations']) == 200
+    assert calls == {'chunked': 1, 'orjson': 1, 'json': 1}

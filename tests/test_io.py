@@ -179,12 +179,20 @@ def test_atomic_write_killed_process_leaves_old_file(tmp_path):
     assert fpath.read_text() == '{"images": []}'
 
 
-def test_written_file_permissions(tmp_path, small_dset):
-    fpath = tmp_path / 'perm.json'
-    small_dset.dump(fpath)
-    umask = os.umask(0)
-    os.umask(umask)
-    assert (fpath.stat().st_mode & 0o777) == (0o666 & ~umask)
+def test_written_file_permissions_never_touch_the_umask(tmp_path, small_dset, monkeypatch):
+    old = os.umask(0o027)
+    try:
+        def refuse(mask):
+            raise AssertionError('the library changed the process umask')
+        monkeypatch.setattr(os, 'umask', refuse)
+        for name in ['perm.json', 'perm.zip']:
+            small_dset.dump(tmp_path / name)
+            assert ((tmp_path / name).stat().st_mode & 0o777) == 0o640
+        small_dset.dump(tmp_path / 'perm.json', indent=2)
+        assert ((tmp_path / 'perm.json').stat().st_mode & 0o777) == 0o640
+    finally:
+        monkeypatch.undo()
+        os.umask(old)
 
 
 def test_pycocotools_reads_our_dump(tmp_path):

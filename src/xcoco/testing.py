@@ -4,9 +4,10 @@ Assertions for tests of code that builds or edits datasets.
 from collections import defaultdict
 
 from xcoco.index.build import CocoIndex
+from xcoco.query import IndexProtocol, Queryable
 from xcoco.tables import INDEX_ATTR, TABLES
 
-__all__ = ['assert_index_consistent', 'assert_dsets_equal']
+__all__ = ['assert_index_consistent', 'assert_dsets_equal', 'MappingIndex', 'MappingDataset']
 
 
 def assert_index_consistent(dset):
@@ -130,3 +131,90 @@ def assert_dsets_equal(dset1, dset2, ignore_ids=False):
                 f'datasets differ in table {table!r}: {len(rows1)} vs '
                 f'{len(rows2)} objects; first difference: '
                 f'{next((a, b) for a, b in zip(rows1 + [None], rows2 + [None]) if a != b)}')
+
+
+class MappingIndex:
+    """
+    An index that serves :class:`xcoco.query.IndexProtocol` from read-only
+    mappings (``types.MappingProxyType``): a stand-in for a backend whose
+    lookups are not the in-memory dicts (SQL, memory-mapped).  Object rows
+    are copies, groups are tuples / frozensets.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset.demo('shapes2')
+        >>> index = MappingIndex.from_index(dset.index)
+        >>> index.gid_to_aids[1] == frozenset(dset.index.gid_to_aids[1])
+        True
+        >>> try:
+        ...     index.imgs[99] = {}
+        ... except TypeError:
+        ...     print('read-only')
+        read-only
+    """
+
+    def __init__(self, **lookups):
+        from types import MappingProxyType
+        for name, mapping in lookups.items():
+            setattr(self, name, MappingProxyType(mapping))
+
+    @classmethod
+    def from_index(cls, index):
+        """
+        A read-only copy of an in-memory index.
+
+        Example:
+            >>> import xcoco
+            >>> MappingIndex.from_index(xcoco.CocoDataset().index).imgs
+            mappingproxy({})
+        """
+        import copy
+        lookups = {}
+        for name in IndexProtocol.__annotations__:
+            source = getattr(index, name)
+            if name.endswith('_to_aids') or name.endswith('_to_gids'):
+                ordered = name in ('vidid_to_gids', 'trackid_to_aids')
+                lookups[name] = {k: (tuple(v) if ordered else frozenset(v))
+                                 for k, v in source.items()}
+            else:
+                rows = {id(obj): copy.deepcopy(obj) for obj in source.values()}
+                lookups[name] = {k: rows[id(v)] for k, v in source.items()}
+        # name lookups must hand out the same row objects as the tables
+        by_table = {'name_to_cat': 'cats', 'name_to_img': 'imgs',
+                    'name_to_video': 'videos', 'name_to_track': 'tracks',
+                    'file_name_to_img': 'imgs'}
+        for name, table in by_table.items():
+            rows = {obj['id']: obj for obj in lookups[table].values()}
+            lookups[name] = {k: rows[v['id']] for k, v in lookups[name].items()}
+        return cls(**lookups)
+
+
+class MappingDataset(Queryable):
+    """
+    A dataset with no ``.dataset`` manifest: only an ``index`` of read-only
+    mappings and a ``bundle_dpath``, reading through the shared
+    :class:`xcoco.query.Queryable` surface.  Tests run the read suite on it
+    to prove that no read reaches for the manifest dicts.
+
+    Example:
+        >>> import xcoco
+        >>> dset = MappingDataset.from_dataset(xcoco.CocoDataset.demo('shapes2'))
+        >>> hasattr(dset, 'dataset'), dset.n_images, dset.annots(image_id=1).cnames[:2]
+        (False, 2, ['eff', 'superstar'])
+    """
+
+    def __init__(self, index, bundle_dpath):
+        self.index = index
+        self.bundle_dpath = bundle_dpath
+
+    @classmethod
+    def from_dataset(cls, dset):
+        """
+        A read-only stand-in holding the same content as ``dset``.
+
+        Example:
+            >>> import xcoco
+            >>> MappingDataset.from_dataset(xcoco.CocoDataset()).n_annots
+            0
+        """
+        return cls(MappingIndex.from_index(dset.index), dset.bundle_dpath)

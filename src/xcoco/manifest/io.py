@@ -24,7 +24,7 @@ Example:
 """
 import io
 import os
-import tempfile
+import uuid
 import zipfile
 from contextlib import contextmanager
 from os import PathLike, fspath
@@ -70,15 +70,7 @@ def read_manifest(fpath):
         if zipfile.is_zipfile(fpath):
             data = _read_zip_member(fpath)
         elif os.path.getsize(fpath) >= CHUNKED_MIN_BYTES:
-            try:
-                manifest = _read_mapped(fpath)
-            except (OSError, ValueError):
-                manifest = None  # a file system without mmap: read it whole
-            if manifest is not None:
-                check_manifest_shape(manifest, fpath=fpath)
-                return manifest
-            with open(fpath, 'rb') as file:
-                data = file.read()
+            return _read_mapped(fpath)
         else:
             with open(fpath, 'rb') as file:
                 data = file.read()
@@ -99,18 +91,22 @@ CHUNKED_MIN_BYTES = 32 << 20
 def _read_mapped(fpath):
     # Map the file instead of reading it: parsed ranges are dropped from the
     # process again (MADV_DONTNEED), so the text does not sit in memory next
-    # to the objects built from it.
+    # to the objects built from it.  Every parser runs at most once on it.
     import mmap
-    from xcoco.manifest.chunked import parse_chunked
-    page = mmap.PAGESIZE
     with open(fpath, 'rb') as file:
-        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as buf:
-            def release(start, stop):
-                if hasattr(buf, 'madvise') and hasattr(mmap, 'MADV_DONTNEED'):
-                    start = start - start % page
-                    buf.madvise(mmap.MADV_DONTNEED, start, stop - start)
-            with paused_gc():
-                return parse_chunked(buf, release=release)
+        try:
+            buf = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            # a file system without mmap: read it whole, parse it once
+            return parse_manifest(file.read(), fpath=fpath)
+    page = mmap.PAGESIZE
+
+    def release(start, stop):
+        if hasattr(buf, 'madvise') and hasattr(mmap, 'MADV_DONTNEED'):
+            start = start - start % page
+            buf.madvise(mmap.MADV_DONTNEED, start, stop - start)
+    with buf:
+        return _parse(buf, fpath, release=release)
 
 
 def _read_zip_member(fpath):
@@ -146,17 +142,28 @@ def parse_manifest(data, fpath=None):
         ...     print(ex)
         results.json: a manifest must be a JSON object of tables, got a list (a top-level list is the MS-COCO results format)
     """
+    return _parse(data, fpath)
+
+
+def _parse(buf, fpath, release=None):
+    """Parse once with each parser: table by table (big texts), whole, stdlib."""
     where = fpath if fpath is not None else '<manifest text>'
     with paused_gc():
         manifest = None
-        if len(data) >= CHUNKED_MIN_BYTES and not isinstance(data, str):
+        if len(buf) >= CHUNKED_MIN_BYTES and not isinstance(buf, str):
             from xcoco.manifest.chunked import parse_chunked
-            manifest = parse_chunked(data)
-        try:
-            if manifest is None:
-                manifest = orjson.loads(data)
-        except orjson.JSONDecodeError as orjson_error:
-            manifest = _parse_nonstandard(data, where, orjson_error)
+            manifest = parse_chunked(buf, release=release)
+        if manifest is None:
+            try:
+                if isinstance(buf, (bytes, bytearray, str)):
+                    manifest = orjson.loads(buf)
+                else:
+                    with memoryview(buf) as view:  # an mmap: parse in place
+                        manifest = orjson.loads(view)
+            except orjson.JSONDecodeError as orjson_error:
+                manifest = _parse_nonstandard(
+                    buf if isinstance(buf, (bytes, bytearray, str)) else bytes(buf),
+                    where, orjson_error)
     check_manifest_shape(manifest, fpath=fpath)
     return manifest
 
@@ -367,11 +374,12 @@ def atomic_write(fpath, mode='wb'):
     """
     Open a temporary file beside ``fpath``; on success rename it over
     ``fpath``.  On an exception the temporary file is removed and ``fpath``
-    is untouched.
+    is untouched.  The file gets the permissions any new file gets (0666
+    less the process umask), which is never read or changed here.
 
     Example:
-        >>> import ubelt as ub
-        >>> fpath = ub.Path.appdir('xcoco/tests/manifest_io').ensuredir() / 'atomic.txt'
+        >>> import tempfile, ubelt as ub
+        >>> fpath = ub.Path(tempfile.mkdtemp()) / 'atomic.txt'
         >>> _ = fpath.write_text('old')
         >>> try:
         ...     with atomic_write(fpath, 'w') as file:
@@ -385,22 +393,32 @@ def atomic_write(fpath, mode='wb'):
     fpath = os.path.abspath(fspath(fpath))
     dpath = os.path.dirname(fpath)
     os.makedirs(dpath, exist_ok=True)
-    fd, tmp_fpath = tempfile.mkstemp(
-        prefix='.' + os.path.basename(fpath) + '.', suffix='.tmp', dir=dpath)
+    fd, tmp_fpath = _create_temp_beside(fpath)
     try:
         with os.fdopen(fd, mode) as file:
             yield file
             file.flush()
             os.fsync(file.fileno())
-        # mkstemp creates 0600 files; give the result the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_fpath, 0o666 & ~umask)
         os.replace(tmp_fpath, fpath)
     except BaseException:
         if os.path.exists(tmp_fpath):
             os.unlink(tmp_fpath)
         raise
+
+
+def _create_temp_beside(fpath):
+    # mkstemp would create a 0600 file, and fixing that afterwards needs the
+    # umask, which can only be read by setting it (racy across threads).
+    # Opening with mode 0o666 lets the kernel apply the umask itself.
+    dpath, name = os.path.split(fpath)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_BINARY', 0)
+    for _ in range(100):
+        tmp_fpath = os.path.join(dpath, f'.{name}.{uuid.uuid4().hex[:12]}.tmp')
+        try:
+            return os.open(tmp_fpath, flags, 0o666), tmp_fpath
+        except FileExistsError:
+            continue
+    raise FileExistsError(f'could not create a temporary file beside {fpath}')
 
 
 def write_manifest(manifest, file, indent=None, newlines=False,

@@ -18,6 +18,8 @@ Example:
     >>> tree.node_to_idx['dog'], tree.id_to_node[2], tree.is_mutex()
     (2, 'cat', False)
 """
+from xcoco.tables import INDEX_ATTR
+
 __all__ = ['CategoryTree', 'object_categories', 'keypoint_categories']
 
 
@@ -169,7 +171,7 @@ class CategoryTree:
             return cls(data, **kw)
         if isinstance(data, dict) and 'idx_to_node' in data:
             return cls.from_json(data)
-        if hasattr(data, 'dataset') and isinstance(data.dataset, dict):
+        if hasattr(data, 'index') and hasattr(data.index, 'cats'):
             return object_categories(data)
         if isinstance(data, (list, tuple)):
             if all(isinstance(item, dict) for item in data) and data:
@@ -496,8 +498,15 @@ class CategoryTree:
     __str__ = __repr__
 
 
-def _raw(dset):
-    return getattr(dset, 'dataset', dset)
+def _table(dset, table):
+    """
+    The objects of one table: through the index for a dataset (the shared
+    read surface, so any backend works), from the list for a raw manifest.
+    """
+    index = getattr(dset, 'index', None)
+    if index is not None:
+        return list(getattr(index, INDEX_ATTR[table]).values())
+    return list(dset.get(table, None) or [])
 
 
 def object_categories(dset):
@@ -511,7 +520,7 @@ def object_categories(dset):
         >>> object_categories(data)
         <CategoryTree(nNodes=3, maxDepth=2, maxBreadth=2, nodes=['person', 'car', 'vehicle'])>
     """
-    return CategoryTree.from_coco(_raw(dset).get('categories', []) or [])
+    return CategoryTree.from_coco(_table(dset, 'categories'))
 
 
 def keypoint_categories(dset):
@@ -525,16 +534,14 @@ def keypoint_categories(dset):
         >>> keypoint_categories(data).idx_to_id
         [0, 1]
     """
-    data = _raw(dset)
-    table = data.get('keypoint_categories')
+    table = _table(dset, 'keypoint_categories')
     if table:
         return CategoryTree.from_coco(table)
     names = []
     seen = set()
-    for cat in data.get('categories', []) or []:
+    for cat in _table(dset, 'categories'):
         for name in cat.get('keypoints') or []:
             if isinstance(name, str) and name not in seen:
                 seen.add(name)
                 names.append(name)
     return CategoryTree.from_mutex(names, bg_hack=False)
-

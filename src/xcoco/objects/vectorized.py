@@ -691,8 +691,15 @@ class Annots(ObjectList1D):
             [[1.0, 2.0, 3.0, 4.0]]
         """
         import kwimage
+        dset = self._dset
         objs = list(self._objs_iterable())
-        return kwimage.Detections.from_coco_annots(objs, dset=self._dset)
+        # Categories come through the read surface, not dset.dataset (which
+        # kwimage would read given dset=), so any backend can draw.
+        kp_classes = dset.keypoint_categories()
+        return kwimage.Detections.from_coco_annots(
+            objs, cats=list(dset.index.cats.values()),
+            classes=dset.object_categories(),
+            kp_classes=kp_classes if len(kp_classes) else None)
 
     @property
     def boxes(self):
