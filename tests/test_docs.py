@@ -109,3 +109,28 @@ def test_ci_runs_the_readme_test_command():
     ci = (REPO / '.ci' / 'run').read_text()
     command = 'pip install -e ".[tests]" && python -m pytest'
     assert command in readme and command in ci
+
+
+def test_the_suite_writes_only_under_temporary_folders():
+    # The root conftest points every cache (ours, kwcoco's, ubelt's appdir)
+    # and tempfile at one session folder; doctests make their folders with
+    # tempfile, never in the user's cache.
+    import tempfile
+
+    import ubelt as ub
+
+    from xcoco.demo.cache import demo_cache_root
+    tmp = Path(tempfile.gettempdir()).resolve()
+    for path in [demo_cache_root(), ub.Path.appdir('kwcoco', type='cache'),
+                 ub.Path.appdir('xcoco', type='cache')]:
+        assert tmp.parent in Path(path).resolve().parents, path
+    offenders = []
+    sources = sorted((REPO / 'src').rglob('*.py')) + sorted((REPO / 'tests').rglob('*.py'))
+    for fpath in sources:
+        if fpath == Path(__file__):
+            continue
+        in_tests = fpath.parent.name == 'tests'
+        for num, line in enumerate(fpath.read_text().splitlines(), 1):
+            if 'appdir(' in line and ('>>>' in line or in_tests):
+                offenders.append(f'{fpath.relative_to(REPO)}:{num}')
+    assert not offenders, f'doctests/tests writing into the user cache: {offenders}'

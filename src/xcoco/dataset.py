@@ -743,7 +743,8 @@ class CocoDataset(Queryable):
 
         Example:
             >>> import xcoco, ubelt as ub
-            >>> dpath = ub.Path.appdir('xcoco/tests/dataset_dump').ensuredir()
+            >>> import tempfile
+            >>> dpath = ub.Path(tempfile.mkdtemp())
             >>> dset = xcoco.CocoDataset()
             >>> _ = dset.add_image('a.png')
             >>> dset.dump(dpath / 'out.kwcoco.json')

@@ -4,7 +4,8 @@
 Example:
     >>> import ubelt as ub, xcoco
     >>> from xcoco.cli import main
-    >>> dpath = ub.Path.appdir('xcoco/tests/cli_stats').ensuredir()
+    >>> import tempfile
+    >>> dpath = ub.Path(tempfile.mkdtemp())
     >>> dset = xcoco.CocoDataset()
     >>> _ = dset.add_image('a.png')
     >>> dset.dump(dpath / 'one.kwcoco.json')

@@ -28,11 +28,15 @@ def demo_cache_root(dpath=None):
     Linux).
 
     Example:
+        >>> import os
         >>> from xcoco.demo.cache import demo_cache_root
         >>> demo_cache_root('/tmp/mydemo').name
         'mydemo'
-        >>> demo_cache_root().name
-        'demodata'
+        >>> root = demo_cache_root()
+        >>> if os.environ.get('XCOCO_DEMO_DPATH'):
+        ...     assert root == ub.Path(os.environ['XCOCO_DEMO_DPATH']).expand()
+        ... else:
+        ...     assert root.name == 'demodata'
     """
     import ubelt as ub
     if dpath is None:
@@ -88,7 +92,8 @@ def ensure_bundle(build, tag, bundle_dpath, use_cache=True, info=None,
 
     Example:
         >>> from xcoco.demo.cache import ensure_bundle, read_stamp
-        >>> root = ub.Path.appdir('xcoco', 'tests', 'ensure_bundle').delete().ensuredir()
+        >>> import tempfile
+        >>> root = ub.Path(tempfile.mkdtemp())
         >>> calls = []
         >>> def build(dpath):
         ...     calls.append(dpath)

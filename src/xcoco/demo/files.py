@@ -17,7 +17,8 @@ def write_png(fpath, rgb):
     Example:
         >>> import numpy as np, kwimage
         >>> from xcoco.demo.files import write_png
-        >>> fpath = ub.Path.appdir('xcoco', 'tests', 'png').ensuredir() / 'a.png'
+        >>> import tempfile
+        >>> fpath = ub.Path(tempfile.mkdtemp()) / 'a.png'
         >>> rgb = np.zeros((4, 5, 3), np.uint8); rgb[..., 0] = 200
         >>> write_png(fpath, rgb)
         >>> kwimage.imread(fpath)[0, 0].tolist()
@@ -35,7 +36,8 @@ def write_manifest(bundle_dpath, dataset):
 
     Example:
         >>> from xcoco.demo.files import write_manifest
-        >>> dpath = ub.Path.appdir('xcoco', 'tests', 'manifest').ensuredir()
+        >>> import tempfile
+        >>> dpath = ub.Path(tempfile.mkdtemp())
         >>> write_manifest(dpath, {'images': []}).name
         'data.kwcoco.json'
     """
@@ -53,7 +55,8 @@ class BackgroundWriter:
     Example:
         >>> import numpy as np
         >>> from xcoco.demo.files import BackgroundWriter, write_png
-        >>> dpath = ub.Path.appdir('xcoco', 'tests', 'bgwriter').ensuredir()
+        >>> import tempfile
+        >>> dpath = ub.Path(tempfile.mkdtemp())
         >>> with BackgroundWriter() as writer:
         ...     for i in range(3):
         ...         writer.submit(write_png, dpath / f'{i}.png', np.zeros((2, 2, 3), np.uint8))

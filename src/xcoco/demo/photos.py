@@ -183,7 +183,8 @@ def build_photos(bundle_dpath, options=None):
 
     Example:
         >>> from xcoco.demo.photos import build_photos
-        >>> dpath = ub.Path.appdir('xcoco', 'tests', 'build_photos').delete().ensuredir()
+        >>> import tempfile
+        >>> dpath = ub.Path(tempfile.mkdtemp())
         >>> data = build_photos(dpath)
         >>> [(img['width'], img['height']) for img in data['images']]
         [(512, 512), (640, 427), (451, 300)]

@@ -52,7 +52,8 @@ def build_shapes(bundle_dpath, options):
     Example:
         >>> from xcoco.demo.grammar import parse_demo_key
         >>> from xcoco.demo.shapes import build_shapes
-        >>> dpath = ub.Path.appdir('xcoco', 'tests', 'build_shapes').delete().ensuredir()
+        >>> import tempfile
+        >>> dpath = ub.Path(tempfile.mkdtemp())
         >>> opts = parse_demo_key('shapes2-gsize64').options
         >>> data = build_shapes(dpath, opts)
         >>> len(data['images']), data['images'][0]['width']

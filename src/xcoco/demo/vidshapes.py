@@ -301,7 +301,8 @@ def build_vidshapes(bundle_dpath, options):
     Example:
         >>> from xcoco.demo.grammar import parse_demo_key
         >>> from xcoco.demo.vidshapes import build_vidshapes
-        >>> dpath = ub.Path.appdir('xcoco', 'tests', 'build_vidshapes').delete().ensuredir()
+        >>> import tempfile
+        >>> dpath = ub.Path(tempfile.mkdtemp())
         >>> data = build_vidshapes(dpath, parse_demo_key('vidshapes2-frames3-gsize64-msi').options)
         >>> len(data['videos']), len(data['images']), len(data['tracks'])
         (2, 6, 4)

@@ -13,7 +13,8 @@ Reading and writing manifest files: JSON text in, plain dicts out, and back.
 Example:
     >>> from xcoco.manifest.io import read_manifest, write_manifest
     >>> import ubelt as ub
-    >>> dpath = ub.Path.appdir('xcoco/tests/manifest_io').ensuredir()
+    >>> import tempfile
+    >>> dpath = ub.Path(tempfile.mkdtemp())
     >>> fpath = dpath / 'small.kwcoco.json'
     >>> write_manifest({'images': [{'id': 1, 'file_name': 'a.png'}]}, fpath)
     >>> read_manifest(fpath)
@@ -57,7 +58,8 @@ def read_manifest(fpath):
 
     Example:
         >>> import ubelt as ub
-        >>> fpath = ub.Path.appdir('xcoco/tests/manifest_io').ensuredir() / 'bad.json'
+        >>> import tempfile
+        >>> fpath = ub.Path(tempfile.mkdtemp()) / 'bad.json'
         >>> _ = fpath.write_text('{"images": [\\n  {"id": 1,}\\n]}')
         >>> try:
         ...     read_manifest(fpath)

@@ -1,0 +1,41 @@
+"""
+The whole session is hermetic: every cache and temporary file the tests,
+the doctests and the peers they compare with (kwcoco) write goes under one
+fresh temporary folder, removed at the end.  The suite therefore sees what a
+new user sees (empty caches) and leaves the user's caches alone.
+
+Fixtures and skip markers shared by the tests live in ``tests/conftest.py``.
+"""
+import os
+import shutil
+import tempfile
+
+_SESSION = {}
+
+
+def pytest_configure(config):
+    base = tempfile.mkdtemp(prefix='xcoco-tests-')
+    _SESSION['base'] = base
+    _SESSION['saved'] = {key: os.environ.get(key) for key in
+                         ('XCOCO_DEMO_DPATH', 'XDG_CACHE_HOME', 'TMPDIR')}
+    _SESSION['tempdir'] = tempfile.tempdir
+    for key, sub in [('XCOCO_DEMO_DPATH', 'demo'), ('XDG_CACHE_HOME', 'cache'),
+                     ('TMPDIR', 'tmp')]:
+        path = os.path.join(base, sub)
+        os.makedirs(path)
+        os.environ[key] = path
+    # tempfile caches its folder on first use; point it at the session's
+    tempfile.tempdir = os.environ['TMPDIR']
+
+
+def pytest_unconfigure(config):
+    base = _SESSION.pop('base', None)
+    if base is None:
+        return
+    tempfile.tempdir = _SESSION.pop('tempdir')
+    for key, value in _SESSION.pop('saved').items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    shutil.rmtree(base, ignore_errors=True)
