@@ -184,7 +184,8 @@ class CocoDataset(Queryable):
         if type(dset) is not cls:
             # a subclass asked: hand it the same manifest in its own class
             new = cls(dset.dataset, tag=dset.tag, bundle_dpath=dset.bundle_dpath)
-            new._fpath = dset.fpath
+            new.fpath = dset.fpath
+            new.bundle_dpath = dset.bundle_dpath
             dset = new
         return dset
 

@@ -237,10 +237,8 @@ class CocoIndex:
             self._set_tables({table: self._by_id(dataset, table) for table in TABLES})
             self.name_to_cat = self._by_name(self.cats, 'categories')
             self.name_to_video = self._by_name(self.videos, 'videos')
-            for attr, (table, field) in REPEATABLE_NAMES.items():
-                lookup, repeated = self._first_by(table, field)
-                setattr(self, attr, lookup)
-                self.repeated[attr] = repeated
+            for attr in REPEATABLE_NAMES:
+                self.refresh_lookup(attr)
             self._link_images()
             if groups is None:
                 self._link_annotations()
@@ -456,6 +454,24 @@ class CocoIndex:
                 if value in repeated and id(obj) not in staying:
                     counts[value] += 1
             repeated.intersection_update(v for v, n in counts.items() if n > 1)
+
+    def refresh_lookup(self, attr):
+        """
+        Recompute one repeatable name lookup (see :data:`REPEATABLE_NAMES`)
+        from its table, after many of its values changed at once.
+
+        Example:
+            >>> index = CocoIndex()
+            >>> index.build({'images': [{'id': 1, 'file_name': 'a'}]})
+            >>> index.imgs[1]['file_name'] = 'b'
+            >>> index.refresh_lookup('file_name_to_img')
+            >>> list(index.file_name_to_img)
+            ['b']
+        """
+        table, field = REPEATABLE_NAMES[attr]
+        lookup, repeated = self._first_by(table, field)
+        setattr(self, attr, lookup)
+        self.repeated[attr] = repeated
 
     def allocate_id(self, table):
         """

@@ -7,16 +7,16 @@ import os
 
 from xcoco.objects._proxy import AliasedDictProxy
 
-__all__ = ['CocoAsset']
+__all__ = ['CocoAsset', 'CocoObject']
 
 
-class _CocoObject(AliasedDictProxy):
+class CocoObject(AliasedDictProxy):
     """
     The shared shape of CocoImage / CocoAsset: a dict view that may know its
     dataset, and otherwise remembers a bundle directory.
 
     Example:
-        >>> obj = _CocoObject({'file_name': 'a.png'}, bundle_dpath='/data')
+        >>> obj = CocoObject({'file_name': 'a.png'}, bundle_dpath='/data')
         >>> obj.bundle_dpath
         '/data'
     """
@@ -28,6 +28,15 @@ class _CocoObject(AliasedDictProxy):
 
     @property
     def bundle_dpath(self):
+        """
+        The folder ``file_name`` is relative to: the dataset's when attached.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset(bundle_dpath='/data')
+            >>> dset.coco_image(dset.add_image('a.png')).bundle_dpath
+            '/data'
+        """
         if self.dset is not None:
             return self.dset.bundle_dpath
         return self._bundle_dpath
@@ -42,7 +51,7 @@ class _CocoObject(AliasedDictProxy):
         (the bundle directory).
 
         Example:
-            >>> obj = _CocoObject({}, bundle_dpath='/b').detach()
+            >>> obj = CocoObject({}, bundle_dpath='/b').detach()
             >>> obj.dset is None, obj.bundle_dpath
             (True, '/b')
         """
@@ -74,7 +83,7 @@ class _CocoObject(AliasedDictProxy):
         return ub.Path(self.bundle_dpath) / fname
 
 
-class CocoAsset(_CocoObject):
+class CocoAsset(CocoObject):
     """
     One asset of an image.  'warp_img_from_asset' is an alias of
     'warp_aux_to_img', and 'warp_wld_from_asset' of 'warp_to_wld'.

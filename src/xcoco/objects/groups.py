@@ -111,7 +111,7 @@ class ObjectGroups(ub.NiceRepr):
         self._dset = dset
 
     def _lookup(self, key):
-        return [group._lookup(key) for group in self._groups]
+        return [group.lookup(key) for group in self._groups]
 
     def __getitem__(self, index):
         if isinstance(index, slice):
@@ -151,9 +151,9 @@ class ObjectGroups(ub.NiceRepr):
             >>> groups.flatten().ids
             [1, 2, 3]
         """
-        ids = list(it.chain.from_iterable(g._ids for g in self._groups))
+        ids = list(it.chain.from_iterable(g.ids for g in self._groups))
         if self._groups:
-            return self._groups[0]._new(ids)
+            return type(self._groups[0])(ids, self._dset)
         return self._cls1d(ids, self._dset)
 
     @staticmethod

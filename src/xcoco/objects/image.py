@@ -12,14 +12,14 @@ import numbers
 import os
 
 from xcoco.errors import XcocoError
-from xcoco.objects.asset import CocoAsset, _CocoObject
+from xcoco.objects.asset import CocoAsset, CocoObject
 
 __all__ = ['CocoImage', 'CocoAsset']
 
 _UNSET = object()
 
 
-class CocoImage(_CocoObject):
+class CocoImage(CocoObject):
     """
     An object-oriented view of one coco image dictionary (edited in place).
 

@@ -50,7 +50,8 @@ def copy_dataset(dset):
         manifest = copy_json(dset.dataset)
     new = type(dset)(manifest, tag=dset.tag, bundle_dpath=dset.bundle_dpath,
                      autobuild=dset.index.is_built)
-    new._fpath = dset.fpath
+    new.fpath = dset.fpath
+    new.bundle_dpath = dset.bundle_dpath
     # Ids removed from the source must stay retired in the copy too.
     new.index.next_ids.update({
         table: max(next_id, new.index.next_ids[table])

@@ -70,11 +70,8 @@ def reroot(dset, new_root=None, old_prefix=None, new_prefix=None,
     # file_name_to_img is keyed by the names just rewritten
     index = dset.index
     if changes and index.is_built:
-        index.file_name_to_img = {}
-        for img in reversed(dset.dataset.get('images') or ()):
-            if img.get('file_name', None) is not None:
-                index.file_name_to_img[img['file_name']] = img
+        index.refresh_lookup('file_name_to_img')
     dset.bundle_dpath = target_bundle
-    dset._invalidate_hashid()
+    index.note_edit()
     if verbose:
         print(f'rerooted {len(changes)} file names to {target_bundle}')
