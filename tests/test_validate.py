@@ -643,3 +643,93 @@ def test_validate_reads_an_index_without_a_dataset(tmp_path):
         ('annotation.image_id.exists', '/annotations/1/image_id', 2),
         ('keypoint_category.reflection_id.exists', '/keypoint_categories/0/reflection_id', 1),
     ]
+
+
+# ---- corrupted files: every pixel must decode -----------------------------
+
+def _truncated_copy(fpath, name, keep=0.6):
+    data = fpath.read_bytes()
+    out = fpath.parent / name
+    out.write_bytes(data[:int(len(data) * keep)])
+    return out
+
+
+@pytest.fixture
+def bundle_with_truncated_files(tmp_path):
+    """
+    Intact and truncated copies of a PNG and of a tiled GeoTIFF: the cut
+    files keep their headers, so only a full decode notices.
+    """
+    pytest.importorskip('rasterio')
+    import kwimage
+    import numpy as np
+
+    from xcoco.imdata.backends import write_raster
+    rng = np.random.default_rng(0)
+    noise = (rng.random((256, 256, 3)) * 255).astype(np.uint8)
+    kwimage.imwrite(tmp_path / 'ok.png', noise)
+    write_raster(tmp_path / 'ok.tif', noise, blocksize=64)
+    for name in ['cut.png', 'cut_asset.tif', 'cut_base.tif']:
+        source = tmp_path / ('ok.png' if name.endswith('.png') else 'ok.tif')
+        cut = _truncated_copy(source, name)
+        assert kwimage.load_image_shape(cut)[:2] == (256, 256)  # the header survives
+    manifest = {'images': [
+        {'id': 1, 'name': 'a', 'file_name': 'ok.png'},
+        {'id': 2, 'name': 'b', 'file_name': 'cut.png'},
+        {'id': 3, 'name': 'c', 'assets': [
+            {'file_name': 'ok.tif', 'channels': 'r|g|b'},
+            {'file_name': 'cut_asset.tif', 'channels': 'x|y|z'}]},
+        {'id': 4, 'name': 'd', 'file_name': 'cut_base.tif'},
+        {'id': 5, 'name': 'e', 'file_name': 'ok.tif'},
+    ]}
+    return tmp_path, manifest
+
+
+def test_corrupted_images_decode_every_pixel(bundle_with_truncated_files):
+    import xcoco
+    dpath, manifest = bundle_with_truncated_files
+    dset = xcoco.CocoDataset(copy.deepcopy(manifest), bundle_dpath=str(dpath))
+    cut_png, cut_asset, cut_base = (str(dpath / n) for n in
+                                    ['cut.png', 'cut_asset.tif', 'cut_base.tif'])
+    assert dset.corrupted_images() == [(1, cut_png, 2), (2, cut_asset, 3), (3, cut_base, 4)]
+    assert dset.corrupted_images(check_aux=False) == [(1, cut_png, 2), (3, cut_base, 4)]
+    result = validate(dset, corrupted=True)
+    assert result['corrupted'] == [(1, cut_png, 2), (2, cut_asset, 3), (3, cut_base, 4)]
+    assert [(p.rule, p.path) for p in result['errors']] == [
+        ('file.unreadable', '/images/1/file_name'),
+        ('file.unreadable', '/images/2/assets/1/file_name'),
+        ('file.unreadable', '/images/3/file_name')]
+
+
+def test_corrupted_images_on_an_index_without_a_dataset(bundle_with_truncated_files):
+    from xcoco.query import Queryable
+    dpath, manifest = bundle_with_truncated_files
+
+    class IndexOnlyDataset(IndexOnly, Queryable):
+        pass
+
+    dset = IndexOnlyDataset(manifest, dpath)
+    assert dset.corrupted_images(check_aux=False) == [
+        (1, str(dpath / 'cut.png'), 2), (3, str(dpath / 'cut_base.tif'), 4)]
+    result = dset.validate(corrupted=True)
+    assert [p.id for p in result['errors'] if p.rule == 'file.unreadable'] == [2, 3, 4]
+
+
+@pytest.mark.parametrize('ext', ['png', 'jpg', 'tif'])
+def test_decode_error_needs_every_pixel(tmp_path, ext):
+    # OpenCV fills a cut JPEG with grey and GDAL a cut PNG with zeros, so
+    # each format goes to a reader that does not (see decode_error).
+    import kwimage
+    import numpy as np
+
+    from xcoco.ops._validate_files import decode_error
+    noise = (np.random.default_rng(1).random((128, 128, 3)) * 255).astype(np.uint8)
+    fpath = tmp_path / f'ok.{ext}'
+    if ext == 'tif':
+        pytest.importorskip('rasterio')
+        from xcoco.imdata.backends import write_raster
+        write_raster(fpath, noise, blocksize=32)
+    else:
+        kwimage.imwrite(fpath, noise)
+    assert decode_error(fpath) is None
+    assert decode_error(_truncated_copy(fpath, f'cut.{ext}')) is not None

@@ -46,7 +46,7 @@ DEFAULT_CONFIG = {
     'channels': True,           # channel specs parse, names not repeated
     'warps': True,              # TransformSpecs coerce to an invertible affine
     'missing': False,           # registered files exist
-    'corrupted': False,         # registered files can be read
+    'corrupted': False,         # registered files decode in full (slow: reads every pixel)
     'require_relative': False,  # >0: absolute paths are errors, >1: escaping paths too
     'img_attrs': False,         # 'warn' / 'error': images need width / height
     'annot_attrs': False,       # 'warn' / 'error': annotations need bbox
@@ -89,7 +89,7 @@ RULES = {
     'file_name.escape': ('warning', 'file names stay inside the bundle (error with require_relative>1)'),
     'file_name.absolute': ('error', 'file names are relative (require_relative>0)'),
     'file.missing': ('error', 'registered files exist (missing=True)'),
-    'file.unreadable': ('error', 'registered files can be read (corrupted=True)'),
+    'file.unreadable': ('error', 'registered files decode in full (corrupted=True)'),
 }
 
 _NUM = (int, float)
