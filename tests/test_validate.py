@@ -97,9 +97,10 @@ CATALOGUE = [
     ('schema', _set(['annotations', 0, 'bbox'], [1, 2, 3]), '/annotations/0/bbox', 1,
      "field 'bbox'", 'error', {}),
     ('schema', _set(['images', 1, 'width'], 'wide'), '/images/1/width', 2,
-     "'wide' is not of type 'integer'", 'error', {}),
+     "field 'width': expected an integer, got 'wide'", 'error', {}),
     ('schema', _set(['images', 2, 'auxiliary', 1, 'quantization'], {'orig_min': 0}),
-     '/images/2/auxiliary/1/quantization', 3, 'QuantizationSpec', 'error', {}),
+     '/images/2/auxiliary/1/quantization', 3, "missing 'orig_max', 'quant_min' and 'quant_max'",
+     'error', {}),
     ('schema', _set(['annotations', 2, 'keypoints', 0, 'visible'], 5),
      '/annotations/2/keypoints', 3, "field 'keypoints", 'error', {}),
     ('id.unique', _append('images', {'id': 2, 'file_name': 'dup.png', 'name': 'dup'}),
@@ -221,7 +222,8 @@ def test_problem_is_a_kwcoco_string_and_a_record():
         'rule': 'annotation.image_id.exists', 'path': '/annotations/0/image_id',
         'id': 1, 'severity': 'error',
         'message': 'annotation id=1 refers to image_id=99 which does not exist'}
-    assert dict((k, problem[k]) for k in problem.keys())['rule'] == problem.rule
+    # .keys() is the API under test: `in problem` is str containment
+    assert {k: problem[k] for k in problem.keys()}['rule'] == problem.rule  # noqa: SIM118
     assert problem[0:10] == 'annotation'
     again = pickle.loads(pickle.dumps(problem))
     assert again.to_dict() == problem.to_dict()
@@ -294,8 +296,8 @@ def test_garbage_values_do_not_crash():
 
 
 def test_missing_and_unreadable_files_are_opt_in(tmp_path):
-    import numpy as np
     import kwimage
+    import numpy as np
     kwimage.imwrite(tmp_path / 'ok.png', np.zeros((4, 5, 3), dtype=np.uint8))
     (tmp_path / 'bad.png').write_bytes(b'not an image')
     data = {'images': [{'id': 1, 'name': 'a', 'file_name': 'ok.png'},
@@ -319,6 +321,7 @@ def test_missing_and_unreadable_files_are_opt_in(tmp_path):
 
 def test_dataset_loaded_without_index_reports_duplicates(tmp_path):
     import json
+
     import xcoco
     data = good_manifest()
     data['images'].append(copy.deepcopy(data['images'][0]))
@@ -437,3 +440,296 @@ def test_dataset_built_with_the_edit_api_is_clean(small_dset):
     result = validate(small_dset)
     assert result['errors'] == []
     assert {p.rule for p in result['warnings']} <= {'image.name.missing'}
+
+
+# ---- in-memory values: numpy scalars, arrays and tuples are data -----------
+
+def numpy_manifest():
+    """
+    A manifest as code builds it in memory: numpy ids and numbers, array
+    boxes, tuple polygons and warps under both spellings.  Returns the
+    manifest and the plain JSON a dump of it must read back as.
+    """
+    import numpy as np
+    data = {
+        'info': {'made_by': ('a', 'test')},
+        'categories': [{'id': np.int64(1), 'name': 'cat',
+                        'keypoints': ['nose', 'tail']}],
+        'videos': [{'id': np.int32(1), 'name': 'clip', 'width': np.int64(64),
+                    'height': 48}],
+        'images': [
+            {'id': np.int64(1), 'name': 'f0', 'file_name': 'f0.png',
+             'video_id': np.int64(1), 'frame_index': np.int64(0),
+             'width': np.int64(64), 'height': np.int32(48),
+             'warp_img_to_vid': {'scale': (np.float64(1.0), np.float32(1.0))}},
+            {'id': 2, 'name': 'msi', 'width': 40, 'height': 40, 'assets': [
+                {'file_name': 'b1.tif', 'channels': np.str_('B1'),
+                 'width': np.int64(20), 'height': 20,
+                 'warp_img_from_asset': {'scale': (np.float64(2.0), np.float64(2.0)),
+                                         'offset': np.array([0.5, 0.0])}},
+            ], 'auxiliary': [
+                {'file_name': 'b2.tif', 'channels': 'B2', 'width': 40, 'height': 40,
+                 'warp_aux_to_img': {'matrix': np.eye(3)}},
+            ]},
+        ],
+        'annotations': [
+            {'id': np.int64(1), 'image_id': np.int64(1), 'category_id': np.int64(1),
+             'bbox': np.array([1.0, 2.0, 10.0, 10.0]),
+             'segmentation': [(1, 2, np.float64(11.0), 2, 11, 12)],
+             'keypoints': np.array([1, 2, 2, 3, 4, 1]),
+             'score': np.float32(0.5), 'iscrowd': np.bool_(False),
+             'area': np.float64(100.0)},
+            {'id': 2, 'image_id': 2, 'category_id': 1,
+             'bbox': (np.int64(0), np.int64(0), np.int64(4), np.int64(4)),
+             'segmentation': {'size': (np.int64(40), np.int64(40)),
+                              'counts': np.array([5, 3, 1592])}},
+        ],
+    }
+    plain = {
+        'info': {'made_by': ['a', 'test']},
+        'categories': [{'id': 1, 'name': 'cat', 'keypoints': ['nose', 'tail']}],
+        'videos': [{'id': 1, 'name': 'clip', 'width': 64, 'height': 48}],
+        'images': [
+            {'id': 1, 'name': 'f0', 'file_name': 'f0.png', 'video_id': 1,
+             'frame_index': 0, 'width': 64, 'height': 48,
+             'warp_img_to_vid': {'scale': [1.0, 1.0]}},
+            {'id': 2, 'name': 'msi', 'width': 40, 'height': 40, 'assets': [
+                {'file_name': 'b1.tif', 'channels': 'B1', 'width': 20, 'height': 20,
+                 'warp_img_from_asset': {'scale': [2.0, 2.0], 'offset': [0.5, 0.0]}},
+            ], 'auxiliary': [
+                {'file_name': 'b2.tif', 'channels': 'B2', 'width': 40, 'height': 40,
+                 'warp_aux_to_img': {'matrix': [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0],
+                                                [0.0, 0.0, 1.0]]}},
+            ]},
+        ],
+        'annotations': [
+            {'id': 1, 'image_id': 1, 'category_id': 1, 'bbox': [1.0, 2.0, 10.0, 10.0],
+             'segmentation': [[1, 2, 11.0, 2, 11, 12]], 'keypoints': [1, 2, 2, 3, 4, 1],
+             'score': 0.5, 'iscrowd': False, 'area': 100.0},
+            {'id': 2, 'image_id': 2, 'category_id': 1, 'bbox': [0, 0, 4, 4],
+             'segmentation': {'size': [40, 40], 'counts': [5, 3, 1592]}},
+        ],
+    }
+    return data, plain
+
+
+def test_numpy_values_and_tuples_validate_clean():
+    data, plain = numpy_manifest()
+    assert validate(plain) == {'errors': [], 'warnings': []}
+    assert validate(data) == {'errors': [], 'warnings': []}
+
+
+def test_numpy_values_and_tuples_round_trip_as_plain_json(tmp_path):
+    import json
+
+    from xcoco.manifest.io import (
+        dumps_manifest,
+        iter_manifest_bytes,
+        plain_json,
+        read_manifest,
+        write_manifest,
+    )
+    from xcoco.ops.hashid import manifest_hashid
+    data, plain = numpy_manifest()
+    assert plain_json(data) == plain
+    for name, kw in [('compact.json', {}), ('indent2.json', {'indent': 2}),
+                     ('indent4.json', {'indent': 4}), ('lines.json', {'newlines': True}),
+                     ('packed.kwcoco.zip', {})]:
+        write_manifest(data, tmp_path / name, **kw)
+        assert read_manifest(tmp_path / name) == plain, name
+    assert json.loads(dumps_manifest(data)) == plain
+    assert b''.join(iter_manifest_bytes(data, slice_items=1)) == dumps_manifest(plain)
+    assert manifest_hashid(data) == manifest_hashid(plain)
+
+
+@pytest.mark.parametrize('where,value,rule,path,fragment', [
+    (['annotations', 1, 'bbox'], ('np', (1, 2, 3)), 'schema', '/annotations/1/bbox',
+     "expected a list of 4 numbers [x, y, width, height], got [1, 2, 3]"),
+    (['annotations', 1, 'bbox'], ('array', [1, 2, float('nan'), 4]), 'annotation.bbox.size',
+     '/annotations/1/bbox', 'non-finite bbox [1.0, 2.0, nan, 4.0]'),
+    (['annotations', 1, 'bbox'], ('np', (0, 0, -4, 4)), 'annotation.bbox.size',
+     '/annotations/1/bbox', 'negative width or height'),
+    (['annotations', 0, 'segmentation'], ('tuple', [(1.0, 2.0, 3.0)]),
+     'annotation.segmentation.even', '/annotations/0/segmentation/0', 'odd number'),
+    (['annotations', 1, 'segmentation', 'counts'], ('array', [5, 3]),
+     'annotation.segmentation.rle', '/annotations/1/segmentation/counts', 'needs 1600'),
+    (['annotations', 0, 'keypoints'], ('array', [1, 2, 2, 3]), 'annotation.keypoints.length',
+     '/annotations/0/keypoints', 'triples'),
+    (['images', 1, 'assets', 0, 'warp_img_from_asset'], ('warp', 0.0), 'warp.coerce',
+     '/images/1/assets/0/warp_img_from_asset', 'not an invertible'),
+    (['images', 0, 'width'], ('scalar', 0), 'image.size', '/images/0/width',
+     'expected a positive integer'),
+    (['annotations', 1, 'image_id'], ('scalar', 9), 'annotation.image_id.exists',
+     '/annotations/1/image_id', 'image_id=9 which does not exist'),
+])
+def test_bad_numpy_values_are_still_reported(where, value, rule, path, fragment):
+    import numpy as np
+    kind, raw = value
+    value = {
+        'np': lambda: tuple(np.int64(v) for v in raw),
+        'array': lambda: np.array(raw),
+        'tuple': lambda: [tuple(np.float64(v) for v in part) for part in raw],
+        'warp': lambda: {'scale': (np.float64(raw), np.float64(raw))},
+        'scalar': lambda: np.int64(raw),
+    }[kind]()
+    data, _ = numpy_manifest()
+    _set(where, value)(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        result = validate(data, schema=(rule == 'schema'))
+    hits = [p for p in result['errors'] if p.rule == rule]
+    assert [p.path for p in hits] == [path], [str(p) for p in result['errors']]
+    assert fragment in hits[0].message
+
+
+def _holds_tuple(value):
+    if isinstance(value, tuple):
+        return True
+    if isinstance(value, dict):
+        return any(map(_holds_tuple, value.values()))
+    if isinstance(value, list):
+        return any(map(_holds_tuple, value))
+    return False
+
+
+def test_kwcoco_multisensor_demo_built_on_a_new_machine_validates(tmp_path, monkeypatch):
+    # kwcoco's cache holds the demo as JSON; only a freshly built demo keeps
+    # its warps as tuples of numpy floats, so build it in an empty cache.
+    kwcoco = pytest.importorskip('kwcoco')
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'cache'))
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        dset = kwcoco.CocoDataset.demo('vidshapes2-msi-multisensor')
+    assert str(tmp_path) in dset.fpath
+    assert _holds_tuple(dset.dataset['images']), 'the demo no longer holds tuples'
+    with warnings.catch_warnings():
+        # its boxes poke out of their images: warnings, which are not the point
+        warnings.filterwarnings('ignore', 'validate found', UserWarning)
+        result = validate(dset.dataset)
+    assert result['errors'] == []
+
+
+# ---- any backend: an index without a dict manifest ------------------------
+
+class IndexOnly:
+    """A dataset served from its index, as the SQL backend serves it."""
+
+    def __init__(self, manifest, bundle_dpath):
+        import types
+
+        from xcoco.tables import INDEX_ATTR, TABLES
+
+        class Index:
+            pass
+
+        self.index = Index()
+        for table in TABLES:
+            by_id = {obj['id']: obj for obj in manifest.get(table, [])}
+            setattr(self.index, INDEX_ATTR[table], types.MappingProxyType(by_id))
+        self.bundle_dpath = str(bundle_dpath)
+
+
+def test_validate_reads_an_index_without_a_dataset(tmp_path):
+    dset = IndexOnly(good_manifest(), tmp_path)
+    assert not hasattr(dset, 'dataset')
+    assert validate(dset) == {'errors': [], 'warnings': []}
+    data = good_manifest()
+    data['annotations'][1]['image_id'] = 99
+    data['images'][2]['auxiliary'][1]['warp_aux_to_img'] = {'scale': 0}
+    data['keypoint_categories'][0]['reflection_id'] = 7
+    result = validate(IndexOnly(data, tmp_path), schema=False)
+    assert [(p.rule, p.path, p.id) for p in result['errors']] == [
+        ('warp.coerce', '/images/2/auxiliary/1/warp_aux_to_img', 3),
+        ('annotation.image_id.exists', '/annotations/1/image_id', 2),
+        ('keypoint_category.reflection_id.exists', '/keypoint_categories/0/reflection_id', 1),
+    ]
+
+
+# ---- corrupted files: every pixel must decode -----------------------------
+
+def _truncated_copy(fpath, name, keep=0.6):
+    data = fpath.read_bytes()
+    out = fpath.parent / name
+    out.write_bytes(data[:int(len(data) * keep)])
+    return out
+
+
+@pytest.fixture
+def bundle_with_truncated_files(tmp_path):
+    """
+    Intact and truncated copies of a PNG and of a tiled GeoTIFF: the cut
+    files keep their headers, so only a full decode notices.
+    """
+    pytest.importorskip('rasterio')
+    import kwimage
+    import numpy as np
+
+    from xcoco.imdata.backends import write_raster
+    rng = np.random.default_rng(0)
+    noise = (rng.random((256, 256, 3)) * 255).astype(np.uint8)
+    kwimage.imwrite(tmp_path / 'ok.png', noise)
+    write_raster(tmp_path / 'ok.tif', noise, blocksize=64)
+    for name in ['cut.png', 'cut_asset.tif', 'cut_base.tif']:
+        source = tmp_path / ('ok.png' if name.endswith('.png') else 'ok.tif')
+        cut = _truncated_copy(source, name)
+        assert kwimage.load_image_shape(cut)[:2] == (256, 256)  # the header survives
+    manifest = {'images': [
+        {'id': 1, 'name': 'a', 'file_name': 'ok.png'},
+        {'id': 2, 'name': 'b', 'file_name': 'cut.png'},
+        {'id': 3, 'name': 'c', 'assets': [
+            {'file_name': 'ok.tif', 'channels': 'r|g|b'},
+            {'file_name': 'cut_asset.tif', 'channels': 'x|y|z'}]},
+        {'id': 4, 'name': 'd', 'file_name': 'cut_base.tif'},
+        {'id': 5, 'name': 'e', 'file_name': 'ok.tif'},
+    ]}
+    return tmp_path, manifest
+
+
+def test_corrupted_images_decode_every_pixel(bundle_with_truncated_files):
+    import xcoco
+    dpath, manifest = bundle_with_truncated_files
+    dset = xcoco.CocoDataset(copy.deepcopy(manifest), bundle_dpath=str(dpath))
+    cut_png, cut_asset, cut_base = (str(dpath / n) for n in
+                                    ['cut.png', 'cut_asset.tif', 'cut_base.tif'])
+    assert dset.corrupted_images() == [(1, cut_png, 2), (2, cut_asset, 3), (3, cut_base, 4)]
+    assert dset.corrupted_images(check_aux=False) == [(1, cut_png, 2), (3, cut_base, 4)]
+    result = validate(dset, corrupted=True)
+    assert result['corrupted'] == [(1, cut_png, 2), (2, cut_asset, 3), (3, cut_base, 4)]
+    assert [(p.rule, p.path) for p in result['errors']] == [
+        ('file.unreadable', '/images/1/file_name'),
+        ('file.unreadable', '/images/2/assets/1/file_name'),
+        ('file.unreadable', '/images/3/file_name')]
+
+
+def test_corrupted_images_on_an_index_without_a_dataset(bundle_with_truncated_files):
+    from xcoco.query import Queryable
+    dpath, manifest = bundle_with_truncated_files
+
+    class IndexOnlyDataset(IndexOnly, Queryable):
+        pass
+
+    dset = IndexOnlyDataset(manifest, dpath)
+    assert dset.corrupted_images(check_aux=False) == [
+        (1, str(dpath / 'cut.png'), 2), (3, str(dpath / 'cut_base.tif'), 4)]
+    result = dset.validate(corrupted=True)
+    assert [p.id for p in result['errors'] if p.rule == 'file.unreadable'] == [2, 3, 4]
+
+
+@pytest.mark.parametrize('ext', ['png', 'jpg', 'tif'])
+def test_decode_error_needs_every_pixel(tmp_path, ext):
+    # OpenCV fills a cut JPEG with grey and GDAL a cut PNG with zeros, so
+    # each format goes to a reader that does not (see decode_error).
+    import kwimage
+    import numpy as np
+
+    from xcoco.ops._validate_files import decode_error
+    noise = (np.random.default_rng(1).random((128, 128, 3)) * 255).astype(np.uint8)
+    fpath = tmp_path / f'ok.{ext}'
+    if ext == 'tif':
+        pytest.importorskip('rasterio')
+        from xcoco.imdata.backends import write_raster
+        write_raster(fpath, noise, blocksize=32)
+    else:
+        kwimage.imwrite(fpath, noise)
+    assert decode_error(fpath) is None
+    assert decode_error(_truncated_copy(fpath, f'cut.{ext}')) is not None

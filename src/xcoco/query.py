@@ -8,13 +8,14 @@ in-memory :class:`xcoco.CocoDataset` and a database-backed dataset both
 inherit it, so each read is written once.
 """
 import os
+from collections.abc import Mapping
 from numbers import Integral
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 from xcoco.errors import InvalidIdError, UnknownIdError
 from xcoco.tables import INDEX_ATTR, NOUN
 
-__all__ = ['Queryable', 'IndexProtocol', 'resolve_id']
+__all__ = ['IndexProtocol', 'Queryable', 'resolve_id']
 
 
 class IndexProtocol(Protocol):
@@ -580,23 +581,17 @@ class Queryable:
 
     def corrupted_images(self, check_aux=True, verbose=0):
         """
-        Images whose files exist but cannot be decoded, as
-        ``(position, path, image_id)``.
+        Images whose files exist but do not decode in full, as
+        ``(position, path, image_id)``; ``check_aux=False`` skips the files
+        of assets.  See :func:`xcoco.ops.stats.corrupted_images`.
 
         Example:
             >>> import xcoco
             >>> xcoco.CocoDataset.demo('shapes2').corrupted_images()
             []
         """
-        from xcoco.ops.validate import validate
-        result = validate(self, schema=False, unique=False, missing=False,
-                          corrupted=True, verbose=verbose)
-        found = result.get('corrupted', [])
-        if not check_aux:
-            found = [row for row in found
-                     if self._resolve_to_img(row[2]).get('file_name') is not None
-                     and row[1].endswith(self._resolve_to_img(row[2])['file_name'])]
-        return found
+        from xcoco.ops.stats import corrupted_images
+        return corrupted_images(self, check_aux=check_aux, verbose=verbose)
 
     # ---- checks and category structure -------------------------------
     def validate(self, **config):

@@ -12,8 +12,8 @@ Reading and writing manifest files: JSON text in, plain dicts out, and back.
 
 Example:
     >>> from xcoco.manifest.io import read_manifest, write_manifest
-    >>> import ubelt as ub
     >>> import tempfile
+    >>> import ubelt as ub
     >>> dpath = ub.Path(tempfile.mkdtemp())
     >>> fpath = dpath / 'small.kwcoco.json'
     >>> write_manifest({'images': [{'id': 1, 'file_name': 'a.png'}]}, fpath)
@@ -32,14 +32,25 @@ from os import PathLike, fspath
 
 import orjson
 
-from xcoco.errors import (MalformedJSONError, ManifestError,
-                          ManifestNotFoundError, ManifestStructureError,
-                          UnserializableError)
+from xcoco.errors import (
+    MalformedJSONError,
+    ManifestError,
+    ManifestNotFoundError,
+    ManifestStructureError,
+    UnserializableError,
+)
 from xcoco.gc_policy import paused_gc
 from xcoco.tables import TABLES
 
-__all__ = ['read_manifest', 'parse_manifest', 'dumps_manifest',
-           'iter_manifest_bytes', 'write_manifest', 'atomic_write']
+__all__ = [
+    'atomic_write',
+    'dumps_manifest',
+    'iter_manifest_bytes',
+    'parse_manifest',
+    'plain_json',
+    'read_manifest',
+    'write_manifest',
+]
 
 def read_manifest(fpath):
     """
@@ -57,8 +68,8 @@ def read_manifest(fpath):
         ManifestStructureError: the JSON is not an object of tables.
 
     Example:
-        >>> import ubelt as ub
         >>> import tempfile
+        >>> import ubelt as ub
         >>> fpath = ub.Path(tempfile.mkdtemp()) / 'bad.json'
         >>> _ = fpath.write_text('{"images": [\\n  {"id": 1,}\\n]}')
         >>> try:
@@ -237,6 +248,54 @@ def _default(obj):
         return obj.to_coco()
     raise TypeError(f'cannot write a {type(obj).__name__} into a manifest: '
                     f'{obj!r:.80}')
+
+
+_JSON_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+def plain_json(value):
+    """
+    ``value`` as the JSON that :func:`dumps_manifest` writes would read back:
+    tuples, sets and arrays become lists, numpy integers / floats / bools
+    become ``int`` / ``float`` / ``bool``, paths become strings (the same
+    conversions as the writer's, :func:`_default`).  In-memory manifests
+    hold such values (kwcoco's demo warps are tuples of numpy floats), and
+    the validator judges them as the file would hold them.
+
+    Plain lists of scalars are returned as they are (not copied).  Two
+    deliberate differences from a write-then-read: non-finite floats stay
+    floats (the writer emits ``null``; the validator names them as
+    non-finite instead), and values the writer refuses are left unchanged
+    (the schema then reports their type).
+
+    Example:
+        >>> import numpy as np
+        >>> from xcoco.manifest.io import plain_json
+        >>> plain_json({'bbox': np.array([1, 2, 3, 4]), 'score': np.float64(0.5),
+        ...             'scale': (np.float32(2.0), 1), 'ok': np.bool_(True)})
+        {'bbox': [1, 2, 3, 4], 'score': 0.5, 'scale': [2.0, 1], 'ok': True}
+        >>> type(plain_json(np.int64(3)))
+        <class 'int'>
+    """
+    kind = type(value)
+    if kind in _JSON_LEAVES:
+        return value
+    if kind is list:
+        # set(map(type, ...)) runs at C speed: most lists are flat numbers
+        if set(map(type, value)) <= _JSON_LEAVES:
+            return value
+        return [plain_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain_json(item) for item in value]
+    try:
+        converted = _default(value)
+    except TypeError:
+        return value  # unwritable: the schema names the type
+    if converted is value:
+        return value
+    return plain_json(converted)
 
 
 _OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
@@ -464,12 +523,12 @@ def write_manifest(manifest, file, indent=None, newlines=False,
         compress = fpath.endswith('.zip')
     if compress:
         member = os.path.basename(fpath)
-        member = member[:-4] if member.endswith('.zip') else member
+        member = member.removesuffix('.zip')
         if not member.endswith('.json'):
             member += '.json'
-        with atomic_write(fpath, 'wb') as raw:
-            with zipfile.ZipFile(raw, 'w', compression=zipfile.ZIP_DEFLATED) as zfile:
-                zfile.writestr(member, data)
+        with atomic_write(fpath, 'wb') as raw, \
+                zipfile.ZipFile(raw, 'w', compression=zipfile.ZIP_DEFLATED) as zfile:
+            zfile.writestr(member, data)
     else:
         with atomic_write(fpath, 'wb') as raw:
             raw.write(data)

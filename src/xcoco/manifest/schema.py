@@ -29,14 +29,45 @@ import copy
 import functools
 
 __all__ = [
-    'NULL', 'BOOLEAN', 'INTEGER', 'NUMBER', 'STRING', 'NAME', 'ID',
-    'XY', 'BBOX', 'TRANSFORM_SPEC', 'CHANNEL_SPEC', 'QUANTIZATION_SPEC',
-    'RESOLUTION', 'MSCOCO_POLYGON', 'MSCOCO_MULTIPOLYGON', 'KWCOCO_POLYGON',
-    'KWCOCO_MULTIPOLYGON', 'RUN_LENGTH_ENCODING', 'MASK_PATH', 'WKT',
-    'SEGMENTATION', 'MSCOCO_KEYPOINTS', 'KWCOCO_KEYPOINT', 'KWCOCO_KEYPOINTS',
-    'KEYPOINTS', 'CATEGORY', 'KEYPOINT_CATEGORY', 'VIDEO', 'ASSET', 'IMAGE',
-    'ANNOTATION', 'TRACK', 'TABLE_SCHEMAS', 'COCO_SCHEMA', 'object_validator',
-    'manifest_validator', 'schema_json', 'fast_is_valid',
+    'ANNOTATION',
+    'ASSET',
+    'BBOX',
+    'BOOLEAN',
+    'CATEGORY',
+    'CHANNEL_SPEC',
+    'COCO_SCHEMA',
+    'ID',
+    'IMAGE',
+    'INTEGER',
+    'KEYPOINTS',
+    'KEYPOINT_CATEGORY',
+    'KWCOCO_KEYPOINT',
+    'KWCOCO_KEYPOINTS',
+    'KWCOCO_MULTIPOLYGON',
+    'KWCOCO_POLYGON',
+    'MASK_PATH',
+    'MSCOCO_KEYPOINTS',
+    'MSCOCO_MULTIPOLYGON',
+    'MSCOCO_POLYGON',
+    'NAME',
+    'NULL',
+    'NUMBER',
+    'QUANTIZATION_SPEC',
+    'RESOLUTION',
+    'RUN_LENGTH_ENCODING',
+    'SEGMENTATION',
+    'STRING',
+    'TABLE_SCHEMAS',
+    'TRACK',
+    'TRANSFORM_SPEC',
+    'VIDEO',
+    'WKT',
+    'XY',
+    'expected_words',
+    'fast_is_valid',
+    'manifest_validator',
+    'object_validator',
+    'schema_json',
 ]
 
 SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema'
@@ -216,7 +247,9 @@ ASSET = {
         'channels': CHANNEL_SPEC,
         'width': INTEGER,
         'height': INTEGER,
+        # both spellings of the asset -> image warp (seed 000's rename)
         'warp_aux_to_img': TRANSFORM_SPEC,
+        'warp_img_from_asset': TRANSFORM_SPEC,
         'quantization': QUANTIZATION_SPEC,
         'resolution': RESOLUTION,
     },
@@ -304,7 +337,113 @@ COCO_SCHEMA = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+# ------------------------------------------------------------------- words
+# What a message says a field should be: plain words, never a schema title
+# (a reader of "expected SEGMENTATION" must know the schema to decode it).
+# Named sub-schemas get a phrase; everything else is described from its
+# structure by expected_words.
+_WORDS = {id(schema): words for schema, words in [
+    (XY, 'an [x, y] pair of numbers'),
+    (BBOX, 'a list of 4 numbers [x, y, width, height]'),
+    (_MATRIX, 'a 2x3 or 3x3 matrix of numbers'),
+    (TRANSFORM_SPEC, ('an affine warp (a 3x3 matrix or scale / offset / about '
+                     '/ theta / shearx / skew keys) or null')),
+    (CHANNEL_SPEC, "a channel spec string (e.g. 'r|g|b' or 'B1|B2,mask')"),
+    (QUANTIZATION_SPEC, ('a quantization dict with orig_min, orig_max, '
+                        'quant_min and quant_max')),
+    (RESOLUTION, "a resolution such as 10, '10 GSD' or [10, 10]"),
+    (TIMESTAMP, 'an ISO-8601 string or a UNIX time'),
+    (MSCOCO_POLYGON, 'a flat polygon [x1, y1, x2, y2, ...]'),
+    (MSCOCO_MULTIPOLYGON, 'a list of flat polygons'),
+    (KWCOCO_POLYGON, ("a polygon dict with an 'exterior' list of [x, y] "
+                     "points and optional 'interiors'")),
+    (KWCOCO_MULTIPOLYGON, 'a list of polygon dicts'),
+    (RUN_LENGTH_ENCODING, "an RLE dict with 'counts' and 'size' [height, width]"),
+    (WKT, 'a WKT POLYGON or MULTIPOLYGON string'),
+    (MASK_PATH, 'a mask path'),
+    (SEGMENTATION, ('a polygon, a list of polygons, an RLE dict, a mask path '
+                   'or WKT')),
+    (MSCOCO_KEYPOINTS, 'flat keypoints [x1, y1, v1, x2, y2, v2, ...]'),
+    (KWCOCO_KEYPOINT, "a keypoint dict with an [x, y] 'xy'"),
+    (KWCOCO_KEYPOINTS, "a list of keypoint dicts with an [x, y] 'xy'"),
+    (KEYPOINTS, ("flat keypoints [x1, y1, v1, ...] or a list of keypoint "
+                "dicts with an [x, y] 'xy'")),
+    (CATEGORY, "a category with an integer 'id' and a non-empty 'name'"),
+    (KEYPOINT_CATEGORY, ("a keypoint category with an integer 'id' and a "
+                        "non-empty 'name'")),
+    (VIDEO, "a video with an integer 'id' and a non-empty 'name'"),
+    (ASSET, "an asset with a 'file_name'"),
+    (IMAGE, "an image with an integer 'id'"),
+    (ANNOTATION, "an annotation with integer 'id' and 'image_id'"),
+    (TRACK, "a track with an integer or string 'id'"),
+]}
+
+_TYPE_WORDS = {
+    'null': ('null', 'nulls'), 'boolean': ('a boolean', 'booleans'),
+    'integer': ('an integer', 'integers'), 'number': ('a number', 'numbers'),
+    'string': ('a string', 'strings'), 'object': ('an object', 'objects'),
+    'array': ('a list', 'lists'),
+}
+
+
+def _join_or(parts):
+    parts = list(dict.fromkeys(parts))
+    return parts[0] if len(parts) == 1 else ', '.join(parts[:-1]) + ' or ' + parts[-1]
+
+
+def _plural(schema):
+    kind = schema.get('type') if isinstance(schema, dict) else None
+    if (id(schema) in _WORDS or kind not in _TYPE_WORDS
+            or not schema.keys() <= {'type', 'minLength', 'description'}):
+        return None
+    words = _TYPE_WORDS[kind][1]
+    return 'non-empty ' + words if schema.get('minLength') == 1 else words
+
+
+def expected_words(schema):
+    """
+    What a (sub-)schema accepts, in words, for error messages.
+
+    Example:
+        >>> from xcoco.manifest.schema import expected_words, SEGMENTATION, BBOX
+        >>> expected_words(SEGMENTATION)
+        'a polygon, a list of polygons, an RLE dict, a mask path or WKT'
+        >>> expected_words({'anyOf': [BBOX, {'type': 'null'}]})
+        'a list of 4 numbers [x, y, width, height] or null'
+        >>> expected_words({'type': 'array', 'items': {'type': 'integer'}, 'minItems': 2, 'maxItems': 2})
+        'a list of 2 integers'
+        >>> expected_words({'enum': [0, 1, 2]})
+        'one of 0, 1 or 2'
+    """
+    if not isinstance(schema, dict):
+        return 'anything' if schema is True else 'nothing'
+    if id(schema) in _WORDS:
+        return _WORDS[id(schema)]
+    if 'anyOf' in schema:
+        return _join_or(expected_words(sub) for sub in schema['anyOf'])
+    if 'const' in schema:
+        return repr(schema['const'])
+    if 'enum' in schema:
+        return 'one of ' + _join_or(map(repr, schema['enum']))
+    kind = schema.get('type')
+    if kind == 'array':
+        items = schema.get('items')
+        lo, hi = schema.get('minItems'), schema.get('maxItems')
+        count = f'{lo} ' if lo is not None and lo == hi else ''
+        plural = _plural(items) if isinstance(items, dict) else None
+        if plural:
+            return f'a list of {count}{plural}'
+        if isinstance(items, dict):
+            return f'a list of {count}items, each {expected_words(items)}'
+        return 'a list'
+    if kind == 'string' and schema.get('minLength') == 1:
+        return 'a non-empty string'
+    if kind in _TYPE_WORDS:
+        return _TYPE_WORDS[kind][0]
+    return 'a value matching the schema'
+
+
+@functools.cache
 def object_validator(table):
     """
     A compiled, cached ``jsonschema`` validator for one object of a table.
@@ -474,9 +613,7 @@ def _fast_annotation(obj):
         return False
     if 'segmentation' in obj and not _segmentation(obj['segmentation']):
         return False
-    if 'keypoints' in obj and not _keypoints(obj['keypoints']):
-        return False
-    return True
+    return 'keypoints' not in obj or _keypoints(obj['keypoints'])
 
 
 def _fast_category(obj):
@@ -527,9 +664,7 @@ def _fast_image(obj):
         return False
     if obj.get('video_id') is not None and type(obj['video_id']) is not int:
         return False
-    if 'timestamp' in obj and type(obj['timestamp']) not in (str, int, float):
-        return False
-    return True
+    return 'timestamp' not in obj or type(obj['timestamp']) in (str, int, float)
 
 
 _FAST = {

@@ -4,8 +4,8 @@ Summary statistics of datasets.  Reads go through the shared read surface
 """
 import os
 
-__all__ = ['basic_stats', 'extended_stats', 'category_annotation_frequency',
-           'missing_images', 'summarize_counts']
+__all__ = ['basic_stats', 'category_annotation_frequency', 'corrupted_images',
+           'extended_stats', 'missing_images', 'summarize_counts']
 
 
 def basic_stats(dset):
@@ -128,3 +128,34 @@ def missing_images(dset, check_aux=True, verbose=0):
     if verbose:
         print(f'{len(missing)} missing files')
     return missing
+
+
+def corrupted_images(dset, check_aux=True, verbose=0):
+    """
+    ``(position, path, image_id)`` of each file that exists but whose pixels
+    do not all decode (a truncated PNG or GeoTIFF still has a readable
+    header); with ``check_aux`` the files of assets are checked too.  Reads
+    only ``dset.index`` and ``dset.bundle_dpath``, so it works on any backend.
+
+    Example:
+        >>> import tempfile
+        >>> import ubelt as ub
+        >>> import numpy as np, kwimage, xcoco
+        >>> dpath = ub.Path(tempfile.mkdtemp())
+        >>> _ = kwimage.imwrite(dpath / 'ok.png', np.zeros((8, 8, 3), np.uint8))
+        >>> _ = (dpath / 'bad.png').write_bytes((dpath / 'ok.png').read_bytes()[:40])
+        >>> dset = xcoco.CocoDataset(bundle_dpath=dpath)
+        >>> _ = dset.add_image('ok.png'), dset.add_image('bad.png')
+        >>> corrupted_images(dset) == [(1, str(dpath / 'bad.png'), 2)]
+        True
+    """
+    from xcoco.ops._validate_files import decode_error
+    corrupted = []
+    for pos, (gid, img) in enumerate(dset.index.imgs.items()):
+        for file_name in _image_paths(img, check_aux):
+            fpath = os.path.join(dset.bundle_dpath, file_name)
+            if os.path.exists(fpath) and decode_error(fpath) is not None:
+                corrupted.append((pos, fpath, gid))
+    if verbose:
+        print(f'{len(corrupted)} corrupted files')
+    return corrupted

@@ -6,9 +6,13 @@ Check a manifest and name every problem: rule, JSON path, offending id.
 written for kwcoco can print or join them) that also carry ``rule``,
 ``path`` (a JSON pointer into the manifest), ``id`` and ``message``.
 
-It works on the raw ``dset.dataset`` dicts, never on the index, so that
+It works on the raw ``dset.dataset`` dicts when there are some, so that
 manifests loaded with dangling references or duplicate ids (``autobuild=False``)
-are reported instead of crashing the checker.  :data:`RULES` lists every rule.
+are reported instead of crashing the checker; a backend without a dict
+manifest is read through its index.  Values are judged as the JSON that
+``dump`` writes: tuples, arrays and numpy scalars in an in-memory manifest are
+lists and numbers.  :data:`RULES` lists every rule; the geometry rules live in
+``_validate_geometry`` and the file rules in ``_validate_files``.
 
 Example:
     >>> from xcoco.ops.validate import validate
@@ -23,12 +27,13 @@ Example:
     annotation id=17 refers to image_id=99 which does not exist
 """
 import functools
-import math
-import os
-import posixpath
 import warnings
 
-__all__ = ['validate', 'Problem', 'RULES', 'DEFAULT_CONFIG']
+from xcoco.manifest.assets import WARP_KEYS, iter_asset_entries
+from xcoco.ops import _validate_files, _validate_geometry
+from xcoco.tables import INDEX_ATTR, NOUN, TABLES
+
+__all__ = ['DEFAULT_CONFIG', 'RULES', 'Problem', 'validate']
 
 #: kwcoco's options (same names) plus xcoco's.  ``missing`` is opt-in here
 #: (kwcoco checks files by default): touching 100k files is not a cheap
@@ -41,7 +46,7 @@ DEFAULT_CONFIG = {
     'channels': True,           # channel specs parse, names not repeated
     'warps': True,              # TransformSpecs coerce to an invertible affine
     'missing': False,           # registered files exist
-    'corrupted': False,         # registered files can be read
+    'corrupted': False,         # registered files decode in full (slow: reads every pixel)
     'require_relative': False,  # >0: absolute paths are errors, >1: escaping paths too
     'img_attrs': False,         # 'warn' / 'error': images need width / height
     'annot_attrs': False,       # 'warn' / 'error': annotations need bbox
@@ -84,23 +89,10 @@ RULES = {
     'file_name.escape': ('warning', 'file names stay inside the bundle (error with require_relative>1)'),
     'file_name.absolute': ('error', 'file names are relative (require_relative>0)'),
     'file.missing': ('error', 'registered files exist (missing=True)'),
-    'file.unreadable': ('error', 'registered files can be read (corrupted=True)'),
+    'file.unreadable': ('error', 'registered files decode in full (corrupted=True)'),
 }
 
-_SINGULAR = {
-    'images': 'image', 'annotations': 'annotation', 'categories': 'category',
-    'videos': 'video', 'tracks': 'track',
-    'keypoint_categories': 'keypoint_category',
-}
-_TABLES = tuple(_SINGULAR)
 _NUM = (int, float)
-# set(map(type, seq)) runs at C speed; isinstance per coordinate cost 60% of
-# the validator's time on a 100k-annotation manifest (benchmarks/bench_validate.py).
-_NUM_TYPES = frozenset({int, float})
-
-
-def _all_numbers(seq):
-    return type(seq) is list and set(map(type, seq)) <= _NUM_TYPES
 
 
 class Problem(str):
@@ -192,7 +184,7 @@ class _Report:
 
 def _label(table, obj, idx):
     """How messages name an object: by id when it has one."""
-    name = _SINGULAR[table]
+    name = NOUN[table]
     if isinstance(obj, dict) and 'id' in obj:
         return f'{name} id={obj["id"]!r}'
     return f'{name} at /{table}/{idx}'
@@ -215,7 +207,9 @@ def validate(dset, **config):
     Check a dataset against the schema and every rule in :data:`RULES`.
 
     Args:
-        dset (CocoDataset | dict): a dataset or a raw manifest dict.
+        dset (CocoDataset | dict | Queryable): a dataset, a raw manifest
+            dict, or a backend without a dict manifest (no ``dataset``),
+            whose tables are read from its index mappings.
         **config: see :data:`DEFAULT_CONFIG`; kwcoco's option names work.
 
     Returns:
@@ -235,28 +229,30 @@ def validate(dset, **config):
         raise TypeError(f'validate() got unknown options {sorted(unknown)}; '
                         f'known: {sorted(DEFAULT_CONFIG)}')
     cfg = {**DEFAULT_CONFIG, **config}
-    data = getattr(dset, 'dataset', dset)
     fpath = getattr(dset, 'fpath', None)
     bundle_dpath = getattr(dset, 'bundle_dpath', None)
     report = _Report(verbose=cfg['verbose'], fastfail=cfg['fastfail'],
                      fpath=fpath)
     result = {'errors': report.errors, 'warnings': report.warnings}
 
-    tables = _check_top_level(data, report)
+    tables = _read_tables(dset, report)
     if tables is None:
         return result
+    unsure = _plain_tables(tables)
     if cfg['schema']:
-        _check_schema(tables, report)
+        _check_schema(tables, unsure, report)
     if cfg['unique']:
         _check_unique(tables, report)
     ctx = _Context(tables)
     _check_images(tables, ctx, cfg, report)
-    _check_annotations(tables, ctx, cfg, report)
+    _check_annotations(tables, ctx, cfg, report, set(unsure['annotations']))
     if cfg['references']:
         _check_kpcats(tables, report)
     if cfg['geometry']:
-        _check_tracks(tables, report)
-    _check_files(tables, cfg, bundle_dpath, result, report)
+        _validate_geometry.check_tracks(tables['tracks'], report)
+    _validate_files.check_files(
+        tables['images'], cfg, bundle_dpath,
+        functools.partial(_label, 'images'), result, report)
     if report.warnings:
         # One summary, not one warning per entry: a 100k-annotation file
         # can hold 100k warnings, and kwcoco callers only test that one is raised.
@@ -266,15 +262,29 @@ def validate(dset, **config):
     return result
 
 
-def _check_top_level(data, report):
+def _read_tables(dset, report):
+    """
+    The tables to check, as lists of objects, from a dataset's ``dataset``
+    dict, a raw manifest dict, or (for a backend without a dict manifest)
+    the id -> object mappings of its index, in the order they yield.
+    """
+    data = getattr(dset, 'dataset', None)
+    index = getattr(dset, 'index', None)
+    if data is None and index is not None and hasattr(index, 'imgs'):
+        return _index_tables(index)
+    if data is None:
+        data = dset
     if not isinstance(data, dict):
         report.add('manifest.schema', '', None,
                    f'a manifest must be a JSON object, got {type(data).__name__}')
         return None
+    from xcoco.manifest.io import plain_json
     from xcoco.manifest.schema import manifest_validator
     tables = {}
-    for key in _TABLES:
+    for key in TABLES:
         value = data.get(key, None)
+        if isinstance(value, tuple):
+            value = list(value)  # written as a JSON array
         if value is None:
             tables[key] = []
         elif not isinstance(value, list):
@@ -283,39 +293,104 @@ def _check_top_level(data, report):
             tables[key] = []
         else:
             tables[key] = value
-    rest = {k: v for k, v in data.items() if k not in _SINGULAR}
+    rest = plain_json({k: v for k, v in data.items() if k not in NOUN})
     for err in manifest_validator().iter_errors(rest):
-        path = '/' + '/'.join(map(str, err.absolute_path))
-        report.add('manifest.schema', path, None, f'{path}: {err.message}')
+        rel, text = _schema_message(err)
+        report.add('manifest.schema', '/' + rel, None, f'field {rel!r}: {text}')
     tables['has_tracks'] = 'tracks' in data
     return tables
 
 
-def _check_schema(tables, report):
-    from xcoco.manifest.schema import fast_is_valid, object_validator
-    for table in _TABLES:
-        validator = None
-        for idx, obj in enumerate(tables[table]):
-            if fast_is_valid(table, obj):
-                continue
-            if validator is None:
-                validator = object_validator(table)
+def _index_tables(index):
+    from collections.abc import Mapping
+    tables = {}
+    for table in TABLES:
+        objs = getattr(index, INDEX_ATTR[table]).values()
+        tables[table] = [dict(obj) if isinstance(obj, Mapping) and not isinstance(obj, dict)
+                         else obj for obj in objs]
+    # An index always has a tracks mapping; an empty one stands for a file
+    # written before the tracks table, whose track ids then only warn.
+    tables['has_tracks'] = bool(tables['tracks'])
+    return tables
+
+
+def _plain_tables(tables):
+    """
+    Replace every object the schema's fast path cannot vouch for by its
+    plain-JSON form, so each later rule sees what ``dump`` would write
+    (kwcoco's in-memory demos hold warps as tuples of numpy floats).  The
+    fast path accepts only plain types in the fields the rules read, so the
+    common object costs nothing extra, and the geometry rules skip the
+    shape checks it has done.  Returns the positions, per table, that still
+    need the full schema validator.
+    """
+    from xcoco.manifest.io import plain_json
+    from xcoco.manifest.schema import fast_is_valid
+    unsure = {}
+    for table in TABLES:
+        items = tables[table]
+        fast = functools.partial(fast_is_valid, table)
+        todo = [idx for idx, ok in enumerate(map(fast, items)) if not ok]
+        if todo:
+            items = tables[table] = list(items)  # never edit the caller's lists
+            for idx in todo:
+                items[idx] = plain_json(items[idx])
+        unsure[table] = todo
+    return unsure
+
+
+def _check_schema(tables, unsure, report):
+    from xcoco.manifest.schema import object_validator
+    for table in TABLES:
+        if not unsure[table]:
+            continue
+        validator = object_validator(table)
+        items = tables[table]
+        for idx in unsure[table]:
+            obj = items[idx]
+            seen = set()
             for err in validator.iter_errors(obj):
-                sub = '/'.join(map(str, err.absolute_path))
-                path = f'/{table}/{idx}' + (f'/{sub}' if sub else '')
-                title = err.schema.get('title') if isinstance(err.schema, dict) else None
-                what = f' (expected {title})' if title else ''
-                field = f' field {sub!r}' if sub else ''
+                rel, text = _schema_message(err)
+                if (rel, text) in seen:
+                    continue  # one message for several missing keys
+                seen.add((rel, text))
+                path = f'/{table}/{idx}' + (f'/{rel}' if rel else '')
+                field = f' field {rel!r}' if rel else ''
                 report.add('schema', path, _id(obj),
-                           f'{_label(table, obj, idx)}{field}: {_short(err.message)}{what}')
+                           f'{_label(table, obj, idx)}{field}: {text}')
 
 
-def _short(text, limit=200):
-    return text if len(text) <= limit else text[:limit] + '...'
+def _schema_message(err):
+    """
+    The field as the file spells it (a path relative to the object) and
+    what is wrong in words: what was expected, and what was found.
+    """
+    from xcoco.manifest.schema import expected_words
+    rel = '/'.join(map(str, err.absolute_path))
+    expected = expected_words(err.schema)
+    inst = err.instance
+    if err.validator == 'required' and isinstance(inst, dict):
+        names = [key for key in err.validator_value if key not in inst]
+        return rel, f'missing {_names(names)}; expected {expected}'
+    if err.validator == 'additionalProperties' and isinstance(inst, dict):
+        known = err.schema.get('properties', {})
+        names = [key for key in inst if key not in known]
+        return rel, f'has unknown {_names(names)}; expected {expected}'
+    return rel, f'expected {expected}, got {_show(inst)}'
+
+
+def _names(keys):
+    keys = [repr(key) for key in keys] or ['a key']
+    return keys[0] if len(keys) == 1 else ', '.join(keys[:-1]) + ' and ' + keys[-1]
+
+
+def _show(value, limit=80):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + '...'
 
 
 def _check_unique(tables, report):
-    for table in _TABLES:
+    for table in TABLES:
         first = {}
         for idx, obj in enumerate(tables[table]):
             key = _id(obj)
@@ -416,7 +491,8 @@ def _check_images(tables, ctx, cfg, report):
             else:
                 seen_frames[key] = gid
         _check_size(img, base, label, gid, report)
-        assets = _assets(img)
+        # (path of the asset as the file spells it, e.g. 'assets/0', asset)
+        assets = [(f'{key}/{pos}', asset) for key, pos, asset in iter_asset_entries(img)]
         for akey, asset in assets:
             if isinstance(asset, dict):
                 _check_size(asset, f'{base}/{akey}', f'{label} asset {akey}', gid, report)
@@ -432,22 +508,16 @@ def _check_images(tables, ctx, cfg, report):
         if cfg['channels']:
             _check_image_channels(img, assets, base, label, gid, report)
         if cfg['warps']:
-            _check_warp(img.get('warp_img_to_vid'), base + '/warp_img_to_vid',
+            _check_warp(img.get('warp_img_to_vid'), base, 'warp_img_to_vid',
                         label, gid, report)
             for akey, asset in assets:
-                if isinstance(asset, dict):
-                    _check_warp(asset.get('warp_aux_to_img'),
-                                f'{base}/{akey}/warp_aux_to_img', label, gid, report)
-
-
-def _assets(img):
-    """(json-path suffix, asset) pairs of an image, both spellings."""
-    out = []
-    for key in ('assets', 'auxiliary'):
-        items = img.get(key)
-        if isinstance(items, list):
-            out.extend((f'{key}/{i}', a) for i, a in enumerate(items))
-    return out
+                if not isinstance(asset, dict):
+                    continue
+                # Either spelling, each checked where the file has it.
+                for key in WARP_KEYS:
+                    if key in asset:
+                        _check_warp(asset[key], base, f'{akey}/{key}', label,
+                                    gid, report)
 
 
 def _check_size(obj, base, label, gid, report):
@@ -463,11 +533,20 @@ def _check_size(obj, base, label, gid, report):
                        f'{label} has {key}={value!r}; expected a positive integer')
 
 
+_CHANNEL_EXAMPLE = "e.g. 'r|g|b' or 'B1|B2,mask'"
+
+
+def _channel_names(spec):
+    """Channel names per early-fused stream, or a reason the spec is bad."""
+    if not isinstance(spec, str):
+        return None, f'expected a channel spec string ({_CHANNEL_EXAMPLE}), got {_show(spec)}'
+    return _parse_channels(spec)
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse_channels(spec):
-    """Channel names per early-fused stream, or a reason the spec is bad."""
-    if not isinstance(spec, str) or not spec.strip():
-        return None, f'channel spec {spec!r} is empty'
+    if not spec.strip():
+        return None, f'expected channel names ({_CHANNEL_EXAMPLE}), got the empty spec {spec!r}'
     streams = spec.split(',')
     for stream in streams:
         parts = stream.split('|')
@@ -480,7 +559,7 @@ def _parse_channels(spec):
         from delayed_image.channel_spec import ChannelSpec
         norm = ChannelSpec.coerce(spec).normalize()
         names = [stream.as_list() for stream in norm.streams()]
-    except Exception as ex:  # delayed-image raises several types on bad specs
+    except Exception as ex:  # noqa: BLE001 - delayed-image raises several types on bad specs
         return None, f'channel spec {spec!r} does not parse: {ex}'
     return names, None
 
@@ -489,7 +568,7 @@ def _check_image_channels(img, assets, base, label, gid, report):
     seen = {}
     items = []
     if img.get('channels') is not None:
-        items.append((base + '/channels', img['channels']))
+        items.append(('channels', img['channels']))
     for akey, asset in assets:
         if not isinstance(asset, dict):
             continue
@@ -497,18 +576,19 @@ def _check_image_channels(img, assets, base, label, gid, report):
             report.add('asset.channels.missing', f'{base}/{akey}', gid,
                        f'{label} asset {akey} (file_name={asset.get("file_name")!r}) has no channels')
         else:
-            items.append((f'{base}/{akey}/channels', asset['channels']))
-    for path, spec in items:
-        names, reason = _parse_channels(spec)
+            items.append((f'{akey}/channels', asset['channels']))
+    for rel, spec in items:
+        path = f'{base}/{rel}'
+        names, reason = _channel_names(spec)
         if reason:
-            report.add('channels.parse', path, gid, f'{label}: {reason}')
+            report.add('channels.parse', path, gid, f'{label} field {rel!r}: {reason}')
             continue
         for stream in names:
             for name in stream:
                 if name in seen:
                     report.add('channels.repeat', path, gid,
-                               f'{label}: channel {name!r} appears more than once '
-                               f'(also at {seen[name]})')
+                               f'{label} field {rel!r}: channel {name!r} appears more '
+                               f'than once (also at {seen[name]})')
                 else:
                     seen[name] = path
 
@@ -516,25 +596,27 @@ def _check_image_channels(img, assets, base, label, gid, report):
 _IDENTITY_WARPS = ({}, {'type': 'affine'})
 
 
-def _check_warp(spec, path, label, gid, report):
+def _check_warp(spec, base, rel, label, gid, report):
     if spec is None or spec in _IDENTITY_WARPS:
         return
+    path = f'{base}/{rel}'
     try:
         import kwimage
         import numpy as np
         matrix = np.asarray(kwimage.Affine.coerce(spec).matrix, dtype=float)
         ok = matrix.shape == (3, 3) and np.isfinite(matrix).all()
         invertible = ok and abs(np.linalg.det(matrix)) > 1e-12
-    except Exception as ex:  # kwimage raises KeyError/TypeError/ValueError here
+    except Exception as ex:  # noqa: BLE001 - kwimage raises KeyError/TypeError/ValueError here
         report.add('warp.coerce', path, gid,
-                   f'{label}: warp {spec!r} does not coerce to an affine: {type(ex).__name__}: {ex}')
+                   f'{label} field {rel!r}: {_show(spec)} does not coerce to an '
+                   f'affine warp: {type(ex).__name__}: {ex}')
         return
     if not invertible:
         report.add('warp.coerce', path, gid,
-                   f'{label}: warp {spec!r} is not an invertible finite affine')
+                   f'{label} field {rel!r}: {_show(spec)} is not an invertible finite affine warp')
 
 
-def _check_annotations(tables, ctx, cfg, report):
+def _check_annotations(tables, ctx, cfg, report, unsure):
     refs, geom = cfg['references'], cfg['geometry']
     annot_attrs = cfg['annot_attrs']
     warned_tracks = False
@@ -568,126 +650,38 @@ def _check_annotations(tables, ctx, cfg, report):
             report.add('annotation.attrs', base + '/bbox', aid,
                        f'annotation id={aid!r} has no bbox', severity)
         if geom:
-            _check_bbox(ann.get('bbox'), base, aid, _lookup(ctx.img_size, ann.get('image_id')),
-                        report, 'annotation')
+            shaped = idx not in unsure  # the fast path checked the shapes
+            _validate_geometry.check_bbox(
+                ann.get('bbox'), base, aid, _lookup(ctx.img_size, ann.get('image_id')),
+                report, 'annotation', shaped)
             if ann.get('segmentation') is not None:
-                _check_segmentation(ann['segmentation'], base + '/segmentation', aid, report)
+                _validate_geometry.check_segmentation(
+                    ann['segmentation'], base + '/segmentation', aid, report, shaped)
         kpts = ann.get('keypoints')
-        if kpts and isinstance(kpts, list) and (geom or refs):
-            _check_keypoints(kpts, ann, base + '/keypoints', aid, ctx, refs, geom, report)
+        if not (kpts and isinstance(kpts, list)):
+            continue
+        if isinstance(kpts[0], dict):
+            if refs:
+                _check_keypoint_refs(kpts, base + '/keypoints', aid, ctx, report)
+        elif geom:
+            cid = ann.get('category_id')
+            _validate_geometry.check_flat_keypoints(
+                kpts, _lookup(ctx.cat_num_kpts, cid), cid, base + '/keypoints',
+                aid, report)
 
 
-def _check_bbox(bbox, base, oid, size, report, kind):
-    if not (_all_numbers(bbox) and len(bbox) == 4):
-        return  # the shape itself is the schema's job
-    x, y, w, h = bbox
-    rule = f'{kind}.bbox.size'
-    if not all(map(math.isfinite, bbox)):
-        report.add(rule, base + '/bbox', oid, f'{kind} id={oid!r} has a non-finite bbox {bbox!r}')
-        return
-    if w < 0 or h < 0:
-        report.add(rule, base + '/bbox', oid,
-                   f'{kind} id={oid!r} has bbox {bbox!r} with negative width or height')
-        return
-    if size is not None:
-        W, H = size
-        # Half a pixel of slack: MS-COCO boxes routinely end at W + 0.5.
-        if x < -0.5 or y < -0.5 or x + w > W + 0.5 or y + h > H + 0.5:
-            report.add('annotation.bbox.inside', base + '/bbox', oid,
-                       f'annotation id={oid!r} bbox {bbox!r} extends outside its '
-                       f'{W}x{H} image')
-
-
-def _check_flat_polygon(poly, path, aid, report):
-    if not _all_numbers(poly):
-        return
-    if len(poly) % 2:
-        report.add('annotation.segmentation.even', path, aid,
-                   f'annotation id={aid!r} has a flat polygon with an odd number '
-                   f'of coordinates ({len(poly)})')
-    elif len(poly) < 6:
-        report.add('annotation.segmentation.degenerate', path, aid,
-                   f'annotation id={aid!r} has a polygon with {len(poly) // 2} points; '
-                   'at least 3 are needed')
-
-
-def _check_segmentation(segm, path, aid, report):
-    if isinstance(segm, list):
-        if not segm:
-            return
-        if isinstance(segm[0], list):
-            for i, part in enumerate(segm):
-                _check_flat_polygon(part, f'{path}/{i}', aid, report)
-        elif isinstance(segm[0], dict):
-            for i, part in enumerate(segm):
-                _check_ring_polygon(part, f'{path}/{i}', aid, report)
-        else:
-            _check_flat_polygon(segm, path, aid, report)
-    elif isinstance(segm, dict):
-        if 'counts' in segm:
-            _check_rle(segm, path, aid, report)
-        else:
-            _check_ring_polygon(segm, path, aid, report)
-    elif isinstance(segm, str):
-        from xcoco.objects.geometry import is_wkt, parse_wkt
-        if is_wkt(segm):
-            try:
-                parse_wkt(segm)
-            except ValueError as ex:
-                report.add('annotation.segmentation.wkt', path, aid,
-                           f'annotation id={aid!r} has a WKT segmentation that does not parse: {ex}')
-
-
-def _check_ring_polygon(poly, path, aid, report):
-    if not isinstance(poly, dict):
-        return
-    ext = poly.get('exterior')
-    if isinstance(ext, list) and len(ext) < 3:
-        report.add('annotation.segmentation.degenerate', path + '/exterior', aid,
-                   f'annotation id={aid!r} has a polygon exterior with {len(ext)} points; '
-                   'at least 3 are needed')
-
-
-def _check_rle(rle, path, aid, report):
-    counts = rle.get('counts')
-    size = rle.get('size') or rle.get('shape')
-    if not (isinstance(counts, list) and isinstance(size, list) and len(size) == 2):
-        return
-    if not all(isinstance(v, int) for v in counts) or not all(isinstance(v, int) for v in size):
-        return
-    total = sum(counts)
-    if total != size[0] * size[1] or any(v < 0 for v in counts):
-        report.add('annotation.segmentation.rle', path + '/counts', aid,
-                   f'annotation id={aid!r} has RLE runs summing to {total}; '
-                   f'size {size} needs {size[0] * size[1]} non-negative runs')
-
-
-def _check_keypoints(kpts, ann, path, aid, ctx, refs, geom, report):
-    if isinstance(kpts[0], dict):
-        if not refs:
-            return
-        for i, kp in enumerate(kpts):
-            if not isinstance(kp, dict):
-                continue
-            if 'keypoint_category_id' in kp and _absent(kp['keypoint_category_id'], ctx.kpcat_ids):
-                report.add('keypoint.category.exists', f'{path}/{i}/keypoint_category_id', aid,
-                           f'annotation id={aid!r} keypoint {i} refers to keypoint_category_id='
-                           f'{kp["keypoint_category_id"]!r} which does not exist')
-            elif 'keypoint_category' in kp and _absent(kp['keypoint_category'], ctx.kpcat_names):
-                report.add('keypoint.category.exists', f'{path}/{i}/keypoint_category', aid,
-                           f'annotation id={aid!r} keypoint {i} refers to keypoint_category='
-                           f'{kp["keypoint_category"]!r} which does not exist')
-    elif geom and _all_numbers(kpts):
-        if len(kpts) % 3:
-            report.add('annotation.keypoints.length', path, aid,
-                       f'annotation id={aid!r} has {len(kpts)} flat keypoint numbers; '
-                       'expected (x, y, visible) triples')
-            return
-        expected = _lookup(ctx.cat_num_kpts, ann.get('category_id'))
-        if expected is not None and len(kpts) != 3 * expected:
-            report.add('annotation.keypoints.length', path, aid,
-                       f'annotation id={aid!r} has {len(kpts) // 3} keypoints but its '
-                       f'category id={ann.get("category_id")!r} names {expected}')
+def _check_keypoint_refs(kpts, path, aid, ctx, report):
+    for i, kp in enumerate(kpts):
+        if not isinstance(kp, dict):
+            continue
+        if 'keypoint_category_id' in kp and _absent(kp['keypoint_category_id'], ctx.kpcat_ids):
+            report.add('keypoint.category.exists', f'{path}/{i}/keypoint_category_id', aid,
+                       f'annotation id={aid!r} keypoint {i} refers to keypoint_category_id='
+                       f'{kp["keypoint_category_id"]!r} which does not exist')
+        elif 'keypoint_category' in kp and _absent(kp['keypoint_category'], ctx.kpcat_names):
+            report.add('keypoint.category.exists', f'{path}/{i}/keypoint_category', aid,
+                       f'annotation id={aid!r} keypoint {i} refers to keypoint_category='
+                       f'{kp["keypoint_category"]!r} which does not exist')
 
 
 def _check_kpcats(tables, report):
@@ -700,95 +694,5 @@ def _check_kpcats(tables, report):
         if ref is not None and _absent(ref, ids):
             report.add('keypoint_category.reflection_id.exists',
                        f'/keypoint_categories/{idx}/reflection_id', kpcat.get('id'),
-                       f'keypoint_category id={kpcat.get("id")!r} refers to '
+                       f'{_label("keypoint_categories", kpcat, idx)} refers to '
                        f'reflection_id={ref!r} which does not exist')
-
-
-def _check_tracks(tables, report):
-    for idx, track in enumerate(tables['tracks']):
-        if isinstance(track, dict) and 'bbox' in track:
-            _check_bbox(track['bbox'], f'/tracks/{idx}', track.get('id'), None,
-                        report, 'track')
-
-
-def _is_uri(fname):
-    return '://' in fname
-
-
-def _check_files(tables, cfg, bundle_dpath, result, report):
-    rr = cfg['require_relative']
-    rr = int(rr) if rr else 0
-    root = os.fspath(bundle_dpath) if bundle_dpath else os.getcwd()
-    missing, corrupted = [], []
-    for idx, img in enumerate(tables['images']):
-        if not isinstance(img, dict):
-            continue
-        gid = img.get('id')
-        label = _label('images', img, idx)
-        found = []
-        if isinstance(img.get('file_name'), str):
-            found.append((f'/images/{idx}/file_name', img['file_name']))
-        for akey, asset in _assets(img):
-            if isinstance(asset, dict) and isinstance(asset.get('file_name'), str):
-                found.append((f'/images/{idx}/{akey}/file_name', asset['file_name']))
-        for path, fname in found:
-            if _is_uri(fname):
-                continue
-            if os.path.isabs(fname):
-                if rr > 0:
-                    report.add('file_name.absolute', path, gid,
-                               f'{label} file_name {fname!r} is absolute; '
-                               'require_relative asks for paths relative to the bundle')
-                escapes = not _inside(fname, root)
-            else:
-                escapes = posixpath.normpath(fname.replace('\\', '/')).startswith('../')
-            if escapes:
-                report.add('file_name.escape', path, gid,
-                           f'{label} file_name {fname!r} points outside the bundle {root!r}',
-                           'error' if rr > 1 else 'warning')
-            if cfg['missing'] or cfg['corrupted']:
-                full = fname if os.path.isabs(fname) else os.path.join(root, fname)
-                if not os.path.exists(full):
-                    if cfg['missing']:
-                        missing.append((idx, full, gid))
-                        report.add('file.missing', path, gid,
-                                   f'{label} file {full!r} does not exist')
-                elif cfg['corrupted'] and not _readable(full):
-                    corrupted.append((idx, full, gid))
-                    report.add('file.unreadable', path, gid,
-                               f'{label} file {full!r} exists but cannot be read as an image')
-    if missing:
-        result['missing'] = missing
-    if corrupted:
-        result['corrupted'] = corrupted
-
-
-def _inside(fname, root):
-    try:
-        return os.path.commonpath([os.path.abspath(fname), os.path.abspath(root)]) == os.path.abspath(root)
-    except ValueError:  # different drives on Windows
-        return False
-
-
-def _readable(fpath):
-    """
-    True if some reader can open the file: header first (cheap), then
-    rasterio (GeoTIFFs PIL cannot identify), then a full kwimage read.
-    """
-    import kwimage
-    try:
-        kwimage.load_image_shape(fpath)
-        return True
-    except Exception:  # any reader failure: try the next reader
-        pass
-    try:
-        import rasterio
-        with rasterio.open(fpath) as src:
-            return src.count > 0
-    except Exception:  # not installed or cannot open: try the next reader
-        pass
-    try:
-        kwimage.imread(fpath)
-        return True
-    except Exception:  # every reader failed: the file is unreadable
-        return False

@@ -1,0 +1,183 @@
+"""
+The file rules of :func:`xcoco.ops.validate.validate` (paths inside the
+bundle, files that exist, files that decode) and :func:`decode_error`, the
+one answer to "do all of this file's pixels decode?", which
+:meth:`xcoco.CocoDataset.corrupted_images` shares.
+
+Example:
+    >>> import tempfile
+    >>> import ubelt as ub
+    >>> import numpy as np, kwimage
+    >>> from xcoco.ops._validate_files import decode_error
+    >>> dpath = ub.Path(tempfile.mkdtemp())
+    >>> _ = kwimage.imwrite(dpath / 'a.png', np.zeros((8, 8, 3), np.uint8))
+    >>> data = (dpath / 'a.png').read_bytes()
+    >>> _ = (dpath / 'cut.png').write_bytes(data[:len(data) // 2])
+    >>> decode_error(dpath / 'a.png') is None, decode_error(dpath / 'cut.png') is None
+    (True, False)
+"""
+import os
+import posixpath
+import warnings
+
+from xcoco.manifest.assets import iter_asset_entries
+
+_TIFF_MAGIC = (b'II*\x00', b'MM\x00*', b'II+\x00', b'MM\x00+')
+_PNG_MAGIC = b'\x89PNG'
+_JPEG_MAGIC = b'\xff\xd8\xff'
+
+
+def decode_error(fpath):
+    """
+    None if every pixel of the file decodes, else a short reason.
+
+    Each format goes to a reader that fails on missing data, because some
+    readers quietly fill a truncated file with zeros (measured: OpenCV on a
+    cut JPEG, GDAL on a cut PNG), which a header read never notices either:
+
+    * TIFF / GeoTIFF: rasterio reads every block of every band (without
+      rasterio, kwimage's full read);
+    * PNG and JPEG: Pillow's full decode (Pillow comes with kwimage);
+    * anything else: kwimage's full read, then rasterio for formats only
+      GDAL knows.
+
+    Example:
+        >>> import tempfile
+        >>> import ubelt as ub
+        >>> from xcoco.ops._validate_files import decode_error
+        >>> fpath = ub.Path(tempfile.mkdtemp()) / 'junk.png'
+        >>> _ = fpath.write_bytes(b'not an image')
+        >>> decode_error(fpath) is not None
+        True
+    """
+    fpath = os.fspath(fpath)
+    try:
+        with open(fpath, 'rb') as file:
+            head = file.read(8)
+    except OSError as ex:
+        return f'{type(ex).__name__}: {ex}'
+    if head[:4] in _TIFF_MAGIC:
+        return _rasterio_error(fpath) if _has_rasterio() else _kwimage_error(fpath)
+    if head.startswith((_PNG_MAGIC, _JPEG_MAGIC)):
+        reason = _pillow_error(fpath)
+        if reason != 'too big for Pillow':
+            return reason
+        return _kwimage_error(fpath)
+    reason = _kwimage_error(fpath)
+    if reason is not None and _has_rasterio() and _rasterio_error(fpath) is None:
+        return None
+    return reason
+
+
+def _has_rasterio():
+    import importlib.util
+    return importlib.util.find_spec('rasterio') is not None
+
+
+def _pillow_error(fpath):
+    from PIL import Image
+    try:
+        # Only the size warning: a big photo is not a corrupt one.
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning)
+            with Image.open(fpath) as img:
+                img.load()
+    except Image.DecompressionBombError:
+        return 'too big for Pillow'
+    except Exception as ex:  # noqa: BLE001 - Pillow raises OSError, SyntaxError, ValueError ...
+        return f'{type(ex).__name__}: {ex}'
+    return None
+
+
+def _kwimage_error(fpath):
+    import kwimage
+    try:
+        data = kwimage.imread(fpath)
+    except Exception as ex:  # noqa: BLE001 - every kwimage backend raises its own types
+        return f'{type(ex).__name__}: {ex}'
+    return None if data is not None else 'no pixels'
+
+
+def _rasterio_error(fpath):
+    import rasterio
+    from rasterio.errors import NotGeoreferencedWarning
+    try:
+        # Plain (non-geo) TIFFs are fine images; only that warning is quieted.
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', NotGeoreferencedWarning)
+            with rasterio.open(fpath) as src:
+                if src.count == 0:
+                    return 'no bands'
+                # Block by block: every tile is decoded, memory stays one tile.
+                for _, window in src.block_windows():
+                    src.read(window=window)
+    except Exception as ex:  # noqa: BLE001 - rasterio / GDAL raise several types
+        return f'{type(ex).__name__}: {ex}'
+    return None
+
+
+def _is_uri(fname):
+    return '://' in fname
+
+
+def _inside(fname, root):
+    try:
+        return os.path.commonpath([os.path.abspath(fname), os.path.abspath(root)]) == os.path.abspath(root)
+    except ValueError:  # different drives on Windows
+        return False
+
+
+def _registered_files(img, idx):
+    """(JSON path, file_name) of an image's own file and of its assets."""
+    if isinstance(img.get('file_name'), str):
+        yield f'/images/{idx}/file_name', img['file_name']
+    for key, pos, asset in iter_asset_entries(img):
+        if isinstance(asset, dict) and isinstance(asset.get('file_name'), str):
+            yield f'/images/{idx}/{key}/{pos}/file_name', asset['file_name']
+
+
+def check_files(images, cfg, bundle_dpath, label, result, report):
+    """Path rules for every registered file; existence and decoding on request."""
+    rr = cfg['require_relative']
+    rr = int(rr) if rr else 0
+    root = os.fspath(bundle_dpath) if bundle_dpath else os.getcwd()
+    missing, corrupted = [], []
+    for idx, img in enumerate(images):
+        if not isinstance(img, dict):
+            continue
+        gid = img.get('id')
+        name = label(img, idx)
+        for path, fname in _registered_files(img, idx):
+            if _is_uri(fname):
+                continue
+            if os.path.isabs(fname):
+                if rr > 0:
+                    report.add('file_name.absolute', path, gid,
+                               f'{name} file_name {fname!r} is absolute; '
+                               'require_relative asks for paths relative to the bundle')
+                escapes = not _inside(fname, root)
+            else:
+                escapes = posixpath.normpath(fname.replace('\\', '/')).startswith('../')
+            if escapes:
+                report.add('file_name.escape', path, gid,
+                           f'{name} file_name {fname!r} points outside the bundle {root!r}',
+                           'error' if rr > 1 else 'warning')
+            if not (cfg['missing'] or cfg['corrupted']):
+                continue
+            full = fname if os.path.isabs(fname) else os.path.join(root, fname)
+            if not os.path.exists(full):
+                if cfg['missing']:
+                    missing.append((idx, full, gid))
+                    report.add('file.missing', path, gid,
+                               f'{name} file {full!r} does not exist')
+            elif cfg['corrupted']:
+                reason = decode_error(full)
+                if reason is not None:
+                    corrupted.append((idx, full, gid))
+                    report.add('file.unreadable', path, gid,
+                               f'{name} file {full!r} exists but does not decode '
+                               f'as an image ({reason})')
+    if missing:
+        result['missing'] = missing
+    if corrupted:
+        result['corrupted'] = corrupted
