@@ -30,7 +30,7 @@ import ubelt as ub
 
 def make_raster(dpath, size, bands, blocksize=256):
     """A deterministic tiled, DEFLATE-compressed GeoTIFF with 2x..16x overviews."""
-    from xcoco.imdata.backends import write_raster
+    from xcoco.imdata.geotiff import write_geotiff
     fpath = dpath / f'bench_{size}x{size}x{bands}.tif'
     if not fpath.exists():
         yy, xx = np.mgrid[0:size, 0:size]
@@ -38,7 +38,7 @@ def make_raster(dpath, size, bands, blocksize=256):
         for b in range(bands):
             # Smooth ramps plus texture: compresses like real imagery would.
             data[..., b] = ((xx * (b + 1) + yy * 3 + (xx ^ yy) % 97) % 4096)
-        write_raster(fpath, data, blocksize=blocksize, overviews=4)
+        write_geotiff(fpath, data, blocksize=blocksize, overviews=4)
     return fpath
 
 

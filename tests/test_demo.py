@@ -368,7 +368,8 @@ def test_own_affine_and_channel_helpers_agree_with_kwimage_and_delayed_image():
 
 def test_opencv_tiff_fallback(tmp_path):
     import kwimage
-    from xcoco.demo.raster import write_geotiff
+
+    from xcoco.imdata.geotiff import write_geotiff
     for chans in (1, 3, 4):
         data = np.random.default_rng(chans).integers(0, 9999, (40, 30, chans)).astype(np.uint16)
         assert write_geotiff(tmp_path / 'a.tif', data, backend='cv2') == 'cv2'
@@ -380,8 +381,8 @@ def test_opencv_tiff_fallback(tmp_path):
 
 def test_demo_without_rasterio_falls_back_to_plain_tiffs(tmp_path, monkeypatch):
     pytest.importorskip('tifffile')
-    from xcoco.demo import raster
-    monkeypatch.setattr(raster, 'have_rasterio', lambda: False)
+    from xcoco.imdata import geotiff
+    monkeypatch.setattr(geotiff, 'have_rasterio', lambda: False)
     dset = demo_dataset('vidshapes1-frames2-gsize64-msi-multisensor-seed3', dpath=tmp_path)
     for gid, img in dset.imgs.items():
         for asset in img['auxiliary']:

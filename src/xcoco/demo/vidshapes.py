@@ -213,13 +213,18 @@ def _chan_dirname(channels):
 def _write_asset(writer, bundle_dpath, gid, channels, warp, spec, dsize, data,
                  valid, wld_from_img):
     import numpy as np
-    from xcoco.demo.raster import SENTINEL2_QUANTIZATION, quantize, write_geotiff
+
+    from xcoco.demo.raster import SENTINEL2_QUANTIZATION, quantize
+    from xcoco.imdata.geotiff import write_geotiff
     rel = f'_assets/auxiliary/{_chan_dirname(channels)}/img_{gid:05d}.tif'
     fpath = bundle_dpath / rel
     fpath.parent.ensuredir()
     # Georeferenced like Sentinel-2 tiles, so GIS tools overlay the bands
     # the same way warp_aux_to_img does.
-    geo = {'transform': wld_from_img @ np.asarray(warp), 'crs': DEMO_CRS}
+    # Averaged overviews suit smooth reflectance (and keep the bytes the
+    # demo wrote before the two GeoTIFF writers became one).
+    geo = {'transform': wld_from_img @ np.asarray(warp), 'crs': DEMO_CRS,
+           'resampling': 'average'}
     asset = {'file_name': rel, 'channels': channels,
              'width': dsize[0], 'height': dsize[1],
              'warp_aux_to_img': spec}

@@ -100,7 +100,8 @@ def write_asset(bundle_dpath, obj, imdata, gid=None):
 
     Example:
         >>> import numpy as np
-        >>> dpath = ub.Path.appdir('xcoco/tests/assets').ensuredir()
+        >>> import tempfile
+        >>> dpath = ub.Path(tempfile.mkdtemp())
         >>> fpath = write_asset(dpath, {'file_name': 'sub/a.png'}, np.zeros((4, 4, 3), np.uint8))
         >>> fpath.exists()
         True
@@ -118,13 +119,13 @@ def write_asset(bundle_dpath, obj, imdata, gid=None):
             'relative and no bundle_dpath is known (attach a dataset)')
     fpath = ub.Path(bundle_dpath or '') / fname
     fpath.parent.ensuredir()
-    from xcoco.imdata.backends import (
-        _have_rasterio, is_raster_path, write_raster)
-    if is_raster_path(fpath) and _have_rasterio():
+    from xcoco.imdata import geotiff
+    from xcoco.imdata.backends import is_raster_path
+    if is_raster_path(fpath) and geotiff.have_rasterio():
         # kwimage's GDAL-less TIFF writer stores multi-band data in a layout
         # GDAL reads as one band; rasterio writes a tiled, pixel-interleaved
         # GeoTIFF every reader agrees on.
-        write_raster(fpath, imdata)
+        geotiff.write_geotiff(fpath, imdata, overviews=0)
     else:
         kwimage.imwrite(fpath, imdata)
     return fpath

@@ -20,7 +20,9 @@ import warnings
 import numpy as np
 from delayed_image import DelayedLoad as _BaseDelayedLoad
 
-__all__ = ['DelayedLoad', 'RasterioFrame', 'loader_name', 'write_raster']
+from xcoco.imdata import geotiff
+
+__all__ = ['DelayedLoad', 'RasterioFrame', 'loader_name', 'is_raster_path']
 
 # Extensions GDAL can read in windows / from overviews.  Everything else is
 # decoded whole by OpenCV, which is faster for small PNG / JPEG files.
@@ -36,14 +38,6 @@ _WARNED_NO_BACKEND = []
 def _have_gdal():
     from delayed_image import lazy_loaders
     return lazy_loaders.LazyGDalFrameFile.available()
-
-
-def _have_rasterio():
-    try:
-        import rasterio  # NOQA
-    except ImportError:
-        return False
-    return True
 
 
 def is_raster_path(fpath):
@@ -70,7 +64,7 @@ def loader_name(fpath):
     """
     if _have_gdal():
         return 'gdal'
-    if is_raster_path(fpath) and _have_rasterio():
+    if is_raster_path(fpath) and geotiff.have_rasterio():
         return 'rasterio'
     return 'imread'
 
@@ -126,49 +120,6 @@ def _norm_slice(part, size):
     return start, max(start, stop)
 
 
-def write_raster(fpath, data, blocksize=256, overviews=0, nodata=None,
-                 compress='DEFLATE'):
-    """
-    Write ``data`` (H, W[, C]) as a tiled GeoTIFF with internal overviews,
-    through rasterio (kwimage's tiled writer needs ``osgeo``).
-
-    Args:
-        blocksize (int): tile edge (a multiple of 16)
-        overviews (int): number of 2x overview levels to build
-        nodata (float | None): value recorded as the bands' nodata
-
-    Example:
-        >>> # xdoctest: +REQUIRES(module:rasterio)
-        >>> import rasterio
-        >>> dpath = ub.Path.appdir('xcoco/tests/backends').ensuredir()
-        >>> fpath = write_raster(dpath / 'w.tif', np.zeros((40, 40), np.uint8),
-        ...                      blocksize=16, overviews=1, nodata=0)
-        >>> with rasterio.open(fpath) as ds:
-        ...     print(ds.block_shapes, ds.overviews(1), ds.nodata)
-        [(16, 16)] [2] 0.0
-    """
-    import rasterio
-    from rasterio.enums import Resampling
-    data = np.asarray(data)
-    if data.ndim == 2:
-        data = data[:, :, None]
-    h, w, c = data.shape
-    profile = dict(
-        driver='GTiff', width=w, height=h, count=c, dtype=data.dtype.name,
-        tiled=True, blockxsize=blocksize, blockysize=blocksize,
-        compress=compress, nodata=nodata, interleave='pixel')
-    if compress in {None, 'NONE'}:
-        profile.pop('compress')
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', rasterio.errors.NotGeoreferencedWarning)
-        with rasterio.open(fpath, 'w', **profile) as dst:
-            dst.write(data.transpose(2, 0, 1))
-            if overviews:
-                dst.build_overviews([2 ** (i + 1) for i in range(overviews)],
-                                    Resampling.nearest)
-    return fpath
-
-
 class RasterioFrame:
     """
     A lazy array over one overview level of a raster file, read through
@@ -182,10 +133,12 @@ class RasterioFrame:
     Example:
         >>> # xdoctest: +REQUIRES(module:rasterio)
         >>> import kwimage
-        >>> dpath = ub.Path.appdir('xcoco/tests/backends').ensuredir()
+        >>> import tempfile
+        >>> dpath = ub.Path(tempfile.mkdtemp())
         >>> fpath = dpath / 'frame.tif'
         >>> data = np.arange(64 * 64 * 2, dtype=np.uint16).reshape(64, 64, 2)
-        >>> write_raster(fpath, data, blocksize=16, overviews=2)
+        >>> geotiff.write_geotiff(fpath, data, blocksize=16, overviews=2)
+        'rasterio'
         >>> frame = RasterioFrame(fpath)
         >>> frame.shape, frame.num_overviews
         ((64, 64, 2), 2)
@@ -204,16 +157,7 @@ class RasterioFrame:
     @property
     def _ds(self):
         if self._ds_cache is None:
-            import rasterio
-            kw = {}
-            if self.overview:
-                # GDAL's OVERVIEW_LEVEL open option exposes one overview as a
-                # dataset, so windowed reads touch only that level's tiles.
-                kw['overview_level'] = self.overview - 1
-            with warnings.catch_warnings():
-                warnings.simplefilter(
-                    'ignore', rasterio.errors.NotGeoreferencedWarning)
-                self._ds_cache = rasterio.open(self.fpath, **kw)
+            self._ds_cache = geotiff.open_raster(self.fpath, self.overview)
         return self._ds_cache
 
     def can_open(self):
@@ -251,9 +195,11 @@ class RasterioFrame:
 
         Example:
             >>> # xdoctest: +REQUIRES(module:rasterio)
-            >>> dpath = ub.Path.appdir('xcoco/tests/doctest_backends').ensuredir()
-            >>> fpath = write_raster(dpath / 'ovr.tif', np.zeros((64, 64), np.uint8),
-            ...                      blocksize=16, overviews=2)
+            >>> import tempfile
+            >>> dpath = ub.Path(tempfile.mkdtemp())
+            >>> fpath = dpath / 'ovr.tif'
+            >>> _ = geotiff.write_geotiff(fpath, np.zeros((64, 64), np.uint8),
+            ...                           blocksize=16, overviews=2)
             >>> RasterioFrame(fpath).num_overviews, RasterioFrame(fpath, overview=1).num_overviews
             (2, 1)
         """
@@ -280,9 +226,11 @@ class RasterioFrame:
 
         Example:
             >>> # xdoctest: +REQUIRES(module:rasterio)
-            >>> dpath = ub.Path.appdir('xcoco/tests/doctest_backends').ensuredir()
-            >>> fpath = write_raster(dpath / 'shape.tif', np.zeros((32, 48, 3), np.uint8),
-            ...                      blocksize=16, overviews=1)
+            >>> import tempfile
+            >>> dpath = ub.Path(tempfile.mkdtemp())
+            >>> fpath = dpath / 'shape.tif'
+            >>> _ = geotiff.write_geotiff(fpath, np.zeros((32, 48, 3), np.uint8),
+            ...                           blocksize=16, overviews=1)
             >>> RasterioFrame(fpath).shape, RasterioFrame(fpath, overview=1).shape
             ((32, 48, 3), (16, 24, 3))
         """
@@ -296,8 +244,10 @@ class RasterioFrame:
 
         Example:
             >>> # xdoctest: +REQUIRES(module:rasterio)
-            >>> dpath = ub.Path.appdir('xcoco/tests/doctest_backends').ensuredir()
-            >>> fpath = write_raster(dpath / 'ndim.tif', np.zeros((16, 16), np.uint8), blocksize=16)
+            >>> import tempfile
+            >>> dpath = ub.Path(tempfile.mkdtemp())
+            >>> fpath = dpath / 'ndim.tif'
+            >>> _ = geotiff.write_geotiff(fpath, np.zeros((16, 16), np.uint8), blocksize=16)
             >>> RasterioFrame(fpath).ndim
             3
         """
@@ -310,8 +260,10 @@ class RasterioFrame:
 
         Example:
             >>> # xdoctest: +REQUIRES(module:rasterio)
-            >>> dpath = ub.Path.appdir('xcoco/tests/doctest_backends').ensuredir()
-            >>> fpath = write_raster(dpath / 'dtype.tif', np.zeros((16, 16), np.int16), blocksize=16)
+            >>> import tempfile
+            >>> dpath = ub.Path(tempfile.mkdtemp())
+            >>> fpath = dpath / 'dtype.tif'
+            >>> _ = geotiff.write_geotiff(fpath, np.zeros((16, 16), np.int16), blocksize=16)
             >>> RasterioFrame(fpath).dtype
             dtype('int16')
         """
@@ -366,7 +318,8 @@ class DelayedLoad(_BaseDelayedLoad):
 
     Example:
         >>> import kwimage
-        >>> dpath = ub.Path.appdir('xcoco/tests/backends').ensuredir()
+        >>> import tempfile
+        >>> dpath = ub.Path(tempfile.mkdtemp())
         >>> fpath = dpath / 'small.png'
         >>> kwimage.imwrite(fpath, np.full((8, 6, 3), 7, dtype=np.uint8))
         >>> node = DelayedLoad(fpath, channels='r|g|b').prepare()
