@@ -112,9 +112,11 @@ def test_rasterio_frame_overviews_and_pickle(frame):
     ov2 = ov1.get_overview(1)
     assert ov2.overview == 2 and ov2.shape == (13, 10, 3)
     _ = ref[0:1, 0:1]
+    assert len(ref.handles) == 3  # levels 0, 1 and 2 share one cache
     clone = pickle.loads(pickle.dumps(ref))
-    assert clone._ds_cache is None
+    assert len(clone.handles) == 0  # open handles are not pickled
     assert np.array_equal(clone[1:3, 1:3], data[1:3, 1:3])
+    assert clone.handles.info()['opens'] == 1
 
 
 def test_nodata_method_is_checked():

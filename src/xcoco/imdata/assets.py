@@ -34,10 +34,11 @@ def build_asset(img, file_name=None, channels=None, imdata=None,
         Traceback (most recent call last):
         xcoco.errors.InvalidAddError: cannot add asset 'b.tif' to image id=3: the image has no width/height, so warp_aux_to_img cannot be inferred; pass warp_aux_to_img or set the image size
     """
+    import kwimage
+
     from xcoco.errors import InvalidAddError
     from xcoco.imdata.channels import coerce_fused
     from xcoco.imdata.spaces import coerce_affine
-    import kwimage
     gid = img.get('id', None)
     if imdata is None and file_name is None:
         raise InvalidAddError(
@@ -108,6 +109,7 @@ def write_asset(bundle_dpath, obj, imdata, gid=None):
     """
     import kwimage
     import ubelt as ub
+
     from xcoco.errors import InvalidAddError
     fname = obj.get('file_name', None)
     if fname is None:

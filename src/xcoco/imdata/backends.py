@@ -10,6 +10,8 @@ this module adds a rasterio reader with the same duck type as
 
 1. ``osgeo`` if importable (delayed-image's own reader),
 2. rasterio for raster formats that can be tiled (GeoTIFF, COG, VRT, JP2...),
+   the open files kept in a :class:`xcoco.imdata.handles.RasterHandleCache`
+   so that many crops of one file open it once,
 3. a full read with ``kwimage.imread`` otherwise.  For formats that cannot
    be read in parts (PNG, JPEG) this is no loss and stays silent; for a
    tiled format without either backend it warns once per process.
@@ -21,8 +23,9 @@ import numpy as np
 from delayed_image import DelayedLoad as _BaseDelayedLoad
 
 from xcoco.imdata import geotiff
+from xcoco.imdata.handles import RasterHandleCache
 
-__all__ = ['DelayedLoad', 'RasterioFrame', 'loader_name', 'is_raster_path']
+__all__ = ['DelayedLoad', 'RasterioFrame', 'is_raster_path', 'loader_name']
 
 # Extensions GDAL can read in windows / from overviews.  Everything else is
 # decoded whole by OpenCV, which is faster for small PNG / JPEG files.
@@ -129,10 +132,13 @@ class RasterioFrame:
         fpath (str | PathLike): the raster file
         nodata_method (str | None): None, 'float' (nodata -> NaN) or 'ma'
         overview (int): 0 is full resolution, k reads the k-th overview
+        handles (RasterHandleCache | None): where the open file is kept;
+            frames of one dataset share the dataset's cache.  None gives the
+            frame (and the overview frames made from it) a small one of its
+            own.
 
     Example:
         >>> # xdoctest: +REQUIRES(module:rasterio)
-        >>> import kwimage
         >>> import tempfile
         >>> dpath = ub.Path(tempfile.mkdtemp())
         >>> fpath = dpath / 'frame.tif'
@@ -148,17 +154,18 @@ class RasterioFrame:
         (32, 32, 2)
     """
 
-    def __init__(self, fpath, nodata_method=None, overview=0):
+    def __init__(self, fpath, nodata_method=None, overview=0, handles=None):
         self.fpath = fpath
         self.nodata_method = nodata_method
         self.overview = overview
-        self._ds_cache = None
+        if handles is None:
+            # A frame of its own keeps its file open between reads; a few
+            # slots leave room for the overview levels derived from it.
+            handles = RasterHandleCache(maxsize=4)
+        self.handles = handles
 
-    @property
-    def _ds(self):
-        if self._ds_cache is None:
-            self._ds_cache = geotiff.open_raster(self.fpath, self.overview)
-        return self._ds_cache
+    def _dataset(self):
+        return self.handles.dataset(self.fpath, self.overview)
 
     def can_open(self):
         """
@@ -173,16 +180,11 @@ class RasterioFrame:
         """
         import rasterio
         try:
-            self._ds
+            with self._dataset():
+                pass
         except rasterio.errors.RasterioIOError:
             return False
         return True
-
-    def __getstate__(self):
-        # Open handles do not pickle (dataloader workers); reopen lazily.
-        state = self.__dict__.copy()
-        state['_ds_cache'] = None
-        return state
 
     def __repr__(self):
         name = os.path.basename(os.fspath(self.fpath))
@@ -204,9 +206,10 @@ class RasterioFrame:
             (2, 1)
         """
         if self.overview:
-            base = RasterioFrame(self.fpath)
+            base = RasterioFrame(self.fpath, handles=self.handles)
             return base.num_overviews - self.overview
-        return len(self._ds.overviews(1))
+        with self._dataset() as ds:
+            return len(ds.overviews(1))
 
     def get_overview(self, overview):
         """
@@ -217,7 +220,7 @@ class RasterioFrame:
             3
         """
         return RasterioFrame(self.fpath, self.nodata_method,
-                             self.overview + overview)
+                             self.overview + overview, handles=self.handles)
 
     @property
     def shape(self):
@@ -234,8 +237,8 @@ class RasterioFrame:
             >>> RasterioFrame(fpath).shape, RasterioFrame(fpath, overview=1).shape
             ((32, 48, 3), (16, 24, 3))
         """
-        ds = self._ds
-        return (ds.height, ds.width, ds.count)
+        with self._dataset() as ds:
+            return (ds.height, ds.width, ds.count)
 
     @property
     def ndim(self):
@@ -267,7 +270,8 @@ class RasterioFrame:
             >>> RasterioFrame(fpath).dtype
             dtype('int16')
         """
-        return np.dtype(self._ds.dtypes[0])
+        with self._dataset() as ds:
+            return np.dtype(ds.dtypes[0])
 
     def __array__(self, dtype=None, copy=None):
         data = self[:, :]
@@ -276,10 +280,13 @@ class RasterioFrame:
         return np.asarray(data, dtype=dtype)
 
     def __getitem__(self, index):
+        with self._dataset() as ds:
+            return self._read(ds, index)
+
+    def _read(self, ds, index):
         if not isinstance(index, tuple):
             index = (index,)
         index = index + (None,) * (3 - len(index))
-        ds = self._ds
         y0, y1 = _norm_slice(index[0], ds.height)
         x0, x1 = _norm_slice(index[1], ds.width)
         chans = index[2]
@@ -292,7 +299,8 @@ class RasterioFrame:
         else:
             band_idxs = [int(c) for c in chans]
         if not band_idxs or y1 <= y0 or x1 <= x0:
-            return np.empty((y1 - y0, x1 - x0, len(band_idxs)), dtype=self.dtype)
+            return np.empty((y1 - y0, x1 - x0, len(band_idxs)),
+                            dtype=np.dtype(ds.dtypes[0]))
         from rasterio.windows import Window
         window = Window(x0, y0, x1 - x0, y1 - y0)
         data = ds.read([b + 1 for b in band_idxs], window=window)
@@ -316,6 +324,12 @@ class DelayedLoad(_BaseDelayedLoad):
     own bindings are missing.  Same class name, so graphs print the same as
     kwcoco's (``Load channels=...``).
 
+    Args:
+        handles (RasterHandleCache | None): where the rasterio reader keeps
+            the file open; ``CocoImage.imdelay`` passes its dataset's, so
+            every graph built from one dataset reuses the open files.
+        **kw: as delayed-image's ``DelayedLoad``
+
     Example:
         >>> import kwimage
         >>> import tempfile
@@ -329,6 +343,13 @@ class DelayedLoad(_BaseDelayedLoad):
         [[7, 7], [7, 7]]
     """
 
+    def __init__(self, fpath, channels=None, dsize=None, nodata_method=None,
+                 num_overviews=None, handles=None):
+        super().__init__(fpath, channels=channels, dsize=dsize,
+                         nodata_method=nodata_method,
+                         num_overviews=num_overviews)
+        self.handles = handles
+
     def _load_reference(self):
         if self.lazy_ref is None:
             nodata_method = self.meta.get('nodata_method', None)
@@ -337,7 +358,8 @@ class DelayedLoad(_BaseDelayedLoad):
                 return super()._load_reference()
             self.lazy_ref = NotImplemented
             if backend == 'rasterio':
-                frame = RasterioFrame(self.fpath, nodata_method)
+                frame = RasterioFrame(self.fpath, nodata_method,
+                                      handles=self.handles)
                 if frame.can_open():
                     self.lazy_ref = frame
         return self
