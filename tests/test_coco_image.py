@@ -120,7 +120,7 @@ def test_asset_space_and_channel_order(pattern_dset):
 
 def test_matches_kwcoco_pixels(pattern_dset):
     kwcoco = pytest.importorskip('kwcoco')
-    dset, gid, pattern = pattern_dset
+    dset, gid, _ = pattern_dset
     # kwcoco cannot hold in-memory imdata in a dumped manifest: compare the
     # file-backed channels only.
     data = dset.copy().dataset
@@ -366,7 +366,7 @@ def test_repr_and_stats():
 def test_datetime_and_errors():
     assert CocoImage({'timestamp': 86400}).datetime.day == 2
     with pytest.raises(KeyError, match='image id=3'):
-        CocoImage({'id': 3}).datetime
+        _ = CocoImage({'id': 3}).datetime
     with pytest.raises(xcoco.XcocoError, match="space='world'"):
         CocoImage({'id': 3, 'width': 1, 'height': 1}).imdelay('a', space='world')
     with pytest.raises(xcoco.ChannelError, match='no pixel data'):

@@ -18,13 +18,17 @@ import os
 
 from xcoco.imdata import channels as _channels
 from xcoco.imdata import spaces as _spaces
-from xcoco.manifest.assets import (WARP_KEYS, asset_warp, asset_warp_key,
-                                   iter_asset_objs)
+from xcoco.manifest.assets import WARP_KEYS, asset_warp, asset_warp_key, iter_asset_objs
 
 __all__ = [
-    'imdelay', 'asset_leaves', 'select_leaves', 'dequantize_leaf',
-    'warp_leaf_to_image', 'concat_channels', 'warp_to_video',
+    'asset_leaves',
+    'concat_channels',
+    'dequantize_leaf',
+    'imdelay',
     'rescale_to_resolution',
+    'select_leaves',
+    'warp_leaf_to_image',
+    'warp_to_video',
 ]
 
 _ASSET_SPACES = {'asset', 'auxiliary'}

@@ -105,6 +105,7 @@ class RasterHandleCache:
         self._start()
 
     def __len__(self):
+        self._check_process()
         return len(self._entries)
 
     def __repr__(self):
