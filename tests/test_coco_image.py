@@ -11,7 +11,7 @@ import pytest
 
 import xcoco
 from xcoco.coco_image import CocoAsset, CocoImage
-from xcoco.imdata import backends
+from xcoco.imdata import backends, geotiff
 
 BLOCK = 8
 SIZE = 64
@@ -41,7 +41,7 @@ def pattern_dset(tmp_path):
     bundle = tmp_path / 'bundle'
     (bundle / 'assets').mkdir(parents=True)
     kwimage.imwrite(bundle / 'assets/a.png', pattern.astype(np.uint8))
-    backends.write_raster(bundle / 'assets/b.tif',
+    geotiff.write_geotiff(bundle / 'assets/b.tif',
                           downscale(pattern, 2).astype(np.uint8),
                           blocksize=16, overviews=2)
     sub = pattern[8:48, 16:56]
@@ -120,7 +120,7 @@ def test_asset_space_and_channel_order(pattern_dset):
 
 def test_matches_kwcoco_pixels(pattern_dset):
     kwcoco = pytest.importorskip('kwcoco')
-    dset, gid, pattern = pattern_dset
+    dset, gid, _ = pattern_dset
     # kwcoco cannot hold in-memory imdata in a dumped manifest: compare the
     # file-backed channels only.
     data = dset.copy().dataset
@@ -155,7 +155,7 @@ def test_quantized_uint16_with_nodata_dequantizes(tmp_path):
     quant = {'orig_min': -5.0, 'orig_max': 5.0, 'quant_min': 1,
              'quant_max': 65535, 'nodata': 0, 'orig_dtype': 'float32'}
     qdata = quantize(orig, -5, 5, 1, 65535, 0)
-    backends.write_raster(tmp_path / 'q.tif', qdata, blocksize=16, overviews=1)
+    geotiff.write_geotiff(tmp_path / 'q.tif', qdata, blocksize=16, overviews=1)
     coco_img = CocoImage({'id': 7, 'width': 40, 'height': 48})
     coco_img.bundle_dpath = str(tmp_path)
     coco_img.add_asset('q.tif', channels='elev', width=40, height=48,
@@ -174,7 +174,7 @@ def test_nodata_methods_on_file_nodata(tmp_path):
     pytest.importorskip('rasterio')
     data = np.arange(1, 33, dtype=np.uint8).reshape(4, 8)
     data[1, 2] = 0
-    backends.write_raster(tmp_path / 'n.tif', data, blocksize=16, nodata=0)
+    geotiff.write_geotiff(tmp_path / 'n.tif', data, blocksize=16, nodata=0)
     coco_img = CocoImage({'id': 1, 'width': 8, 'height': 4,
                           'file_name': 'n.tif', 'channels': 'x'})
     coco_img.bundle_dpath = str(tmp_path)
@@ -192,7 +192,7 @@ def test_nodata_methods_on_file_nodata(tmp_path):
 def tiled_img(tmp_path):
     pytest.importorskip('rasterio')
     data = (np.arange(256 * 256 * 2) % 251).astype(np.uint8).reshape(256, 256, 2)
-    backends.write_raster(tmp_path / 't.tif', data, blocksize=64, overviews=3)
+    geotiff.write_geotiff(tmp_path / 't.tif', data, blocksize=64, overviews=3)
     coco_img = CocoImage({'id': 3, 'width': 256, 'height': 256,
                           'resolution': '10 meter', 'auxiliary': [{
                               'file_name': 't.tif', 'channels': 'x|y',
@@ -238,7 +238,7 @@ def test_coarse_load_reads_an_overview(tiled_img, read_log):
 def test_full_read_fallback_warns_once(tiled_img, monkeypatch, tmp_path):
     coco_img, data = tiled_img
     monkeypatch.setattr(backends, '_have_gdal', lambda: False)
-    monkeypatch.setattr(backends, '_have_rasterio', lambda: False)
+    monkeypatch.setattr(geotiff, 'have_rasterio', lambda: False)
     monkeypatch.setattr(backends, '_WARNED_NO_BACKEND', [])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
@@ -366,7 +366,7 @@ def test_repr_and_stats():
 def test_datetime_and_errors():
     assert CocoImage({'timestamp': 86400}).datetime.day == 2
     with pytest.raises(KeyError, match='image id=3'):
-        CocoImage({'id': 3}).datetime
+        _ = CocoImage({'id': 3}).datetime
     with pytest.raises(xcoco.XcocoError, match="space='world'"):
         CocoImage({'id': 3, 'width': 1, 'height': 1}).imdelay('a', space='world')
     with pytest.raises(xcoco.ChannelError, match='no pixel data'):

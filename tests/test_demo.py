@@ -142,7 +142,7 @@ def test_video_fields_and_tracks_table(demo_root):
 def _check_boxes_enclose_pixels(fg, anns):
     """Every drawn blob lies in some box, and each box is tight on its blobs."""
     import cv2
-    num, comp, stats, _ = cv2.connectedComponentsWithStats(fg.astype(np.uint8), connectivity=8)
+    num, _, stats, _ = cv2.connectedComponentsWithStats(fg.astype(np.uint8), connectivity=8)
     boxes = [a['bbox'] for a in anns]
     inside = {i: [] for i in range(len(boxes))}
     for label in range(1, num):
@@ -208,8 +208,8 @@ def test_photos_stand_ins_agree_with_annotations(tmp_path, monkeypatch):
     img = dset.imgs[3]
     rgb = _read(dset, _assets(img)[0])
     cat = dset.anns[dset.index.gid_to_aids[3][0] if isinstance(dset.index.gid_to_aids[3], list)
-                    else sorted(dset.index.gid_to_aids[3])[0]]
-    x, y, w, h = cat['bbox']
+                    else min(dset.index.gid_to_aids[3])]
+    x, y = cat['bbox'][:2]
     painted = rgb.min(axis=2) >= 120
     ys, xs = np.nonzero(painted)
     assert (xs.min(), ys.min()) == (x, y)
@@ -355,6 +355,7 @@ def test_own_affine_and_channel_helpers_agree_with_kwimage_and_delayed_image():
     # stand-ins must mean what those libraries mean
     import kwimage
     from delayed_image import FusedChannelSpec
+
     from xcoco.demo.vidshapes import SENSORS, affine_spec, channel_names
     rng = np.random.default_rng(0)
     for _ in range(20):
@@ -368,7 +369,8 @@ def test_own_affine_and_channel_helpers_agree_with_kwimage_and_delayed_image():
 
 def test_opencv_tiff_fallback(tmp_path):
     import kwimage
-    from xcoco.demo.raster import write_geotiff
+
+    from xcoco.imdata.geotiff import write_geotiff
     for chans in (1, 3, 4):
         data = np.random.default_rng(chans).integers(0, 9999, (40, 30, chans)).astype(np.uint16)
         assert write_geotiff(tmp_path / 'a.tif', data, backend='cv2') == 'cv2'
@@ -380,8 +382,8 @@ def test_opencv_tiff_fallback(tmp_path):
 
 def test_demo_without_rasterio_falls_back_to_plain_tiffs(tmp_path, monkeypatch):
     pytest.importorskip('tifffile')
-    from xcoco.demo import raster
-    monkeypatch.setattr(raster, 'have_rasterio', lambda: False)
+    from xcoco.imdata import geotiff
+    monkeypatch.setattr(geotiff, 'have_rasterio', lambda: False)
     dset = demo_dataset('vidshapes1-frames2-gsize64-msi-multisensor-seed3', dpath=tmp_path)
     for gid, img in dset.imgs.items():
         for asset in img['auxiliary']:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import xcoco
-from xcoco.imdata import backends, channels, delayed, spaces
+from xcoco.imdata import backends, channels, delayed, geotiff, spaces
 
 
 @pytest.mark.parametrize('expr, mag, unit', [
@@ -85,8 +85,8 @@ def test_reexported_specs_are_delayed_images():
 def frame(tmp_path):
     pytest.importorskip('rasterio')
     data = np.arange(50 * 40 * 3, dtype=np.int16).reshape(50, 40, 3)
-    fpath = backends.write_raster(tmp_path / 'f.tif', data, blocksize=16,
-                                  overviews=2)
+    fpath = tmp_path / 'f.tif'
+    geotiff.write_geotiff(fpath, data, blocksize=16, overviews=2)
     return backends.RasterioFrame(fpath), data
 
 
@@ -112,9 +112,11 @@ def test_rasterio_frame_overviews_and_pickle(frame):
     ov2 = ov1.get_overview(1)
     assert ov2.overview == 2 and ov2.shape == (13, 10, 3)
     _ = ref[0:1, 0:1]
+    assert len(ref.handles) == 3  # levels 0, 1 and 2 share one cache
     clone = pickle.loads(pickle.dumps(ref))
-    assert clone._ds_cache is None
+    assert len(clone.handles) == 0  # open handles are not pickled
     assert np.array_equal(clone[1:3, 1:3], data[1:3, 1:3])
+    assert clone.handles.info()['opens'] == 1
 
 
 def test_nodata_method_is_checked():
@@ -124,7 +126,7 @@ def test_nodata_method_is_checked():
 
 def test_loader_choice(monkeypatch):
     monkeypatch.setattr(backends, '_have_gdal', lambda: False)
-    monkeypatch.setattr(backends, '_have_rasterio', lambda: True)
+    monkeypatch.setattr(geotiff, 'have_rasterio', lambda: True)
     assert backends.loader_name('a.tif') == 'rasterio'
     assert backends.loader_name('a.jpg') == 'imread'
     monkeypatch.setattr(backends, '_have_gdal', lambda: True)

@@ -664,11 +664,11 @@ def bundle_with_truncated_files(tmp_path):
     import kwimage
     import numpy as np
 
-    from xcoco.imdata.backends import write_raster
+    from xcoco.imdata.geotiff import write_geotiff
     rng = np.random.default_rng(0)
     noise = (rng.random((256, 256, 3)) * 255).astype(np.uint8)
     kwimage.imwrite(tmp_path / 'ok.png', noise)
-    write_raster(tmp_path / 'ok.tif', noise, blocksize=64)
+    write_geotiff(tmp_path / 'ok.tif', noise, blocksize=64, overviews=[])
     for name in ['cut.png', 'cut_asset.tif', 'cut_base.tif']:
         source = tmp_path / ('ok.png' if name.endswith('.png') else 'ok.tif')
         cut = _truncated_copy(source, name)
@@ -727,8 +727,8 @@ def test_decode_error_needs_every_pixel(tmp_path, ext):
     fpath = tmp_path / f'ok.{ext}'
     if ext == 'tif':
         pytest.importorskip('rasterio')
-        from xcoco.imdata.backends import write_raster
-        write_raster(fpath, noise, blocksize=32)
+        from xcoco.imdata.geotiff import write_geotiff
+        write_geotiff(fpath, noise, blocksize=32, overviews=[])
     else:
         kwimage.imwrite(fpath, noise)
     assert decode_error(fpath) is None

@@ -1,17 +1,10 @@
 """
-Write raster assets: tiled GeoTIFFs with overviews, and quantization.
-
-:func:`write_geotiff` is the one writer the demo generators use; benchmarks
-and tests may reuse it to fabricate multispectral bundles.  It prefers
-rasterio (whose wheels carry GDAL, so no system GDAL is needed) and falls
-back to tifffile, then to OpenCV's libtiff (plain TIFFs without overviews).
+Quantization of demo rasters: Sentinel-2-like reflectance stored as uint16
+with a nodata value.  The files themselves are written by
+:func:`xcoco.imdata.geotiff.write_geotiff`.
 """
-import warnings
 
-from xcoco.errors import MissingDependencyError
-
-__all__ = ['write_geotiff', 'have_rasterio', 'quantize', 'dequantize',
-           'SENTINEL2_QUANTIZATION']
+__all__ = ['SENTINEL2_QUANTIZATION', 'dequantize', 'quantize']
 
 # Sentinel-2 L1C products store reflectance * 10000 as uint16 with 0 as
 # nodata; the multispectral demo imitates that.
@@ -23,19 +16,6 @@ SENTINEL2_QUANTIZATION = {
     'quant_max': 10000,
     'nodata': 0,
 }
-
-
-def have_rasterio():
-    """
-    True when rasterio can be imported (the ``raster`` extra).
-
-    Example:
-        >>> from xcoco.demo.raster import have_rasterio
-        >>> isinstance(have_rasterio(), bool)
-        True
-    """
-    import importlib.util
-    return importlib.util.find_spec('rasterio') is not None
 
 
 def quantize(data, spec, valid=None):
@@ -103,143 +83,3 @@ def dequantize(quant, spec):
     if nodata is not None:
         out[quant == nodata] = np.nan
     return out
-
-
-def _pick_backend(num_channels, fpath):
-    import importlib.util
-    if have_rasterio():
-        return 'rasterio'
-    if importlib.util.find_spec('tifffile') is not None:
-        return 'tifffile'
-    if num_channels in (1, 3, 4):
-        return 'cv2'
-    raise MissingDependencyError(
-        f'writing {fpath!r} ({num_channels} channels) needs rasterio or '
-        f"tifffile; install one ('pip install xcoco[raster]')")
-
-
-def write_geotiff(fpath, data, nodata=None, blocksize=256, overviews='auto',
-                  compress='DEFLATE', level=None, transform=None, crs=None,
-                  backend='auto'):
-    """
-    Write an (H, W) or (H, W, C) array as a tiled GeoTIFF with overviews.
-
-    Args:
-        fpath (str | PathLike): destination (parent must exist).
-        data (ndarray): integer or float raster, channels last.
-        nodata (int | float | None): recorded in the file's metadata.
-        blocksize (int): tile edge in pixels (a multiple of 16).
-        overviews (str | list[int]): ``'auto'`` adds factors 2, 4, ... while
-            the reduced image keeps at least 64 pixels on its short side; a
-            list fixes them; ``[]`` writes none.
-        compress (str): a GDAL compression name.
-        level (int | None): DEFLATE level (1 is fastest); None for GDAL's
-            default.
-        transform (ndarray | None): 3x3 affine from pixel (col, row) to
-            world coordinates, recorded as the GeoTIFF geotransform.
-        crs (str | None): e.g. ``'EPSG:32631'``; only with ``transform``.
-        backend (str): ``'rasterio'``, ``'tifffile'``, ``'cv2'`` or
-            ``'auto'`` (the first one installed, in that order).  The
-            fallbacks write a TIFF without georeference, nodata tag or
-            overviews; tifffile still tiles and compresses, OpenCV writes
-            only 1, 3 or 4 channels.
-
-    Returns:
-        str: the backend that wrote the file.
-
-    Example:
-        >>> import numpy as np, kwimage
-        >>> from xcoco.demo.raster import write_geotiff
-        >>> dpath = ub.Path.appdir('xcoco', 'tests', 'raster').ensuredir()
-        >>> data = (np.arange(600 * 520 * 2) % 9000).astype(np.uint16).reshape(600, 520, 2)
-        >>> used = write_geotiff(dpath / 'two_band.tif', data, nodata=0)
-        >>> recon = kwimage.imread(dpath / 'two_band.tif')
-        >>> recon.shape, recon.dtype.name, bool((recon == data).all())
-        ((600, 520, 2), 'uint16', True)
-    """
-    import numpy as np
-    fpath = str(fpath)
-    data = np.asarray(data)
-    if data.ndim == 2:
-        data = data[:, :, None]
-    if data.ndim != 3:
-        raise ValueError(
-            f'write_geotiff({fpath!r}): expected an (H, W) or (H, W, C) '
-            f'array, got shape {data.shape}')
-    if backend == 'auto':
-        backend = _pick_backend(data.shape[2], fpath)
-    if backend == 'tifffile':
-        import tifffile
-        tile = (blocksize, blocksize) if min(data.shape[:2]) >= blocksize else None
-        if data.shape[2] == 1:
-            tifffile.imwrite(fpath, data[:, :, 0], photometric='minisblack',
-                             compression='zlib', tile=tile)
-        else:
-            tifffile.imwrite(fpath, data, photometric='minisblack',
-                             planarconfig='contig', compression='zlib', tile=tile)
-        return 'tifffile'
-    if backend == 'cv2':
-        import cv2
-        if data.shape[2] not in (1, 3, 4):
-            raise MissingDependencyError(
-                f'write_geotiff({fpath!r}): OpenCV writes 1, 3 or 4 '
-                f'channels, got {data.shape[2]}; install rasterio '
-                f"('pip install xcoco[raster]')")
-        # OpenCV takes BGR(A) and stores RGB(A): swap so the file holds the
-        # channels in the order given, as the other backends do.
-        order = {1: [0], 3: [2, 1, 0], 4: [2, 1, 0, 3]}[data.shape[2]]
-        # Uncompressed: OpenCV's default LZW is unreadable by tifffile
-        # without imagecodecs, and tifffile is how kwimage reads TIFFs when
-        # GDAL is absent.
-        params = [cv2.IMWRITE_TIFF_COMPRESSION, 1]
-        if not cv2.imwrite(fpath, np.ascontiguousarray(data[:, :, order]), params):
-            raise OSError(f'OpenCV could not write {fpath!r}')
-        return 'cv2'
-    if backend != 'rasterio':
-        raise ValueError(f'write_geotiff: unknown backend {backend!r}')
-
-    import rasterio
-    from rasterio.enums import Resampling
-    h, w, c = data.shape
-    if overviews == 'auto':
-        overviews = []
-        factor = 2
-        while min(h, w) // factor >= 64:
-            overviews.append(factor)
-            factor *= 2
-    profile = dict(
-        driver='GTiff', width=w, height=h, count=c, dtype=data.dtype.name,
-        compress=compress, nodata=nodata,
-    )
-    if h >= blocksize or w >= blocksize:
-        profile.update(tiled=True, blockxsize=blocksize, blockysize=blocksize)
-    if c > 1:
-        profile['interleave'] = 'pixel'
-    if transform is not None:
-        from rasterio.transform import Affine as RioAffine
-        mat = np.asarray(transform, dtype=np.float64)
-        profile['transform'] = RioAffine(*mat[0, :3], *mat[1, :3])
-        if crs is not None:
-            profile['crs'] = crs
-    if level is not None and compress.upper() == 'DEFLATE':
-        profile['zlevel'] = int(level)
-    if data.dtype.kind == 'f':
-        profile['predictor'] = 3
-    elif compress.upper() in {'DEFLATE', 'LZW', 'ZSTD'}:
-        profile['predictor'] = 2
-    def _write():
-        with rasterio.open(fpath, 'w', **profile) as dst:
-            dst.write(np.ascontiguousarray(data.transpose(2, 0, 1)))
-            if overviews:
-                dst.build_overviews(overviews, Resampling.average)
-                dst.update_tags(ns='rio_overview', resampling='average')
-    if transform is not None:
-        _write()
-    else:
-        # A file in plain pixel coordinates is intended here, not worth a
-        # warning per file.  (catch_warnings is not thread-safe: callers
-        # writing from threads pass a transform instead.)
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore', rasterio.errors.NotGeoreferencedWarning)
-            _write()
-    return 'rasterio'

@@ -20,8 +20,14 @@ Flavours (see :mod:`xcoco.demo` for the key grammar):
 """
 import zlib
 
-__all__ = ['build_vidshapes', 'SENSORS', 'render_asset', 'asset_geometry',
-           'affine_spec', 'channel_names']
+__all__ = [
+    'SENSORS',
+    'affine_spec',
+    'asset_geometry',
+    'build_vidshapes',
+    'channel_names',
+    'render_asset',
+]
 
 # sensor -> [(channels, scale of warp_aux_to_img or 'random')]
 SENSORS = {
@@ -66,6 +72,7 @@ def affine_spec(sx=1.0, sy=1.0, theta=0.0, tx=0.0, ty=0.0):
         (['offset', 'scale', 'theta', 'type'], [5.0, 6.0])
     """
     import math
+
     import numpy as np
     c, s = math.cos(theta), math.sin(theta)
     mat = np.array([[sx * c, -sy * s, tx], [sx * s, sy * c, ty], [0, 0, 1]],
@@ -178,6 +185,7 @@ def render_asset(shapes, channels, warp_aux_to_img, dsize, image_dsize, field,
     """
     import cv2
     import numpy as np
+
     from xcoco.demo import scene
     names = channel_names(channels)
     asset_from_img = np.linalg.inv(np.asarray(warp_aux_to_img, dtype=np.float64))
@@ -213,13 +221,18 @@ def _chan_dirname(channels):
 def _write_asset(writer, bundle_dpath, gid, channels, warp, spec, dsize, data,
                  valid, wld_from_img):
     import numpy as np
-    from xcoco.demo.raster import SENTINEL2_QUANTIZATION, quantize, write_geotiff
+
+    from xcoco.demo.raster import SENTINEL2_QUANTIZATION, quantize
+    from xcoco.imdata.geotiff import write_geotiff
     rel = f'_assets/auxiliary/{_chan_dirname(channels)}/img_{gid:05d}.tif'
     fpath = bundle_dpath / rel
     fpath.parent.ensuredir()
     # Georeferenced like Sentinel-2 tiles, so GIS tools overlay the bands
     # the same way warp_aux_to_img does.
-    geo = {'transform': wld_from_img @ np.asarray(warp), 'crs': DEMO_CRS}
+    # Averaged overviews suit smooth reflectance (and keep the bytes the
+    # demo wrote before the two GeoTIFF writers became one).
+    geo = {'transform': wld_from_img @ np.asarray(warp), 'crs': DEMO_CRS,
+           'resampling': 'average'}
     asset = {'file_name': rel, 'channels': channels,
              'width': dsize[0], 'height': dsize[1],
              'warp_aux_to_img': spec}
@@ -250,6 +263,7 @@ def _render_frame(writer, bundle_dpath, opts, gid, shapes, sensor, frng,
                   video_index=0):
     """Render one frame's files; return its image dict and shape labels."""
     import numpy as np
+
     from xcoco.demo import scene
     from xcoco.demo.files import write_png
     from xcoco.demo.shapes import render_rgb
@@ -310,7 +324,9 @@ def build_vidshapes(bundle_dpath, options):
         ['B1', 'B8', 'B8a', 'B10', 'B11']
     """
     import copy
+
     import numpy as np
+
     from xcoco.demo import scene
     from xcoco.demo.files import BackgroundWriter, write_manifest
     opts = options

@@ -34,10 +34,11 @@ def build_asset(img, file_name=None, channels=None, imdata=None,
         Traceback (most recent call last):
         xcoco.errors.InvalidAddError: cannot add asset 'b.tif' to image id=3: the image has no width/height, so warp_aux_to_img cannot be inferred; pass warp_aux_to_img or set the image size
     """
+    import kwimage
+
     from xcoco.errors import InvalidAddError
     from xcoco.imdata.channels import coerce_fused
     from xcoco.imdata.spaces import coerce_affine
-    import kwimage
     gid = img.get('id', None)
     if imdata is None and file_name is None:
         raise InvalidAddError(
@@ -100,13 +101,15 @@ def write_asset(bundle_dpath, obj, imdata, gid=None):
 
     Example:
         >>> import numpy as np
-        >>> dpath = ub.Path.appdir('xcoco/tests/assets').ensuredir()
+        >>> import tempfile
+        >>> dpath = ub.Path(tempfile.mkdtemp())
         >>> fpath = write_asset(dpath, {'file_name': 'sub/a.png'}, np.zeros((4, 4, 3), np.uint8))
         >>> fpath.exists()
         True
     """
     import kwimage
     import ubelt as ub
+
     from xcoco.errors import InvalidAddError
     fname = obj.get('file_name', None)
     if fname is None:
@@ -118,13 +121,13 @@ def write_asset(bundle_dpath, obj, imdata, gid=None):
             'relative and no bundle_dpath is known (attach a dataset)')
     fpath = ub.Path(bundle_dpath or '') / fname
     fpath.parent.ensuredir()
-    from xcoco.imdata.backends import (
-        _have_rasterio, is_raster_path, write_raster)
-    if is_raster_path(fpath) and _have_rasterio():
+    from xcoco.imdata import geotiff
+    from xcoco.imdata.backends import is_raster_path
+    if is_raster_path(fpath) and geotiff.have_rasterio():
         # kwimage's GDAL-less TIFF writer stores multi-band data in a layout
         # GDAL reads as one band; rasterio writes a tiled, pixel-interleaved
         # GeoTIFF every reader agrees on.
-        write_raster(fpath, imdata)
+        geotiff.write_geotiff(fpath, imdata, overviews=0)
     else:
         kwimage.imwrite(fpath, imdata)
     return fpath

@@ -10,6 +10,8 @@ this module adds a rasterio reader with the same duck type as
 
 1. ``osgeo`` if importable (delayed-image's own reader),
 2. rasterio for raster formats that can be tiled (GeoTIFF, COG, VRT, JP2...),
+   the open files kept in a :class:`xcoco.imdata.handles.RasterHandleCache`
+   so that many crops of one file open it once,
 3. a full read with ``kwimage.imread`` otherwise.  For formats that cannot
    be read in parts (PNG, JPEG) this is no loss and stays silent; for a
    tiled format without either backend it warns once per process.
@@ -20,7 +22,10 @@ import warnings
 import numpy as np
 from delayed_image import DelayedLoad as _BaseDelayedLoad
 
-__all__ = ['DelayedLoad', 'RasterioFrame', 'loader_name', 'write_raster']
+from xcoco.imdata import geotiff
+from xcoco.imdata.handles import RasterHandleCache
+
+__all__ = ['DelayedLoad', 'RasterioFrame', 'is_raster_path', 'loader_name']
 
 # Extensions GDAL can read in windows / from overviews.  Everything else is
 # decoded whole by OpenCV, which is faster for small PNG / JPEG files.
@@ -36,14 +41,6 @@ _WARNED_NO_BACKEND = []
 def _have_gdal():
     from delayed_image import lazy_loaders
     return lazy_loaders.LazyGDalFrameFile.available()
-
-
-def _have_rasterio():
-    try:
-        import rasterio  # NOQA
-    except ImportError:
-        return False
-    return True
 
 
 def is_raster_path(fpath):
@@ -70,7 +67,7 @@ def loader_name(fpath):
     """
     if _have_gdal():
         return 'gdal'
-    if is_raster_path(fpath) and _have_rasterio():
+    if is_raster_path(fpath) and geotiff.have_rasterio():
         return 'rasterio'
     return 'imread'
 
@@ -126,49 +123,6 @@ def _norm_slice(part, size):
     return start, max(start, stop)
 
 
-def write_raster(fpath, data, blocksize=256, overviews=0, nodata=None,
-                 compress='DEFLATE'):
-    """
-    Write ``data`` (H, W[, C]) as a tiled GeoTIFF with internal overviews,
-    through rasterio (kwimage's tiled writer needs ``osgeo``).
-
-    Args:
-        blocksize (int): tile edge (a multiple of 16)
-        overviews (int): number of 2x overview levels to build
-        nodata (float | None): value recorded as the bands' nodata
-
-    Example:
-        >>> # xdoctest: +REQUIRES(module:rasterio)
-        >>> import rasterio
-        >>> dpath = ub.Path.appdir('xcoco/tests/backends').ensuredir()
-        >>> fpath = write_raster(dpath / 'w.tif', np.zeros((40, 40), np.uint8),
-        ...                      blocksize=16, overviews=1, nodata=0)
-        >>> with rasterio.open(fpath) as ds:
-        ...     print(ds.block_shapes, ds.overviews(1), ds.nodata)
-        [(16, 16)] [2] 0.0
-    """
-    import rasterio
-    from rasterio.enums import Resampling
-    data = np.asarray(data)
-    if data.ndim == 2:
-        data = data[:, :, None]
-    h, w, c = data.shape
-    profile = dict(
-        driver='GTiff', width=w, height=h, count=c, dtype=data.dtype.name,
-        tiled=True, blockxsize=blocksize, blockysize=blocksize,
-        compress=compress, nodata=nodata, interleave='pixel')
-    if compress in {None, 'NONE'}:
-        profile.pop('compress')
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', rasterio.errors.NotGeoreferencedWarning)
-        with rasterio.open(fpath, 'w', **profile) as dst:
-            dst.write(data.transpose(2, 0, 1))
-            if overviews:
-                dst.build_overviews([2 ** (i + 1) for i in range(overviews)],
-                                    Resampling.nearest)
-    return fpath
-
-
 class RasterioFrame:
     """
     A lazy array over one overview level of a raster file, read through
@@ -178,14 +132,19 @@ class RasterioFrame:
         fpath (str | PathLike): the raster file
         nodata_method (str | None): None, 'float' (nodata -> NaN) or 'ma'
         overview (int): 0 is full resolution, k reads the k-th overview
+        handles (RasterHandleCache | None): where the open file is kept;
+            frames of one dataset share the dataset's cache.  None gives the
+            frame (and the overview frames made from it) a small one of its
+            own.
 
     Example:
         >>> # xdoctest: +REQUIRES(module:rasterio)
-        >>> import kwimage
-        >>> dpath = ub.Path.appdir('xcoco/tests/backends').ensuredir()
+        >>> import tempfile
+        >>> dpath = ub.Path(tempfile.mkdtemp())
         >>> fpath = dpath / 'frame.tif'
         >>> data = np.arange(64 * 64 * 2, dtype=np.uint16).reshape(64, 64, 2)
-        >>> write_raster(fpath, data, blocksize=16, overviews=2)
+        >>> geotiff.write_geotiff(fpath, data, blocksize=16, overviews=2)
+        'rasterio'
         >>> frame = RasterioFrame(fpath)
         >>> frame.shape, frame.num_overviews
         ((64, 64, 2), 2)
@@ -195,26 +154,18 @@ class RasterioFrame:
         (32, 32, 2)
     """
 
-    def __init__(self, fpath, nodata_method=None, overview=0):
+    def __init__(self, fpath, nodata_method=None, overview=0, handles=None):
         self.fpath = fpath
         self.nodata_method = nodata_method
         self.overview = overview
-        self._ds_cache = None
+        if handles is None:
+            # A frame of its own keeps its file open between reads; a few
+            # slots leave room for the overview levels derived from it.
+            handles = RasterHandleCache(maxsize=4)
+        self.handles = handles
 
-    @property
-    def _ds(self):
-        if self._ds_cache is None:
-            import rasterio
-            kw = {}
-            if self.overview:
-                # GDAL's OVERVIEW_LEVEL open option exposes one overview as a
-                # dataset, so windowed reads touch only that level's tiles.
-                kw['overview_level'] = self.overview - 1
-            with warnings.catch_warnings():
-                warnings.simplefilter(
-                    'ignore', rasterio.errors.NotGeoreferencedWarning)
-                self._ds_cache = rasterio.open(self.fpath, **kw)
-        return self._ds_cache
+    def _dataset(self):
+        return self.handles.dataset(self.fpath, self.overview)
 
     def can_open(self):
         """
@@ -229,16 +180,11 @@ class RasterioFrame:
         """
         import rasterio
         try:
-            self._ds
+            with self._dataset():
+                pass
         except rasterio.errors.RasterioIOError:
             return False
         return True
-
-    def __getstate__(self):
-        # Open handles do not pickle (dataloader workers); reopen lazily.
-        state = self.__dict__.copy()
-        state['_ds_cache'] = None
-        return state
 
     def __repr__(self):
         name = os.path.basename(os.fspath(self.fpath))
@@ -251,16 +197,19 @@ class RasterioFrame:
 
         Example:
             >>> # xdoctest: +REQUIRES(module:rasterio)
-            >>> dpath = ub.Path.appdir('xcoco/tests/doctest_backends').ensuredir()
-            >>> fpath = write_raster(dpath / 'ovr.tif', np.zeros((64, 64), np.uint8),
-            ...                      blocksize=16, overviews=2)
+            >>> import tempfile
+            >>> dpath = ub.Path(tempfile.mkdtemp())
+            >>> fpath = dpath / 'ovr.tif'
+            >>> _ = geotiff.write_geotiff(fpath, np.zeros((64, 64), np.uint8),
+            ...                           blocksize=16, overviews=2)
             >>> RasterioFrame(fpath).num_overviews, RasterioFrame(fpath, overview=1).num_overviews
             (2, 1)
         """
         if self.overview:
-            base = RasterioFrame(self.fpath)
+            base = RasterioFrame(self.fpath, handles=self.handles)
             return base.num_overviews - self.overview
-        return len(self._ds.overviews(1))
+        with self._dataset() as ds:
+            return len(ds.overviews(1))
 
     def get_overview(self, overview):
         """
@@ -271,7 +220,7 @@ class RasterioFrame:
             3
         """
         return RasterioFrame(self.fpath, self.nodata_method,
-                             self.overview + overview)
+                             self.overview + overview, handles=self.handles)
 
     @property
     def shape(self):
@@ -280,14 +229,16 @@ class RasterioFrame:
 
         Example:
             >>> # xdoctest: +REQUIRES(module:rasterio)
-            >>> dpath = ub.Path.appdir('xcoco/tests/doctest_backends').ensuredir()
-            >>> fpath = write_raster(dpath / 'shape.tif', np.zeros((32, 48, 3), np.uint8),
-            ...                      blocksize=16, overviews=1)
+            >>> import tempfile
+            >>> dpath = ub.Path(tempfile.mkdtemp())
+            >>> fpath = dpath / 'shape.tif'
+            >>> _ = geotiff.write_geotiff(fpath, np.zeros((32, 48, 3), np.uint8),
+            ...                           blocksize=16, overviews=1)
             >>> RasterioFrame(fpath).shape, RasterioFrame(fpath, overview=1).shape
             ((32, 48, 3), (16, 24, 3))
         """
-        ds = self._ds
-        return (ds.height, ds.width, ds.count)
+        with self._dataset() as ds:
+            return (ds.height, ds.width, ds.count)
 
     @property
     def ndim(self):
@@ -296,8 +247,10 @@ class RasterioFrame:
 
         Example:
             >>> # xdoctest: +REQUIRES(module:rasterio)
-            >>> dpath = ub.Path.appdir('xcoco/tests/doctest_backends').ensuredir()
-            >>> fpath = write_raster(dpath / 'ndim.tif', np.zeros((16, 16), np.uint8), blocksize=16)
+            >>> import tempfile
+            >>> dpath = ub.Path(tempfile.mkdtemp())
+            >>> fpath = dpath / 'ndim.tif'
+            >>> _ = geotiff.write_geotiff(fpath, np.zeros((16, 16), np.uint8), blocksize=16)
             >>> RasterioFrame(fpath).ndim
             3
         """
@@ -310,12 +263,15 @@ class RasterioFrame:
 
         Example:
             >>> # xdoctest: +REQUIRES(module:rasterio)
-            >>> dpath = ub.Path.appdir('xcoco/tests/doctest_backends').ensuredir()
-            >>> fpath = write_raster(dpath / 'dtype.tif', np.zeros((16, 16), np.int16), blocksize=16)
+            >>> import tempfile
+            >>> dpath = ub.Path(tempfile.mkdtemp())
+            >>> fpath = dpath / 'dtype.tif'
+            >>> _ = geotiff.write_geotiff(fpath, np.zeros((16, 16), np.int16), blocksize=16)
             >>> RasterioFrame(fpath).dtype
             dtype('int16')
         """
-        return np.dtype(self._ds.dtypes[0])
+        with self._dataset() as ds:
+            return np.dtype(ds.dtypes[0])
 
     def __array__(self, dtype=None, copy=None):
         data = self[:, :]
@@ -324,10 +280,13 @@ class RasterioFrame:
         return np.asarray(data, dtype=dtype)
 
     def __getitem__(self, index):
+        with self._dataset() as ds:
+            return self._read(ds, index)
+
+    def _read(self, ds, index):
         if not isinstance(index, tuple):
             index = (index,)
         index = index + (None,) * (3 - len(index))
-        ds = self._ds
         y0, y1 = _norm_slice(index[0], ds.height)
         x0, x1 = _norm_slice(index[1], ds.width)
         chans = index[2]
@@ -340,7 +299,8 @@ class RasterioFrame:
         else:
             band_idxs = [int(c) for c in chans]
         if not band_idxs or y1 <= y0 or x1 <= x0:
-            return np.empty((y1 - y0, x1 - x0, len(band_idxs)), dtype=self.dtype)
+            return np.empty((y1 - y0, x1 - x0, len(band_idxs)),
+                            dtype=np.dtype(ds.dtypes[0]))
         from rasterio.windows import Window
         window = Window(x0, y0, x1 - x0, y1 - y0)
         data = ds.read([b + 1 for b in band_idxs], window=window)
@@ -364,9 +324,16 @@ class DelayedLoad(_BaseDelayedLoad):
     own bindings are missing.  Same class name, so graphs print the same as
     kwcoco's (``Load channels=...``).
 
+    Args:
+        handles (RasterHandleCache | None): where the rasterio reader keeps
+            the file open; ``CocoImage.imdelay`` passes its dataset's, so
+            every graph built from one dataset reuses the open files.
+        **kw: as delayed-image's ``DelayedLoad``
+
     Example:
         >>> import kwimage
-        >>> dpath = ub.Path.appdir('xcoco/tests/backends').ensuredir()
+        >>> import tempfile
+        >>> dpath = ub.Path(tempfile.mkdtemp())
         >>> fpath = dpath / 'small.png'
         >>> kwimage.imwrite(fpath, np.full((8, 6, 3), 7, dtype=np.uint8))
         >>> node = DelayedLoad(fpath, channels='r|g|b').prepare()
@@ -376,6 +343,13 @@ class DelayedLoad(_BaseDelayedLoad):
         [[7, 7], [7, 7]]
     """
 
+    def __init__(self, fpath, channels=None, dsize=None, nodata_method=None,
+                 num_overviews=None, handles=None):
+        super().__init__(fpath, channels=channels, dsize=dsize,
+                         nodata_method=nodata_method,
+                         num_overviews=num_overviews)
+        self.handles = handles
+
     def _load_reference(self):
         if self.lazy_ref is None:
             nodata_method = self.meta.get('nodata_method', None)
@@ -384,7 +358,8 @@ class DelayedLoad(_BaseDelayedLoad):
                 return super()._load_reference()
             self.lazy_ref = NotImplemented
             if backend == 'rasterio':
-                frame = RasterioFrame(self.fpath, nodata_method)
+                frame = RasterioFrame(self.fpath, nodata_method,
+                                      handles=self.handles)
                 if frame.can_open():
                     self.lazy_ref = frame
         return self

@@ -18,13 +18,17 @@ import os
 
 from xcoco.imdata import channels as _channels
 from xcoco.imdata import spaces as _spaces
-from xcoco.manifest.assets import (WARP_KEYS, asset_warp, asset_warp_key,
-                                   iter_asset_objs)
+from xcoco.manifest.assets import WARP_KEYS, asset_warp, asset_warp_key, iter_asset_objs
 
 __all__ = [
-    'imdelay', 'asset_leaves', 'select_leaves', 'dequantize_leaf',
-    'warp_leaf_to_image', 'concat_channels', 'warp_to_video',
+    'asset_leaves',
+    'concat_channels',
+    'dequantize_leaf',
+    'imdelay',
     'rescale_to_resolution',
+    'select_leaves',
+    'warp_leaf_to_image',
+    'warp_to_video',
 ]
 
 _ASSET_SPACES = {'asset', 'auxiliary'}
@@ -33,7 +37,7 @@ _SPACES = {'image', 'video'} | _ASSET_SPACES
 
 def imdelay(img, video=None, bundle_dpath=None, channels=None, space='image',
             resolution=None, interpolation='linear', antialias=True,
-            nodata_method=None, resolution_keys=None):
+            nodata_method=None, resolution_keys=None, handles=None):
     """
     Build the delayed load of one image dictionary.
 
@@ -45,6 +49,8 @@ def imdelay(img, video=None, bundle_dpath=None, channels=None, space='image',
         space (str): 'image', 'video' or 'asset'
         resolution (str | float | None): the physical resolution wanted
         nodata_method (str | None): None, 'float' or 'ma'
+        handles (RasterHandleCache | None): keeps the files open across
+            graphs (see :mod:`xcoco.imdata.handles`)
 
     Returns:
         DelayedImage | DelayedChannelConcat
@@ -69,7 +75,7 @@ def imdelay(img, video=None, bundle_dpath=None, channels=None, space='image',
         requested = _channels.coerce_fused(
             channels, where=f'image id={gid} imdelay(channels=...)').normalize()
     img_dsize = _known_dsize(img)
-    leaves = asset_leaves(img, bundle_dpath, nodata_method)
+    leaves = asset_leaves(img, bundle_dpath, nodata_method, handles)
     picked = select_leaves(leaves, requested)
     parts = []
     for obj, leaf in picked:
@@ -97,11 +103,13 @@ def _known_dsize(obj):
     return (int(w), int(h))
 
 
-def asset_leaves(img, bundle_dpath=None, nodata_method=None):
+def asset_leaves(img, bundle_dpath=None, nodata_method=None, handles=None):
     """
     Step 1: a leaf node for every asset with pixels.  In-memory ``imdata``
     becomes a ``DelayedIdentity``; a ``file_name`` becomes a
-    :class:`xcoco.imdata.backends.DelayedLoad` (relative to ``bundle_dpath``).
+    :class:`xcoco.imdata.backends.DelayedLoad` (relative to ``bundle_dpath``)
+    that keeps its file open in ``handles``, a
+    :class:`xcoco.imdata.handles.RasterHandleCache`.
 
     Returns:
         List[Tuple[dict, DelayedImage]]: (asset dict, leaf)
@@ -113,6 +121,7 @@ def asset_leaves(img, bundle_dpath=None, nodata_method=None):
         [('r|g|b', (3, 2))]
     """
     from delayed_image import DelayedIdentity
+
     from xcoco.imdata.backends import DelayedLoad
     leaves = []
     for obj in iter_asset_objs(img):
@@ -129,7 +138,8 @@ def asset_leaves(img, bundle_dpath=None, nodata_method=None):
                 fpath = os.path.join(os.fspath(bundle_dpath), fpath)
             leaf = DelayedLoad(fpath, channels=chans, dsize=dsize,
                                nodata_method=nodata_method,
-                               num_overviews=obj.get('num_overviews', None))
+                               num_overviews=obj.get('num_overviews', None),
+                               handles=handles)
         else:
             continue
         leaves.append((obj, leaf))

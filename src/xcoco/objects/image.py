@@ -608,13 +608,18 @@ class CocoImage(CocoObject):
             (4, 4, 1)
         """
         from xcoco.imdata.delayed import imdelay
+        from xcoco.imdata.handles import handle_cache_for
         if bundle_dpath is None:
             bundle_dpath = self.bundle_dpath
+        # Open files are kept by the dataset (or by a detached image itself),
+        # so repeated crops reuse them and they close when it is freed.
+        owner = self if self.dset is None else self.dset
         return imdelay(self.img, video=self.video, bundle_dpath=bundle_dpath,
                        channels=channels, space=space, resolution=resolution,
                        interpolation=interpolation, antialias=antialias,
                        nodata_method=nodata_method,
-                       resolution_keys=RESOLUTION_KEY)
+                       resolution_keys=RESOLUTION_KEY,
+                       handles=handle_cache_for(owner))
 
     delay = imdelay
 
