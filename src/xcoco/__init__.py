@@ -16,7 +16,7 @@ Example:
 """
 __version__ = '0.1.0'
 
-from xcoco.errors import *  # NOQA: errors are tiny and always needed
+from xcoco.errors import *  # noqa: F403 - the errors are tiny and always needed
 from xcoco.errors import __all__ as _error_names
 
 # name -> module that defines it; resolved on first attribute access so that

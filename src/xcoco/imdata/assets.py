@@ -6,7 +6,7 @@ image, and write pixels to disk on request.
 import numbers
 import os
 
-__all__ = ['build_asset', 'write_asset']
+__all__ = ['build_asset', 'primary_asset_obj', 'write_asset']
 
 
 def _check_size(value, name, gid):
@@ -131,3 +131,57 @@ def write_asset(bundle_dpath, obj, imdata, gid=None):
     else:
         kwimage.imwrite(fpath, imdata)
     return fpath
+
+
+def primary_asset_obj(img, requires=None):
+    """
+    The "main" pixel source of an image dict: the image itself when it has a
+    file; else the asset whose warp to image space is closest to identity,
+    ties broken by the largest area, then by order.  None if no candidate
+    has every key in ``requires`` (a warp key matches either spelling).
+
+    Example:
+        >>> img = {'assets': [{'file_name': 'a', 'warp_img_from_asset': {'scale': 4}},
+        ...                   {'file_name': 'b', 'width': 9, 'height': 9}]}
+        >>> primary_asset_obj(img)['file_name']
+        'b'
+        >>> primary_asset_obj(img, requires=['warp_aux_to_img'])['file_name']
+        'a'
+    """
+    from xcoco.manifest.assets import iter_assets
+    requires = list(requires or [])
+    if img.get('file_name', None) is not None:
+        if all(_has_field(img, k) for k in requires):
+            return img
+    best, best_key = None, None
+    for idx, obj in enumerate(iter_assets(img)):
+        if not all(_has_field(obj, k) for k in requires):
+            continue
+        key = (_distortion(obj), -_area(obj), idx)
+        if best_key is None or key < best_key:
+            best, best_key = obj, key
+    return best
+
+
+def _distortion(obj):
+    # Frobenius distance of the asset -> image warp from identity: the asset
+    # on the image's own grid is the natural primary (seed 002 heuristic).
+    import numpy as np
+    from xcoco.imdata.spaces import coerce_affine
+    from xcoco.manifest.assets import asset_warp
+    warp = coerce_affine(asset_warp(obj))
+    return float(np.linalg.norm(np.asarray(warp) - np.eye(3), ord='fro'))
+
+
+def _has_field(obj, key):
+    # a required warp may be spelled either way (seed 000 rename)
+    from xcoco.manifest.assets import WARP_KEYS, asset_warp_key
+    if key in WARP_KEYS:
+        return asset_warp_key(obj) is not None
+    return key in obj
+
+
+def _area(obj):
+    w = obj.get('width', None) or 0
+    h = obj.get('height', None) or 0
+    return w * h

@@ -8,8 +8,6 @@ bookkeeping in :mod:`xcoco.imdata.channels`, and the load graph in
 any dataset with ``.imgs``, ``.index.videos``, ``.bundle_dpath``,
 ``.index.gid_to_aids``, ``.annots(aids)`` and ``.add_annotation``.
 """
-import numbers
-import os
 
 from xcoco.errors import XcocoError
 from xcoco.objects.asset import CocoAsset, CocoObject
@@ -257,15 +255,8 @@ class CocoImage(CocoObject):
             >>> CocoImage({'timestamp': 0}).datetime.year
             1970
         """
-        from xcoco.errors import UnknownIdError
-        keys = ['datetime', 'timestamp', 'date_captured']
-        for key in keys:
-            value = self.img.get(key, None)
-            if value is not None:
-                return _coerce_datetime(value, self.img.get('id'), key)
-        raise UnknownIdError(
-            f"image id={self.img.get('id')}: none of {keys} is set, so no "
-            'datetime is known', table='images', key=self.img.get('id'))
+        from xcoco.objects.timestamps import image_datetime
+        return image_datetime(self.img)
 
     # ---- summary ----------------------------------------------------------
     def stats(self):
@@ -476,20 +467,12 @@ class CocoImage(CocoObject):
             >>> newer.primary_asset(requires=['warp_aux_to_img'])['file_name']
             'fine'
         """
-        requires = list(requires or [])
-        img = self.img
-        if img.get('file_name', None) is not None:
-            if all(_has_field(img, k) for k in requires):
-                return img if as_dict else self
-        best, best_key = None, None
-        for idx, obj in enumerate(self._asset_list()):
-            if not all(_has_field(obj, k) for k in requires):
-                continue
-            key = (_distortion(obj), -_area(obj), idx)
-            if best_key is None or key < best_key:
-                best, best_key = obj, key
+        from xcoco.imdata.assets import primary_asset_obj
+        best = primary_asset_obj(self.img, requires)
         if best is None or as_dict:
             return best
+        if best is self.img:
+            return self
         return CocoAsset(best, bundle_dpath=self.bundle_dpath)
 
     def _asset_list(self):
@@ -773,51 +756,3 @@ class CocoImage(CocoObject):
         from xcoco.imdata.draw import show_image
         return show_image(self, **kwargs)
 
-
-def _distortion(obj):
-    # Frobenius distance of the asset -> image warp from identity: the asset
-    # on the image's own grid is the natural primary (seed 002 heuristic).
-    import numpy as np
-    from xcoco.imdata.spaces import coerce_affine
-    from xcoco.manifest.assets import asset_warp
-    warp = coerce_affine(asset_warp(obj))
-    return float(np.linalg.norm(np.asarray(warp) - np.eye(3), ord='fro'))
-
-
-def _has_field(obj, key):
-    # a required warp may be spelled either way (seed 000 rename)
-    from xcoco.manifest.assets import WARP_KEYS, asset_warp_key
-    if key in WARP_KEYS:
-        return asset_warp_key(obj) is not None
-    return key in obj
-
-
-def _area(obj):
-    w = obj.get('width', None) or 0
-    h = obj.get('height', None) or 0
-    return w * h
-
-
-def _coerce_datetime(value, gid, key):
-    import datetime as dt
-    from xcoco.errors import ManifestStructureError
-    utc = dt.timezone.utc
-    if isinstance(value, dt.datetime):
-        result = value
-    elif isinstance(value, numbers.Number):
-        return dt.datetime.fromtimestamp(float(value), tz=utc)
-    else:
-        text = os.fspath(value) if not isinstance(value, str) else value
-        try:
-            result = dt.datetime.fromisoformat(text.strip())
-        except ValueError:
-            try:
-                from dateutil import parser
-                result = parser.parse(text)
-            except Exception:
-                raise ManifestStructureError(
-                    f'image id={gid} field {key!r}: cannot read {value!r} as '
-                    'an ISO-8601 date or unix timestamp') from None
-    if result.tzinfo is None:
-        result = result.replace(tzinfo=utc)
-    return result
