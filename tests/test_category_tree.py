@@ -7,8 +7,7 @@ import warnings
 import networkx as nx
 import pytest
 
-from xcoco.objects.category_tree import (CategoryTree, keypoint_categories,
-                                         object_categories)
+from xcoco.objects.category_tree import CategoryTree, keypoint_categories, object_categories
 
 HIER = [
     {'id': 0, 'name': 'background'},

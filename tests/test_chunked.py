@@ -51,8 +51,8 @@ def test_declines_nested_same_name_table():
 
 
 def test_declines_nan_without_going_quadratic():
-    items = ', '.join('{"id": %d, "score": NaN}' % i for i in range(500))
-    text = ('{"annotations": [%s]}' % items).encode()
+    items = ', '.join(f'{{"id": {i}, "score": NaN}}' for i in range(500))
+    text = f'{{"annotations": [{items}]}}'.encode()
     assert parse_chunked(text, chunk_bytes=10) is None
 
 

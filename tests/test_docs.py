@@ -91,6 +91,7 @@ def test_cli_help_and_version():
 
 def test_cli_stats_on_demo_and_errors(tmp_path, capsys):
     import json
+
     from xcoco.cli import main
     assert main(['stats', 'special:shapes2', '--no-extended']) == 0
     report = json.loads(capsys.readouterr().out)

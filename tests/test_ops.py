@@ -64,9 +64,9 @@ def test_union_remaps_ids_and_merges_categories():
                       for ann in src.anns.values())
         assert got == want
     # each video still holds its own two frames in order, each track its own annots
-    for vidid, gids in merged.index.vidid_to_gids.items():
+    for gids in merged.index.vidid_to_gids.values():
         assert [merged.imgs[g]['frame_index'] for g in gids] == [0, 1]
-    for tid, aids in merged.index.trackid_to_aids.items():
+    for aids in merged.index.trackid_to_aids.values():
         assert len(aids) == 4
         assert len({merged.imgs[merged.anns[x]['image_id']]['video_id'] for x in aids}) == 1
     assert_index_consistent(merged)

@@ -5,6 +5,8 @@ removals, keypoint categories, copy, dump/load, subset and union — keep the
 index equal to a fresh rebuild after each step, never reuse an id, and leave
 the dataset untouched whenever an edit is refused.
 """
+import itertools
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +22,9 @@ OPS = ['add_image', 'add_frame', 'add_annot', 'add_cat', 'add_video', 'add_track
        'rm_images', 'rm_annots', 'rm_cats', 'rm_videos', 'rm_tracks', 'rm_kpcats',
        'rm_cats_keep', 'rm_tracks_keep', 'rm_videos_keep', 'clear_annots',
        'copy', 'roundtrip', 'subset', 'union_self', 'union_other']
+
+
+_SERIAL = itertools.count()
 
 
 def _some(table_ids, pick, k=2):
@@ -43,7 +48,7 @@ def _refused(dset, func):
 
 def _apply(dset, op, pick, seen_ids):
     index = dset.index
-    n = len(seen_ids['images'])
+    n = next(_SERIAL)   # keeps every new name unique across the whole run
 
     def new_image(gid):
         assert gid not in seen_ids['images']
@@ -196,7 +201,7 @@ def _apply(dset, op, pick, seen_ids):
 @given(st.lists(st.tuples(st.sampled_from(OPS), st.integers(0, 50)),
                 min_size=10, max_size=80))
 def test_random_edit_sequences_keep_index_consistent(steps):
-    import xcoco.manifest.io  # NOQA
+    import xcoco.manifest.io
     dset = xcoco.CocoDataset()
     seen_ids = {'images': set(), 'annotations': set()}
     for op, pick in steps:

@@ -223,7 +223,7 @@ def test_problem_is_a_kwcoco_string_and_a_record():
         'id': 1, 'severity': 'error',
         'message': 'annotation id=1 refers to image_id=99 which does not exist'}
     # .keys() is the API under test: `in problem` is str containment
-    assert {k: problem[k] for k in problem.keys()}['rule'] == problem.rule  # noqa: SIM118
+    assert {k: problem[k] for k in problem.keys()}['rule'] == problem.rule
     assert problem[0:10] == 'annotation'
     again = pickle.loads(pickle.dumps(problem))
     assert again.to_dict() == problem.to_dict()

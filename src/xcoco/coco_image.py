@@ -11,4 +11,4 @@ Example:
 from xcoco.objects.asset import CocoAsset
 from xcoco.objects.image import CocoImage
 
-__all__ = ['CocoImage', 'CocoAsset']
+__all__ = ['CocoAsset', 'CocoImage']

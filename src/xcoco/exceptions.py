@@ -8,5 +8,5 @@ Example:
     >>> issubclass(InvalidAddError, ValueError)
     True
 """
-from xcoco.errors import *  # NOQA: F401,F403 - a pure re-export module
+from xcoco.errors import *  # noqa: F403 - a pure re-export module
 from xcoco.errors import __all__  # NOQA: F401

@@ -8,7 +8,7 @@ Example:
     ('categories', 'keypoint category', 'imgs')
 """
 
-__all__ = ['TABLES', 'NOUN', 'INDEX_ATTR']
+__all__ = ['INDEX_ATTR', 'NOUN', 'TABLES']
 
 #: the tables of a manifest, parents before the tables that refer to them
 TABLES = ('categories', 'keypoint_categories', 'videos', 'images', 'tracks',

@@ -7,7 +7,7 @@ from xcoco.index.build import CocoIndex
 from xcoco.query import IndexProtocol, Queryable
 from xcoco.tables import INDEX_ATTR, TABLES
 
-__all__ = ['assert_index_consistent', 'assert_dsets_equal', 'MappingIndex', 'MappingDataset']
+__all__ = ['MappingDataset', 'MappingIndex', 'assert_dsets_equal', 'assert_index_consistent']
 
 
 def assert_index_consistent(dset):
@@ -172,7 +172,7 @@ class MappingIndex:
         lookups = {}
         for name in IndexProtocol.__annotations__:
             source = getattr(index, name)
-            if name.endswith('_to_aids') or name.endswith('_to_gids'):
+            if name.endswith(('_to_aids', '_to_gids')):
                 ordered = name in ('vidid_to_gids', 'trackid_to_aids')
                 lookups[name] = {k: (tuple(v) if ordered else frozenset(v))
                                  for k, v in source.items()}

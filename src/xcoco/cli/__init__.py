@@ -14,7 +14,7 @@ import argparse
 import importlib
 import sys
 
-__all__ = ['main', 'VERBS']
+__all__ = ['VERBS', 'main']
 
 #: verb name -> module under xcoco.cli
 VERBS = {'stats': 'xcoco.cli.stats'}
@@ -35,7 +35,7 @@ def build_parser():
         description='Inspect and transform COCO-style (kwcoco) manifests.')
     parser.add_argument('--version', action='version', version=__version__)
     subparsers = parser.add_subparsers(dest='verb', metavar='VERB')
-    for name, modname in VERBS.items():
+    for modname in VERBS.values():
         importlib.import_module(modname).add_parser(subparsers)
     return parser
 

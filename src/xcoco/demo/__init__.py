@@ -51,7 +51,7 @@ key never see a half-written bundle.
 """
 from xcoco.demo.grammar import DemoSpec, parse_demo_key
 
-__all__ = ['demo_dataset', 'demo_bundle', 'parse_demo_key', 'DemoSpec']
+__all__ = ['DemoSpec', 'demo_bundle', 'demo_dataset', 'parse_demo_key']
 
 _BUILDERS = {
     'photos': 'xcoco.demo.photos:build_photos',

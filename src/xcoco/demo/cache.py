@@ -12,7 +12,7 @@ import os
 
 from xcoco.errors import DemoCacheError
 
-__all__ = ['demo_cache_root', 'ensure_bundle', 'MANIFEST_NAME', 'read_stamp']
+__all__ = ['MANIFEST_NAME', 'demo_cache_root', 'ensure_bundle', 'read_stamp']
 
 MANIFEST_NAME = 'data.kwcoco.json'
 STAMP_NAME = '_xcoco_demo_stamp.json'
@@ -108,6 +108,7 @@ def ensure_bundle(build, tag, bundle_dpath, use_cache=True, info=None,
     import shutil
     import tempfile
     import time
+
     import orjson
     import ubelt as ub
     bundle_dpath = ub.Path(bundle_dpath)

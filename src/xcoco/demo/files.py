@@ -7,7 +7,7 @@ generators hand finished arrays to a small thread pool and keep rendering.
 Randomness is consumed only by the rendering thread, so output stays
 deterministic.
 """
-__all__ = ['write_png', 'write_manifest', 'BackgroundWriter']
+__all__ = ['BackgroundWriter', 'write_manifest', 'write_png']
 
 
 def write_png(fpath, rgb):
@@ -42,6 +42,7 @@ def write_manifest(bundle_dpath, dataset):
         'data.kwcoco.json'
     """
     import orjson
+
     from xcoco.demo.cache import MANIFEST_NAME
     fpath = bundle_dpath / MANIFEST_NAME
     fpath.write_bytes(orjson.dumps(dataset, option=orjson.OPT_SERIALIZE_NUMPY))

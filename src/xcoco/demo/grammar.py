@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from xcoco.errors import DemoKeyError
 
-__all__ = ['DemoSpec', 'parse_demo_key', 'GENERATOR_VERSION']
+__all__ = ['GENERATOR_VERSION', 'DemoSpec', 'parse_demo_key']
 
 # Bumped whenever a generator's output changes, so stale cache bundles are
 # regenerated instead of reused.

@@ -17,7 +17,7 @@ polygon is painted, and a warning says so.
 import copy
 import warnings
 
-__all__ = ['PHOTOS', 'PHOTO_CATEGORIES', 'find_photo_source', 'build_photos']
+__all__ = ['PHOTOS', 'PHOTO_CATEGORIES', 'build_photos', 'find_photo_source']
 
 PHOTO_CATEGORIES = [
     {'id': 1, 'name': 'astronaut', 'supercategory': 'human'},
@@ -118,6 +118,7 @@ def find_photo_source():
         True
     """
     import importlib.util
+
     import ubelt as ub
     try:
         spec = importlib.util.find_spec('skimage')
@@ -155,8 +156,8 @@ def _annotation(entry, cid):
 
 def _stand_in(photo, annots, seed):
     """A synthetic image with every annotated polygon painted on noise."""
-    import numpy as np
     import cv2
+    import numpy as np
     rng = np.random.default_rng(seed)
     h, w = photo['height'], photo['width']
     canvas = (rng.random((h, w, 3)) * 60).astype(np.uint8)
@@ -192,6 +193,7 @@ def build_photos(bundle_dpath, options=None):
         18
     """
     import shutil
+
     from xcoco.demo.files import write_manifest, write_png
     source = find_photo_source()
     if source is None:

@@ -11,10 +11,19 @@ import math
 from dataclasses import dataclass
 
 __all__ = [
-    'CATEGORIES', 'KEYPOINT_CATEGORIES', 'Shape', 'random_shape',
-    'place_shapes', 'plan_tracks', 'rasterize_labels', 'measure_shapes',
+    'CATEGORIES',
+    'KEYPOINT_CATEGORIES',
+    'Shape',
     'cv2_fixed_point',
-    'render_layers', 'shape_annotation', 'smooth_field', 'warp_field',
+    'measure_shapes',
+    'place_shapes',
+    'plan_tracks',
+    'random_shape',
+    'rasterize_labels',
+    'render_layers',
+    'shape_annotation',
+    'smooth_field',
+    'warp_field',
 ]
 
 # kwcoco's shape demos use these names; keeping them lets code that filters
@@ -372,6 +381,7 @@ def render_layers(labels, fg, bg_field, bg_base, bg_amp, noise, rng,
         [0.1, 0.9, 0.9, 0.1]
     """
     import math
+
     import cv2
     import numpy as np
     nchan = len(bg_base)

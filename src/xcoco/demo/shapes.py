@@ -27,6 +27,7 @@ def render_rgb(shapes, labels, rng, field):
         ('uint8', True)
     """
     import numpy as np
+
     from xcoco.demo.scene import render_layers
     fg = np.array([s.color for s in shapes], dtype=np.float32).reshape(-1, 3)
     bg_base = 15 + 25 * rng.random(3, dtype=np.float32)
@@ -62,7 +63,9 @@ def build_shapes(bundle_dpath, options):
         True
     """
     import copy
+
     import numpy as np
+
     from xcoco.demo import scene
     from xcoco.demo.files import BackgroundWriter, write_manifest, write_png
     from xcoco.demo.vidshapes import _render_frame

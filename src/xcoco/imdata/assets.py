@@ -167,6 +167,7 @@ def _distortion(obj):
     # Frobenius distance of the asset -> image warp from identity: the asset
     # on the image's own grid is the natural primary (seed 002 heuristic).
     import numpy as np
+
     from xcoco.imdata.spaces import coerce_affine
     from xcoco.manifest.assets import asset_warp
     warp = coerce_affine(asset_warp(obj))

@@ -9,8 +9,12 @@ from delayed_image.sensorchan_spec import SensorChanSpec
 from xcoco.manifest.assets import iter_asset_objs
 
 __all__ = [
-    'ChannelSpec', 'FusedChannelSpec', 'SensorChanSpec',
-    'image_channels', 'find_asset_obj', 'coerce_fused',
+    'ChannelSpec',
+    'FusedChannelSpec',
+    'SensorChanSpec',
+    'coerce_fused',
+    'find_asset_obj',
+    'image_channels',
 ]
 
 

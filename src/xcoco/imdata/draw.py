@@ -3,7 +3,7 @@ Render one image with its annotations (``CocoImage.draw`` / ``show``).
 """
 import numpy as np
 
-__all__ = ['draw_image', 'show_image', 'pick_display_channels']
+__all__ = ['draw_image', 'pick_display_channels', 'show_image']
 
 
 def pick_display_channels(channels):

@@ -12,8 +12,11 @@ and the physical resolution of each.
 import re
 
 __all__ = [
-    'coerce_affine', 'coerce_resolution', 'warp_vid_from_img',
-    'space_resolution', 'scalefactor_for_resolution',
+    'coerce_affine',
+    'coerce_resolution',
+    'scalefactor_for_resolution',
+    'space_resolution',
+    'warp_vid_from_img',
 ]
 
 DEFAULT_RESOLUTION_KEYS = ('resolution', 'target_gsd')
@@ -38,6 +41,7 @@ def coerce_affine(spec, where=None):
     """
     import kwimage
     import numpy as np
+
     from xcoco.errors import ManifestStructureError
     try:
         aff = kwimage.Affine.coerce(spec)

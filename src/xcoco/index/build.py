@@ -18,8 +18,13 @@ from xcoco.gc_policy import paused_gc
 from xcoco.index.sorted_ids import SortedIdSet
 from xcoco.tables import NOUN, TABLES
 
-__all__ = ['CocoIndex', 'FrameOfImage', 'FrameOfAnnot', 'ID_TYPES',
-           'REPEATABLE_NAMES']
+__all__ = [
+    'ID_TYPES',
+    'REPEATABLE_NAMES',
+    'CocoIndex',
+    'FrameOfAnnot',
+    'FrameOfImage',
+]
 
 #: the types an id may have (strings come from other COCO dialects)
 ID_TYPES = (int, str)
@@ -130,7 +135,7 @@ class CocoIndex:
         #: values that more than one object holds, per repeatable lookup:
         #: only those need a rescan when their object is removed
         self.repeated = {attr: set() for attr in REPEATABLE_NAMES}
-        self.next_ids = {table: 1 for table in TABLES}
+        self.next_ids = dict.fromkeys(TABLES, 1)
         self.is_built = False
         self._fpath = None
         self.note_edit()

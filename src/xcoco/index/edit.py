@@ -18,17 +18,29 @@ from collections import defaultdict
 from numbers import Integral, Real
 from os import PathLike, fspath
 
-from xcoco.errors import (AddTypeError, DuplicateAddError, InvalidAddError,
-                          UnknownIdError)
+from xcoco.errors import AddTypeError, DuplicateAddError, InvalidAddError, UnknownIdError
 from xcoco.index.build import ID_TYPES
 from xcoco.tables import INDEX_ATTR, NOUN
 
 __all__ = [
-    'add_image', 'add_images', 'add_annotation', 'add_annotations',
-    'add_category', 'add_categories', 'add_video', 'add_track',
-    'add_keypoint_categories', 'ensure_by_name', 'ensure_image',
-    'check_id_value', 'check_reference', 'check_name_value',
-    'check_frame_index', 'coerce_bbox', 'NOT_GIVEN',
+    'NOT_GIVEN',
+    'add_annotation',
+    'add_annotations',
+    'add_categories',
+    'add_category',
+    'add_image',
+    'add_images',
+    'add_keypoint_categories',
+    'add_track',
+    'add_video',
+    'check_frame_index',
+    'check_frame_order',
+    'check_id_value',
+    'check_name_value',
+    'check_reference',
+    'coerce_bbox',
+    'ensure_by_name',
+    'ensure_image',
 ]
 
 #: marks an argument the caller did not pass (None is a value for some fields)
@@ -230,22 +242,36 @@ def _check_image(dset, img, where, claims):
         if img.get('frame_index', None) is None:
             raise InvalidAddError(
                 f"{where}: a frame of video_id={vidid!r} needs a 'frame_index'")
-        _check_frame_order(dset, where, vidid, img['frame_index'])
+        check_frame_order(dset, where, vidid, img['frame_index'])
     return updates
 
 
-def _check_frame_order(dset, where, vidid, frame_index):
-    # Frames are kept sorted by frame_index: the new one must be comparable
-    # with those already in the video (a loaded file may hold strings).
+def check_frame_order(dset, where, vidid, frame_index, moving=()):
+    """
+    Refuse a frame index that cannot be sorted with the frames already in
+    video ``vidid`` (frames are kept in frame order; a loaded file may hold
+    strings).  Images in ``moving`` are about to change and are ignored.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> vid = dset.add_video('v')
+        >>> _ = dset.add_image('a.png', video_id=vid, frame_index=0)
+        >>> check_frame_order(dset, 'cannot add image', vid, 1)
+    """
     frames = dset.index.vidid_to_gids.get(vidid, ())
-    other = dset.index.frame_of_image(frames[0]) if frames else None
-    if other is not None:
-        try:
-            frame_index < other
-        except TypeError:
-            raise AddTypeError(
-                f'{where}: frame_index={frame_index!r} cannot be ordered with '
-                f'the frame_index={other!r} of video_id={vidid!r}') from None
+    other = next((dset.index.frame_of_image(g) for g in frames if g not in moving), None)
+    if other is not None and frame_index is not None and not _orderable(frame_index, other):
+        raise AddTypeError(
+            f'{where}: frame_index={frame_index!r} cannot be ordered with '
+            f'the frame_index={other!r} of video_id={vidid!r}')
+
+
+def _orderable(a, b):
+    try:
+        return (a < b) in (True, False)
+    except TypeError:
+        return False
 
 
 def _insert_image(dset, img):

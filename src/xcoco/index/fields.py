@@ -13,14 +13,18 @@ names that must stay unique, a frame that must keep its ``frame_index``)
 and only then moves the object between the index's groups, so a refused
 set changes nothing.
 """
-from xcoco.errors import (DuplicateAddError, InvalidAddError, ReadOnlyFieldError,
-                          UnknownIdError)
+from xcoco.errors import DuplicateAddError, InvalidAddError, ReadOnlyFieldError, UnknownIdError
 from xcoco.index.build import REPEATABLE_NAMES
-from xcoco.index.edit import (check_frame_index, check_id_value,
-                              check_name_value, check_reference)
+from xcoco.index.edit import (
+    check_frame_index,
+    check_frame_order,
+    check_id_value,
+    check_name_value,
+    check_reference,
+)
 from xcoco.tables import INDEX_ATTR, NOUN
 
-__all__ = ['set_field', 'set_annotation_category', 'INDEXED_FIELDS', 'REMOVE']
+__all__ = ['INDEXED_FIELDS', 'REMOVE', 'set_annotation_category', 'set_field']
 
 #: a value meaning "delete the field"
 REMOVE = object()
@@ -162,17 +166,8 @@ def _check_frames(dset, key, objs, final):
                 f'cannot set {key} of image id={id_!r}: a frame of '
                 f"video_id={vidid!r} needs a 'frame_index'")
         if vidid is not None:
-            frames = dset.index.vidid_to_gids.get(vidid, ())
-            others = [g for g in frames if g not in objs][:1]
-            if others:
-                other = dset.index.frame_of_image(others[0])
-                try:
-                    other is not None and frame < other
-                except TypeError:
-                    raise InvalidAddError(
-                        f'cannot set {key} of image id={id_!r}: frame_index='
-                        f'{frame!r} cannot be ordered with the frame_index='
-                        f'{other!r} of video_id={vidid!r}') from None
+            check_frame_order(dset, f'cannot set {key} of image id={id_!r}',
+                              vidid, frame, moving=objs)
 
 
 def _check_unique(dset, table, key, objs, final):

@@ -11,9 +11,14 @@ from xcoco.errors import UnknownIdError
 from xcoco.query import resolve_id
 
 __all__ = [
-    'remove_images', 'remove_annotations', 'remove_categories',
-    'remove_videos', 'remove_tracks', 'remove_keypoint_categories',
-    'clear_annotations', 'clear_images',
+    'clear_annotations',
+    'clear_images',
+    'remove_annotations',
+    'remove_categories',
+    'remove_images',
+    'remove_keypoint_categories',
+    'remove_tracks',
+    'remove_videos',
 ]
 
 

@@ -18,8 +18,16 @@ Example:
     {'scale': 2}
 """
 
-__all__ = ['ASSET_KEYS', 'WARP_KEYS', 'iter_asset_entries', 'iter_assets',
-           'iter_asset_objs', 'iter_file_objs', 'asset_warp', 'asset_warp_key']
+__all__ = [
+    'ASSET_KEYS',
+    'WARP_KEYS',
+    'asset_warp',
+    'asset_warp_key',
+    'iter_asset_entries',
+    'iter_asset_objs',
+    'iter_assets',
+    'iter_file_objs',
+]
 
 #: the keys under which an image lists its assets, old spelling first
 ASSET_KEYS = ('auxiliary', 'assets')

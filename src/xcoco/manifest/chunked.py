@@ -21,7 +21,7 @@ import uuid
 
 import orjson
 
-__all__ = ['parse_chunked', 'CHUNK_BYTES', 'CHUNKED_TABLES']
+__all__ = ['CHUNKED_TABLES', 'CHUNK_BYTES', 'parse_chunked']
 
 #: target size of one parsed slice of a table
 CHUNK_BYTES = 8 << 20
@@ -66,7 +66,7 @@ def _parse_items(buf, begin, chunk_bytes, release):
         # to the next table, and copying up to it would cost its whole size.
         bound = min(size, pos + 2 * window)
         cuts = separator.finditer(buf, min(pos + window, size), bound)
-        for attempt in range(_MAX_ATTEMPTS):
+        for _attempt in range(_MAX_ATTEMPTS):
             cut = next(cuts, None)
             stop = cut.start() + 1 if cut is not None else bound
             wrapped = b'[' + buf[pos:stop] + b']'
@@ -174,7 +174,7 @@ def parse_chunked(buf, chunk_bytes=CHUNK_BYTES, release=None):
     sentinel = f'xcoco-chunk-{uuid.uuid4().hex}'
     skeleton = []
     pos = 0
-    for bracket, end, key, _ in pieces:
+    for bracket, end, _key, _ in pieces:
         skeleton.append(buf[pos:bracket + 1])
         skeleton.append(orjson.dumps(sentinel))
         pos = end

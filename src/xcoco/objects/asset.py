@@ -69,8 +69,9 @@ class CocoObject(AliasedDictProxy):
         return repr(self._proxy)
 
     def _filepath(self):
-        from xcoco.errors import FilePathError
         import ubelt as ub
+
+        from xcoco.errors import FilePathError
         fname = self._proxy.get('file_name', None)
         if fname is None:
             raise FilePathError(f'{type(self).__name__} has no file_name: {self._proxy!r:.120}')

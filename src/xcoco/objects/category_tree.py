@@ -20,7 +20,7 @@ Example:
 """
 from xcoco.tables import INDEX_ATTR
 
-__all__ = ['CategoryTree', 'object_categories', 'keypoint_categories']
+__all__ = ['CategoryTree', 'keypoint_categories', 'object_categories']
 
 
 class CategoryTree:

@@ -12,7 +12,7 @@ any dataset with ``.imgs``, ``.index.videos``, ``.bundle_dpath``,
 from xcoco.errors import XcocoError
 from xcoco.objects.asset import CocoAsset, CocoObject
 
-__all__ = ['CocoImage', 'CocoAsset']
+__all__ = ['CocoAsset', 'CocoImage']
 
 _UNSET = object()
 
@@ -641,6 +641,7 @@ class CocoImage(CocoObject):
             (0.0, 0.0, 8.0, 8.0)
         """
         import kwimage
+
         from xcoco.imdata.spaces import bad_space_error
         coco_poly = self.img.get('valid_region', None)
         if coco_poly is None:
@@ -691,6 +692,7 @@ class CocoImage(CocoObject):
 
     def _warp_for_resolution(self, space, resolution=None):
         import kwimage
+
         from xcoco.imdata.spaces import bad_space_error
         if space == 'image':
             warp = kwimage.Affine.eye()

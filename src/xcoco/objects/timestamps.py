@@ -8,7 +8,7 @@ import os
 
 from xcoco.errors import ManifestStructureError, MissingFieldError
 
-__all__ = ['TIME_KEYS', 'image_datetime', 'coerce_datetime']
+__all__ = ['TIME_KEYS', 'coerce_datetime', 'image_datetime']
 
 #: the fields a capture time may sit in, in order of preference
 TIME_KEYS = ('datetime', 'timestamp', 'date_captured')

@@ -28,10 +28,14 @@ import os
 import ubelt as ub
 
 from xcoco.errors import GeometryError, UnknownIdError
-from xcoco.objects.groups import (  # NOQA: re-exported; groups never imports us at load
-    AnnotGroups, CocoImageView, ImageGroups, ObjectGroups, ObjView,
+from xcoco.objects.groups import (
+    AnnotGroups,
+    CocoImageView,
+    ImageGroups,
+    ObjectGroups,
+    ObjView,
 )
-from xcoco.objects.list1d import ObjectList1D  # NOQA: re-exported
+from xcoco.objects.list1d import ObjectList1D
 
 __all__ = [
     'AnnotGroups', 'Annots', 'Categories', 'CocoImageView', 'ImageGroups', 'Images',

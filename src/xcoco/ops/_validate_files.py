@@ -84,7 +84,7 @@ def _pillow_error(fpath):
                 img.load()
     except Image.DecompressionBombError:
         return 'too big for Pillow'
-    except Exception as ex:  # noqa: BLE001 - Pillow raises OSError, SyntaxError, ValueError ...
+    except Exception as ex:
         return f'{type(ex).__name__}: {ex}'
     return None
 
@@ -93,7 +93,7 @@ def _kwimage_error(fpath):
     import kwimage
     try:
         data = kwimage.imread(fpath)
-    except Exception as ex:  # noqa: BLE001 - every kwimage backend raises its own types
+    except Exception as ex:
         return f'{type(ex).__name__}: {ex}'
     return None if data is not None else 'no pixels'
 
@@ -111,7 +111,7 @@ def _rasterio_error(fpath):
                 # Block by block: every tile is decoded, memory stays one tile.
                 for _, window in src.block_windows():
                     src.read(window=window)
-    except Exception as ex:  # noqa: BLE001 - rasterio / GDAL raise several types
+    except Exception as ex:
         return f'{type(ex).__name__}: {ex}'
     return None
 

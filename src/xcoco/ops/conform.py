@@ -175,7 +175,7 @@ def _ensure_imgsize(images, bundle_dpath, workers):
         fpath = fname if os.path.isabs(fname) else os.path.join(root, fname)
         try:
             height, width = kwimage.load_image_shape(fpath)[0:2]
-        except Exception as ex:  # noqa: BLE001 - readers raise many types for bad files
+        except Exception as ex:
             warnings.warn(f'conform: cannot read the size of image id={img.get("id")!r} '
                           f'from {fpath!r}: {ex}', UserWarning, stacklevel=4)
             return

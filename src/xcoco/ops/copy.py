@@ -5,7 +5,7 @@ import copy as _copy
 
 from xcoco.gc_policy import paused_gc
 
-__all__ = ['copy_json', 'copy_dataset']
+__all__ = ['copy_dataset', 'copy_json']
 
 _ATOMIC = frozenset({str, int, float, bool, type(None)})
 

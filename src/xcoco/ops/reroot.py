@@ -7,7 +7,7 @@ from xcoco.errors import RerootError
 from xcoco.manifest.assets import iter_file_objs
 from xcoco.manifest.locate import rebase_file_name
 
-__all__ = ['reroot', 'RerootError']
+__all__ = ['RerootError', 'reroot']
 
 
 def reroot(dset, new_root=None, old_prefix=None, new_prefix=None,
