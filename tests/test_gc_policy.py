@@ -57,6 +57,30 @@ def test_loading_freezes_nothing_and_user_garbage_is_still_collected(tmp_path, c
     del dset, merged
 
 
+def test_a_big_load_is_handed_to_the_oldest_generation(tmp_path, collector_on):
+    # the user's next allocations must not walk millions of young objects
+    fpath = tmp_path / 'big.json'
+    fpath.write_bytes(orjson.dumps(_big_manifest(20000)))
+    dset = xcoco.CocoDataset(fpath)
+    assert gc.get_count()[0] < 1000
+    assert len(gc.get_objects(0)) < 1000
+    assert gc.get_freeze_count() == 0
+    del dset
+
+
+def test_a_users_frozen_objects_are_left_alone(tmp_path, collector_on):
+    fpath = tmp_path / 'big.json'
+    fpath.write_bytes(orjson.dumps(_big_manifest(20000)))
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        dset = xcoco.CocoDataset(fpath)
+        assert gc.get_freeze_count() == frozen
+        del dset
+    finally:
+        gc.unfreeze()
+
+
 def _edited():
     dset = xcoco.CocoDataset(_big_manifest(200))
     vid = dset.add_video('v')

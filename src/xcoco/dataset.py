@@ -7,6 +7,7 @@ import os
 from os import PathLike, fspath
 
 from xcoco.errors import ManifestStructureError
+from xcoco.gc_policy import paused_gc
 from xcoco.index import edit, fields, remove
 from xcoco.index.build import CocoIndex
 from xcoco.manifest import io as manifest_io
@@ -72,9 +73,14 @@ class CocoDataset(Queryable):
             data = _empty_manifest()
         elif isinstance(data, (str, PathLike)):
             fpath = os.path.abspath(fspath(data))
-            data = manifest_io.read_manifest(fpath)
             if tag is None:
                 tag = os.path.basename(fpath)
+            # one pause for the parse and the index build: between two
+            # pauses the collector would walk every object just parsed
+            with paused_gc():
+                self._attach(manifest_io.read_manifest(fpath), tag, bundle_dpath,
+                             fpath, fname, autobuild)
+            return
         elif isinstance(data, CocoDataset):
             if bundle_dpath is None:
                 bundle_dpath = data.bundle_dpath
@@ -88,6 +94,9 @@ class CocoDataset(Queryable):
             raise ManifestStructureError(
                 f'cannot make a CocoDataset from a {type(data).__name__}: '
                 f'expected a path, a manifest dict, a CocoDataset or None')
+        self._attach(data, tag, bundle_dpath, fpath, fname, autobuild)
+
+    def _attach(self, data, tag, bundle_dpath, fpath, fname, autobuild):
         self.dataset = data
         self.tag = tag
         if bundle_dpath is None:

@@ -46,10 +46,10 @@ def copy_dataset(dset):
         >>> other.bundle_dpath, other.imgs[1] is dset.imgs[1]
         ('/data', False)
     """
-    with paused_gc():
+    with paused_gc():  # one pause for the copy and the index build
         manifest = copy_json(dset.dataset)
-    new = type(dset)(manifest, tag=dset.tag, bundle_dpath=dset.bundle_dpath,
-                     autobuild=dset.index.is_built)
+        new = type(dset)(manifest, tag=dset.tag, bundle_dpath=dset.bundle_dpath,
+                         autobuild=dset.index.is_built)
     new.fpath = dset.fpath
     new.bundle_dpath = dset.bundle_dpath
     # Ids removed from the source must stay retired in the copy too.

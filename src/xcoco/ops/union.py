@@ -125,13 +125,12 @@ def union(dsets, cls=None, disjoint_tracks=True, remember_parent=False,
         cls = type(dsets[0]) if dsets else CocoDataset
     if bundle_dpath is None:
         bundle_dpath = _common_bundle(dsets)
-    with paused_gc():
-        manifest, groups = _merge_manifests(dsets, bundle_dpath, disjoint_tracks,
-                                            remember_parent)
     if tag is None and dsets and all(d.tag == dsets[0].tag for d in dsets):
         tag = dsets[0].tag
-    new = cls(manifest, tag=tag, bundle_dpath=bundle_dpath, autobuild=False)
-    with paused_gc():
+    with paused_gc():  # one pause for the merge and the index build
+        manifest, groups = _merge_manifests(dsets, bundle_dpath, disjoint_tracks,
+                                            remember_parent)
+        new = cls(manifest, tag=tag, bundle_dpath=bundle_dpath, autobuild=False)
         new.index.build(manifest, groups=groups)
     if fpath is not None:
         new.fpath = fpath
