@@ -40,7 +40,7 @@ import gc
 import threading
 from contextlib import contextmanager
 
-__all__ = ['paused_gc', 'HANDOVER_MIN']
+__all__ = ['HANDOVER_MIN', 'paused_gc']
 
 #: a block that left at least this many new containers hands them to the
 #: oldest generation (below it, the young collections are cheap anyway)
