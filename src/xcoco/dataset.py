@@ -3,8 +3,12 @@
 that delegate to :mod:`xcoco.index.edit` (edits) and :mod:`xcoco.ops`
 (whole-dataset operations).
 """
+from __future__ import annotations
+
 import os
+from collections.abc import Iterable
 from os import PathLike, fspath
+from typing import IO, TYPE_CHECKING, Any
 
 from xcoco.errors import ManifestStructureError
 from xcoco.gc_policy import paused_gc
@@ -12,6 +16,10 @@ from xcoco.index import edit, fields, remove
 from xcoco.index.build import CocoIndex
 from xcoco.manifest import io as manifest_io
 from xcoco.query import Queryable
+from xcoco.types import Id, JsonDict, ObjRef, StrPath
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = ['CocoDataset']
 
@@ -59,8 +67,17 @@ class CocoDataset(Queryable):
         {'kept': True}
     """
 
-    def __init__(self, data=None, tag=None, bundle_dpath=None, img_root=None,
-                 fname=None, autobuild=True):
+    #: the manifest: table name -> list of object dicts (plus any other keys)
+    dataset: JsonDict
+    index: CocoIndex
+    #: a short name for reprs
+    tag: str | None
+    _fpath: str | None
+
+    def __init__(self, data: StrPath | JsonDict | CocoDataset | None = None,
+                 tag: str | None = None, bundle_dpath: StrPath | None = None,
+                 img_root: StrPath | None = None, fname: str | None = None,
+                 autobuild: bool = True) -> None:
         if img_root is not None:
             if bundle_dpath is not None and fspath(bundle_dpath) != fspath(img_root):
                 raise TypeError('give only one of bundle_dpath and img_root')
@@ -110,7 +127,8 @@ class CocoDataset(Queryable):
 
     # ---- construction helpers -----------------------------------------
     @classmethod
-    def from_data(cls, data, bundle_dpath=None, img_root=None):
+    def from_data(cls, data: JsonDict, bundle_dpath: StrPath | None = None,
+                  img_root: StrPath | None = None) -> Self:
         """
         A dataset over a manifest dict.
 
@@ -122,7 +140,8 @@ class CocoDataset(Queryable):
         return cls(data, bundle_dpath=bundle_dpath, img_root=img_root)
 
     @classmethod
-    def load(cls, file, bundle_dpath=None, autobuild=True):
+    def load(cls, file: StrPath | IO[bytes] | IO[str],
+             bundle_dpath: StrPath | None = None, autobuild: bool = True) -> Self:
         """
         Read a dataset from a path or an open file.
 
@@ -143,7 +162,7 @@ class CocoDataset(Queryable):
         return self
 
     @classmethod
-    def empty(cls):
+    def empty(cls) -> Self:
         """
         An empty dataset.
 
@@ -155,7 +174,8 @@ class CocoDataset(Queryable):
         return cls()
 
     @classmethod
-    def coerce(cls, key, sqlview=False, verbose=0, **kw):
+    def coerce(cls, key: StrPath | JsonDict | CocoDataset, sqlview: bool = False,
+               verbose: int = 0, **kw: Any) -> CocoDataset:
         """
         A dataset from a dataset (returned as is), a path, a manifest dict,
         or ``'special:<demo key>'``.
@@ -178,7 +198,7 @@ class CocoDataset(Queryable):
         return cls(key, **kw)
 
     @classmethod
-    def demo(cls, key='photos', **kwargs):
+    def demo(cls, key: str = 'photos', **kwargs: Any) -> Self:
         """
         A toy dataset rendered into a cache folder (see :mod:`xcoco.demo`).
 
@@ -200,7 +220,7 @@ class CocoDataset(Queryable):
 
     # ---- paths ----------------------------------------------------------
     @property
-    def fpath(self):
+    def fpath(self) -> str | None:
         """
         The manifest's path; setting it also moves ``bundle_dpath`` to its
         folder (file names are not rewritten: call :meth:`reroot` for that).
@@ -217,7 +237,7 @@ class CocoDataset(Queryable):
         return self._fpath
 
     @fpath.setter
-    def fpath(self, value):
+    def fpath(self, value: StrPath | None) -> None:
         if value is None:
             self._fpath = None
             return
@@ -233,7 +253,7 @@ class CocoDataset(Queryable):
         return fpath if fpath is not None and os.path.isfile(fpath) else None
 
     @property
-    def img_root(self):
+    def img_root(self) -> str:
         """
         kwcoco's older name for ``bundle_dpath``.
 
@@ -245,14 +265,14 @@ class CocoDataset(Queryable):
         return self.bundle_dpath
 
     @img_root.setter
-    def img_root(self, value):
+    def img_root(self, value: StrPath) -> None:
         self.bundle_dpath = fspath(value)
 
     data_root = img_root
 
     # ---- identity -------------------------------------------------------
     @property
-    def hashid(self):
+    def hashid(self) -> str:
         """
         A hash of the manifest's content, cached until the next edit made
         through the dataset's methods.
@@ -276,13 +296,13 @@ class CocoDataset(Queryable):
         # kwcoco's spelling; xcoco's edit functions call index.note_edit()
         self.index.note_edit()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f'<{type(self).__name__}(tag={self.tag}, n_anns={self.n_annots}, '
                 f'n_imgs={self.n_images}, n_videos={self.n_videos}, '
                 f'n_cats={self.n_cats}, n_tracks={self.n_tracks})>')
 
     # ---- index ----------------------------------------------------------
-    def rebuild_index(self):
+    def rebuild_index(self) -> None:
         """
         Rebuild every lookup from ``self.dataset`` (after editing the dicts
         by hand).
@@ -300,7 +320,8 @@ class CocoDataset(Queryable):
     _build_index = rebuild_index
 
     # ---- edits ------------------------------------------------------------
-    def add_image(self, file_name=None, id=None, **kw):
+    def add_image(self, file_name: StrPath | None = None, id: Id | None = None,
+                  **kw: Any) -> Id:
         """
         Add an image and return its id.
 
@@ -320,7 +341,7 @@ class CocoDataset(Queryable):
         """
         return edit.add_image(self, file_name, id=id, **kw)
 
-    def add_images(self, imgs):
+    def add_images(self, imgs: Iterable[JsonDict]) -> list[Id]:
         """
         Add many image dicts at once (all are checked before any is added).
 
@@ -332,9 +353,10 @@ class CocoDataset(Queryable):
         """
         return edit.add_images(self, imgs)
 
-    def add_annotation(self, image_id, category_id=None, bbox=_NOT_GIVEN,
-                       segmentation=_NOT_GIVEN, keypoints=_NOT_GIVEN, id=None,
-                       track_id=None, **kw):
+    def add_annotation(self, image_id: Id, category_id: Id | None = None,
+                       bbox: Any = _NOT_GIVEN, segmentation: Any = _NOT_GIVEN,
+                       keypoints: Any = _NOT_GIVEN, id: Id | None = None,
+                       track_id: Id | None = None, **kw: Any) -> Id:
         """
         Add an annotation and return its id.  ``bbox``, ``segmentation`` and
         ``keypoints`` may be kwimage objects.
@@ -357,7 +379,7 @@ class CocoDataset(Queryable):
                                    keypoints=keypoints, id=id,
                                    track_id=track_id, **kw)
 
-    def add_annotations(self, anns):
+    def add_annotations(self, anns: Iterable[JsonDict]) -> list[Id]:
         """
         Add many annotation dicts at once (all are checked first).
 
@@ -370,7 +392,8 @@ class CocoDataset(Queryable):
         """
         return edit.add_annotations(self, anns)
 
-    def add_category(self, name, supercategory=None, id=None, **kw):
+    def add_category(self, name: str, supercategory: str | None = None,
+                     id: Id | None = None, **kw: Any) -> Id:
         """
         Add a category and return its id.
 
@@ -383,7 +406,7 @@ class CocoDataset(Queryable):
         return edit.add_category(self, name, supercategory=supercategory,
                                  id=id, **kw)
 
-    def add_categories(self, cats):
+    def add_categories(self, cats: Iterable[JsonDict]) -> list[Id]:
         """
         Add many category dicts; return their ids.
 
@@ -395,7 +418,7 @@ class CocoDataset(Queryable):
         """
         return edit.add_categories(self, cats)
 
-    def add_video(self, name, id=None, **kw):
+    def add_video(self, name: str, id: Id | None = None, **kw: Any) -> Id:
         """
         Add a video and return its id.
 
@@ -407,7 +430,8 @@ class CocoDataset(Queryable):
         """
         return edit.add_video(self, name, id=id, **kw)
 
-    def add_track(self, name=None, id=None, **kw):
+    def add_track(self, name: str | None = None, id: Id | None = None,
+                  **kw: Any) -> Id:
         """
         Add a track and return its id.
 
@@ -419,7 +443,7 @@ class CocoDataset(Queryable):
         """
         return edit.add_track(self, name=name, id=id, **kw)
 
-    def add_keypoint_categories(self, keypoint_cats):
+    def add_keypoint_categories(self, keypoint_cats: Iterable[str | JsonDict]) -> list[Id]:
         """
         Add keypoint categories (names or dicts); return their ids.
 
@@ -431,7 +455,7 @@ class CocoDataset(Queryable):
         """
         return edit.add_keypoint_categories(self, keypoint_cats)
 
-    def add_keypoint_category(self, name, id=None, **kw):
+    def add_keypoint_category(self, name: str, id: Id | None = None, **kw: Any) -> Id:
         """
         Add one keypoint category and return its id.
 
@@ -442,7 +466,7 @@ class CocoDataset(Queryable):
         """
         return edit.add_keypoint_categories(self, [{'name': name, 'id': id, **kw}])[0]
 
-    def ensure_image(self, file_name, id=None, **kw):
+    def ensure_image(self, file_name: StrPath, id: Id | None = None, **kw: Any) -> Id:
         """
         Id of the image with this file name, added if absent.
 
@@ -454,7 +478,8 @@ class CocoDataset(Queryable):
         """
         return edit.ensure_image(self, file_name, id=id, **kw)
 
-    def ensure_category(self, name, supercategory=None, id=None, **kw):
+    def ensure_category(self, name: str, supercategory: str | None = None,
+                        id: Id | None = None, **kw: Any) -> Id:
         """
         Id of the category with this name, added if absent.
 
@@ -467,7 +492,7 @@ class CocoDataset(Queryable):
         return edit.ensure_by_name(self, 'categories', name, self.add_category,
                                    supercategory=supercategory, id=id, **kw)
 
-    def ensure_video(self, name, id=None, **kw):
+    def ensure_video(self, name: str, id: Id | None = None, **kw: Any) -> Id:
         """
         Id of the video with this name, added if absent.
 
@@ -479,7 +504,7 @@ class CocoDataset(Queryable):
         """
         return edit.ensure_by_name(self, 'videos', name, self.add_video, id=id, **kw)
 
-    def ensure_track(self, name, id=None, **kw):
+    def ensure_track(self, name: str, id: Id | None = None, **kw: Any) -> Id:
         """
         Id of the track with this name, added if absent.
 
@@ -491,7 +516,7 @@ class CocoDataset(Queryable):
         """
         return edit.ensure_by_name(self, 'tracks', name, self.add_track, id=id, **kw)
 
-    def remove_annotation(self, aid_or_ann):
+    def remove_annotation(self, aid_or_ann: Id | JsonDict) -> None:
         """
         Remove one annotation.
 
@@ -505,7 +530,8 @@ class CocoDataset(Queryable):
         """
         remove.remove_annotations(self, [aid_or_ann])
 
-    def remove_annotations(self, aids_or_anns, verbose=0, safe=True):
+    def remove_annotations(self, aids_or_anns: Iterable[Id | JsonDict], verbose: int = 0,
+                           safe: bool = True) -> dict[str, int]:
         """
         Remove annotations; returns the number removed per table.
 
@@ -518,7 +544,8 @@ class CocoDataset(Queryable):
         """
         return _report(remove.remove_annotations(self, aids_or_anns, safe=safe), verbose)
 
-    def remove_images(self, gids_or_imgs, verbose=0, safe=True):
+    def remove_images(self, gids_or_imgs: Iterable[ObjRef], verbose: int = 0,
+                      safe: bool = True) -> dict[str, int]:
         """
         Remove images and their annotations.
 
@@ -532,8 +559,8 @@ class CocoDataset(Queryable):
         """
         return _report(remove.remove_images(self, gids_or_imgs, safe=safe), verbose)
 
-    def remove_categories(self, cat_identifiers, keep_annots=False, verbose=0,
-                          safe=True):
+    def remove_categories(self, cat_identifiers: Iterable[ObjRef], keep_annots: bool = False,
+                          verbose: int = 0, safe: bool = True) -> dict[str, int]:
         """
         Remove categories (by id, name or dict) and, unless ``keep_annots``,
         their annotations.
@@ -549,8 +576,8 @@ class CocoDataset(Queryable):
         return _report(remove.remove_categories(
             self, cat_identifiers, keep_annots=keep_annots, safe=safe), verbose)
 
-    def remove_videos(self, vidids_or_videos, verbose=0, safe=True,
-                      keep_images=False):
+    def remove_videos(self, vidids_or_videos: Iterable[ObjRef], verbose: int = 0,
+                      safe: bool = True, keep_images: bool = False) -> dict[str, int]:
         """
         Remove videos with their frames (or, with ``keep_images``, only the
         frames' link to the video).
@@ -566,8 +593,8 @@ class CocoDataset(Queryable):
         return _report(remove.remove_videos(
             self, vidids_or_videos, keep_images=keep_images, safe=safe), verbose)
 
-    def remove_tracks(self, track_identifiers, keep_annots=False, verbose=0,
-                      safe=True):
+    def remove_tracks(self, track_identifiers: Iterable[ObjRef], keep_annots: bool = False,
+                      verbose: int = 0, safe: bool = True) -> dict[str, int]:
         """
         Remove tracks and, unless ``keep_annots``, their annotations.
 
@@ -582,7 +609,8 @@ class CocoDataset(Queryable):
         return _report(remove.remove_tracks(
             self, track_identifiers, keep_annots=keep_annots, safe=safe), verbose)
 
-    def remove_keypoint_categories(self, kp_identifiers, clean_anns=True):
+    def remove_keypoint_categories(self, kp_identifiers: Iterable[ObjRef],
+                                   clean_anns: bool = True) -> dict[str, int]:
         """
         Remove keypoint categories (and their keypoints from annotations).
 
@@ -596,7 +624,7 @@ class CocoDataset(Queryable):
         return remove.remove_keypoint_categories(self, kp_identifiers,
                                                clean_anns=clean_anns)
 
-    def clear_annotations(self):
+    def clear_annotations(self) -> None:
         """
         Remove every annotation.
 
@@ -610,7 +638,7 @@ class CocoDataset(Queryable):
         """
         remove.clear_annotations(self)
 
-    def clear_images(self):
+    def clear_images(self) -> None:
         """
         Remove every image and annotation.
 
@@ -624,7 +652,7 @@ class CocoDataset(Queryable):
         """
         remove.clear_images(self)
 
-    def set_annotation_category(self, aid_or_ann, cid_or_cat):
+    def set_annotation_category(self, aid_or_ann: Id | JsonDict, cid_or_cat: ObjRef) -> None:
         """
         Move an annotation to another category.
 
@@ -640,7 +668,7 @@ class CocoDataset(Queryable):
         fields.set_annotation_category(self, aid_or_ann, cid_or_cat)
 
     # ---- operations ---------------------------------------------------------
-    def copy(self):
+    def copy(self) -> Self:
         """
         A deep, independent copy (manifest, index and paths).
 
@@ -656,7 +684,8 @@ class CocoDataset(Queryable):
         from xcoco.ops.copy import copy_dataset
         return copy_dataset(self)
 
-    def union(*others, disjoint_tracks=True, remember_parent=False, **kwargs):
+    def union(*others: CocoDataset, disjoint_tracks: bool = True,
+              remember_parent: bool = False, **kwargs: Any) -> CocoDataset:
         """
         Merge datasets into a new one.  Works as ``a.union(b, c)`` and as
         ``CocoDataset.union(a, b, c)``; see :func:`xcoco.ops.union.union`.
@@ -676,8 +705,9 @@ class CocoDataset(Queryable):
         return union(others, cls=cls, disjoint_tracks=disjoint_tracks,
                      remember_parent=remember_parent, **kwargs)
 
-    def subset(self, gids=None, video_ids=None, copy=False, autobuild=True,
-               **kwargs):
+    def subset(self, gids: Iterable[ObjRef] | None = None,
+               video_ids: Iterable[ObjRef] | None = None, copy: bool = False,
+               autobuild: bool = True, **kwargs: Any) -> Self:
         """
         A dataset with some images (and all frames of ``video_ids``), their
         annotations, the videos and tracks they reference, and every
@@ -694,8 +724,9 @@ class CocoDataset(Queryable):
         return subset(self, gids=gids, video_ids=video_ids, copy=copy,
                       autobuild=autobuild, **kwargs)
 
-    def reroot(self, new_root=None, old_prefix=None, new_prefix=None,
-               absolute=False, check=True, safe=True, verbose=0):
+    def reroot(self, new_root: StrPath | None = None, old_prefix: str | None = None,
+               new_prefix: str | None = None, absolute: bool = False,
+               check: bool = True, safe: bool = True, verbose: int = 0) -> None:
         """
         Rewrite file names for a new bundle folder and/or a prefix change;
         see :func:`xcoco.ops.reroot.reroot`.
@@ -713,7 +744,7 @@ class CocoDataset(Queryable):
                new_prefix=new_prefix, absolute=absolute, check=check,
                safe=safe, verbose=verbose)
 
-    def conform(self, **config):
+    def conform(self, **config: Any) -> Self:
         """
         Fill what other COCO tools expect (area, bbox, iscrowd,
         num_keypoints, image sizes) and, with ``pycocotools=True`` (or
@@ -733,7 +764,7 @@ class CocoDataset(Queryable):
         return conform(self, **config)
 
     # ---- writing -----------------------------------------------------------
-    def dumps(self, indent=None, newlines=False):
+    def dumps(self, indent: int | str | None = None, newlines: bool = False) -> str:
         """
         The manifest as JSON text.
 
@@ -745,8 +776,9 @@ class CocoDataset(Queryable):
         return manifest_io.dumps_manifest(self.dataset, indent=indent,
                                           newlines=newlines).decode('utf8')
 
-    def dump(self, file=None, indent=None, newlines=False, temp_file='auto',
-             compress='auto', verbose=0):
+    def dump(self, file: StrPath | IO[Any] | None = None, indent: int | str | None = None,
+             newlines: bool = False, temp_file: bool | str = 'auto',
+             compress: bool | str = 'auto', verbose: int = 0) -> None:
         """
         Write the manifest to a path (atomically; ``.zip`` compresses) or
         an open file.  Without ``file`` it writes to ``self.fpath``.

@@ -46,6 +46,9 @@ Example:
     ...     print(type(ex).__name__, isinstance(ex, xcoco.XcocoError))
     UnknownIdError True
 """
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = [
     'AddError',
@@ -101,7 +104,9 @@ class ManifestError(XcocoError):
         'a.json'
     """
 
-    def __init__(self, message, fpath=None):
+    fpath: str | None
+
+    def __init__(self, message: str, fpath: str | None = None) -> None:
         super().__init__(message)
         self.fpath = fpath
 
@@ -119,7 +124,7 @@ class ManifestNotFoundError(ManifestError, FileNotFoundError):
         not found: /nonexistent/data.kwcoco.json
     """
 
-    def __str__(self):
+    def __str__(self) -> str:
         # FileNotFoundError.__str__ would print its (errno, strerror) pair.
         return self.args[0] if self.args else ''
 
@@ -134,7 +139,11 @@ class MalformedJSONError(ManifestError, ValueError):
         (3, 7)
     """
 
-    def __init__(self, message, fpath=None, line=None, column=None):
+    line: int | None
+    column: int | None
+
+    def __init__(self, message: str, fpath: str | None = None,
+                 line: int | None = None, column: int | None = None) -> None:
         super().__init__(message, fpath=fpath)
         self.line = line
         self.column = column
@@ -170,8 +179,14 @@ class FieldTypeError(ManifestStructureError, TypeError):
         images 0 file_name
     """
 
-    def __init__(self, message, fpath=None, table=None, position=None,
-                 id=None, field=None):
+    table: str | None
+    position: int | None
+    id: Any
+    field: str | None
+
+    def __init__(self, message: str, fpath: str | None = None,
+                 table: str | None = None, position: int | None = None,
+                 id: Any = None, field: str | None = None) -> None:
         super().__init__(message, fpath=fpath)
         self.table = table
         self.position = position
@@ -194,7 +209,11 @@ class DuplicateIdError(ManifestError, ValueError):
         images [1]
     """
 
-    def __init__(self, message, fpath=None, table=None, ids=None):
+    table: str | None
+    ids: list[Any] | None
+
+    def __init__(self, message: str, fpath: str | None = None,
+                 table: str | None = None, ids: list[Any] | None = None) -> None:
         super().__init__(message, fpath=fpath)
         self.table = table
         self.ids = ids
@@ -310,12 +329,15 @@ class UnknownIdError(XcocoError, KeyError):
         cannot remove images: no image with id=3
     """
 
-    def __init__(self, message, table=None, key=None):
+    table: str | None
+    key: Any
+
+    def __init__(self, message: str, table: str | None = None, key: Any = None) -> None:
         super().__init__(message)
         self.table = table
         self.key = key
 
-    def __str__(self):
+    def __str__(self) -> str:
         # KeyError.__str__ would repr() the message, adding quotes.
         return self.args[0] if self.args else ''
 
@@ -336,13 +358,18 @@ class MissingFieldError(XcocoError, KeyError):
         MissingFieldError | image id=1 has no field 'width' (pass default= to fill missing values)
     """
 
-    def __init__(self, message, table=None, id=None, field=None):
+    table: str | None
+    id: Any
+    field: str | None
+
+    def __init__(self, message: str, table: str | None = None, id: Any = None,
+                 field: str | None = None) -> None:
         super().__init__(message)
         self.table = table
         self.id = id
         self.field = field
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.args[0] if self.args else ''
 
 
@@ -401,7 +428,7 @@ class UnknownSpaceError(XcocoError, KeyError):
         True
     """
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.args[0] if self.args else ''
 
 
@@ -465,7 +492,7 @@ class RerootError(XcocoError, FileNotFoundError):
         True
     """
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.args[0] if self.args else ''
 
 
@@ -478,7 +505,7 @@ class DemoCacheError(XcocoError, OSError):
         True
     """
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.args[0] if self.args else ''
 
 

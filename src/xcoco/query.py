@@ -7,13 +7,24 @@ The read surface shared by every dataset backend.
 in-memory :class:`xcoco.CocoDataset` and a database-backed dataset both
 inherit it, so each read is written once.
 """
+from __future__ import annotations
+
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from numbers import Integral
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from xcoco.errors import InvalidIdError, UnknownIdError
 from xcoco.tables import INDEX_ATTR, NOUN
+from xcoco.types import Id, JsonDict, ObjRef
+
+if TYPE_CHECKING:
+    from delayed_image.channel_spec import FusedChannelSpec
+
+    from xcoco.objects.category_tree import CategoryTree
+    from xcoco.objects.image import CocoImage
+    from xcoco.objects.vectorized import Annots, Categories, Images, Tracks, Videos
 
 __all__ = ['IndexProtocol', 'Queryable', 'resolve_id']
 
@@ -67,7 +78,8 @@ def _kpcat_by_name(index):
     return {k.get('name'): k for k in index.kpcats.values()}
 
 
-def resolve_id(index, table, item, context=None, position=None):
+def resolve_id(index: IndexProtocol, table: str, item: ObjRef,
+               context: str | None = None, position: int | None = None) -> Id:
     """
     The id of an object given as an id, a dict with an id, or (for named
     tables) a name.  The one resolver behind every lookup and edit that
@@ -151,9 +163,14 @@ class Queryable:
         True
     """
 
+    #: what every read goes through (set by the backend's constructor)
+    index: IndexProtocol
+    #: the folder relative file names resolve against
+    bundle_dpath: str
+
     # ---- tables --------------------------------------------------------
     @property
-    def imgs(self):
+    def imgs(self) -> Mapping[Id, JsonDict]:
         """
         Images by id.
 
@@ -167,7 +184,7 @@ class Queryable:
         return self.index.imgs
 
     @property
-    def anns(self):
+    def anns(self) -> Mapping[Id, JsonDict]:
         """
         Annotations by id.
 
@@ -179,7 +196,7 @@ class Queryable:
         return self.index.anns
 
     @property
-    def cats(self):
+    def cats(self) -> Mapping[Id, JsonDict]:
         """
         Categories by id.
 
@@ -192,7 +209,7 @@ class Queryable:
         return self.index.cats
 
     @property
-    def gid_to_aids(self):
+    def gid_to_aids(self) -> Mapping[Id, AbstractSet[Id]]:
         """
         Annotation ids of each image (``index.gid_to_aids``).
 
@@ -206,7 +223,7 @@ class Queryable:
         return self.index.gid_to_aids
 
     @property
-    def cid_to_aids(self):
+    def cid_to_aids(self) -> Mapping[Id, AbstractSet[Id]]:
         """
         Annotation ids of each category (``index.cid_to_aids``).
 
@@ -219,7 +236,7 @@ class Queryable:
         return self.index.cid_to_aids
 
     @property
-    def name_to_cat(self):
+    def name_to_cat(self) -> Mapping[str, JsonDict]:
         """
         Categories by name (``index.name_to_cat``).
 
@@ -234,7 +251,7 @@ class Queryable:
 
     # ---- counts --------------------------------------------------------
     @property
-    def n_images(self):
+    def n_images(self) -> int:
         """
         Number of images.
 
@@ -246,7 +263,7 @@ class Queryable:
         return len(self.index.imgs)
 
     @property
-    def n_annots(self):
+    def n_annots(self) -> int:
         """
         Number of annotations.
 
@@ -258,7 +275,7 @@ class Queryable:
         return len(self.index.anns)
 
     @property
-    def n_cats(self):
+    def n_cats(self) -> int:
         """
         Number of categories.
 
@@ -270,7 +287,7 @@ class Queryable:
         return len(self.index.cats)
 
     @property
-    def n_videos(self):
+    def n_videos(self) -> int:
         """
         Number of videos.
 
@@ -282,7 +299,7 @@ class Queryable:
         return len(self.index.videos)
 
     @property
-    def n_tracks(self):
+    def n_tracks(self) -> int:
         """
         Number of tracks in the tracks table.
 
@@ -351,8 +368,10 @@ class Queryable:
         return self.index.imgs[resolve_id(self.index, 'images', gid_or_img)]
 
     # ---- views ---------------------------------------------------------
-    def images(self, image_ids=None, video_id=None, names=None,
-               video_name=None, *, gids=None, vidid=None):
+    def images(self, image_ids: Iterable[Id] | None = None,
+               video_id: ObjRef | None = None, names: Iterable[str] | None = None,
+               video_name: str | None = None, *, gids: Iterable[Id] | None = None,
+               vidid: ObjRef | None = None) -> Images:
         """
         A vectorized view of images: all (in id order, as kwcoco), by id,
         by name, or the frames of a video in frame order.
@@ -384,9 +403,12 @@ class Queryable:
             image_ids = _sorted_ids(index.imgs)
         return Images(image_ids, self)
 
-    def annots(self, annot_ids=None, image_id=None, track_id=None,
-               video_id=None, image_name=None, track_name=None,
-               video_name=None, *, trackid=None, aids=None, gid=None):
+    def annots(self, annot_ids: Iterable[Id] | None = None,
+               image_id: ObjRef | None = None, track_id: ObjRef | None = None,
+               video_id: ObjRef | None = None, image_name: str | None = None,
+               track_name: str | None = None, video_name: str | None = None, *,
+               trackid: ObjRef | None = None, aids: Iterable[Id] | None = None,
+               gid: ObjRef | None = None) -> Annots:
         """
         A vectorized view of annotations: all, by id, or those of one image,
         track or video.
@@ -424,7 +446,8 @@ class Queryable:
             annot_ids = _sorted_ids(index.anns)
         return Annots(annot_ids, self)
 
-    def categories(self, category_ids=None, *, cids=None):
+    def categories(self, category_ids: Iterable[Id] | None = None, *,
+                   cids: Iterable[Id] | None = None) -> Categories:
         """
         A vectorized view of categories.
 
@@ -441,7 +464,9 @@ class Queryable:
             category_ids = _sorted_ids(self.index.cats)
         return Categories(category_ids, self)
 
-    def videos(self, video_ids=None, names=None, *, vidids=None):
+    def videos(self, video_ids: Iterable[Id] | None = None,
+               names: Iterable[str] | None = None, *,
+               vidids: Iterable[Id] | None = None) -> Videos:
         """
         A vectorized view of videos.
 
@@ -460,8 +485,9 @@ class Queryable:
             video_ids = _sorted_ids(self.index.videos)
         return Videos(video_ids, self)
 
-    def tracks(self, track_ids=None, names=None, video_id=None,
-               video_name=None):
+    def tracks(self, track_ids: Iterable[Id] | None = None,
+               names: Iterable[str] | None = None, video_id: Id | None = None,
+               video_name: str | None = None) -> Tracks:
         """
         A vectorized view of tracks, optionally those seen in one video.
 
@@ -490,7 +516,7 @@ class Queryable:
             track_ids = _sorted_ids(index.tracks)
         return Tracks(track_ids, self)
 
-    def coco_image(self, gid):
+    def coco_image(self, gid: ObjRef) -> CocoImage:
         """
         The :class:`xcoco.CocoImage` of one image.
 
@@ -505,7 +531,8 @@ class Queryable:
         return CocoImage(self._resolve_to_img(gid), self)
 
     # ---- paths ---------------------------------------------------------
-    def get_image_fpath(self, gid_or_img, channels=None):
+    def get_image_fpath(self, gid_or_img: ObjRef,
+                        channels: str | FusedChannelSpec | None = None) -> str:
         """
         Full path of an image's file (or of the asset holding ``channels``).
 
@@ -535,7 +562,7 @@ class Queryable:
         return os.path.join(self.bundle_dpath, file_name)
 
     # ---- statistics ----------------------------------------------------
-    def basic_stats(self):
+    def basic_stats(self) -> dict[str, int]:
         """
         Counts of each table.
 
@@ -547,7 +574,7 @@ class Queryable:
         from xcoco.ops.stats import basic_stats
         return basic_stats(self)
 
-    def extended_stats(self):
+    def extended_stats(self) -> dict[str, dict[str, Any]]:
         """
         Distribution summaries (mean, std, min, max, quartiles) of
         annotations per image, images per category and so on.
@@ -563,7 +590,7 @@ class Queryable:
         from xcoco.ops.stats import extended_stats
         return extended_stats(self)
 
-    def category_annotation_frequency(self):
+    def category_annotation_frequency(self) -> dict[str, int]:
         """
         Number of annotations of each category, by category name.
 
@@ -579,7 +606,8 @@ class Queryable:
         from xcoco.ops.stats import category_annotation_frequency
         return category_annotation_frequency(self)
 
-    def corrupted_images(self, check_aux=True, verbose=0):
+    def corrupted_images(self, check_aux: bool = True,
+                         verbose: int = 0) -> list[tuple[int, str, Id]]:
         """
         Images whose files exist but do not decode in full, as
         ``(position, path, image_id)``; ``check_aux=False`` skips the files
@@ -594,7 +622,7 @@ class Queryable:
         return corrupted_images(self, check_aux=check_aux, verbose=verbose)
 
     # ---- checks and category structure -------------------------------
-    def validate(self, **config):
+    def validate(self, **config: Any) -> dict[str, list[Any]]:
         """
         Check the manifest against the schema and every reference / geometry
         / channel rule; see :func:`xcoco.ops.validate.validate`.  Returns
@@ -614,7 +642,7 @@ class Queryable:
         from xcoco.ops.validate import validate
         return validate(self, **config)
 
-    def object_categories(self):
+    def object_categories(self) -> CategoryTree:
         """
         The categories as a :class:`xcoco.CategoryTree` (supercategory links
         become edges).
@@ -629,7 +657,7 @@ class Queryable:
         from xcoco.objects.category_tree import object_categories
         return object_categories(self)
 
-    def keypoint_categories(self):
+    def keypoint_categories(self) -> CategoryTree:
         """
         The keypoint categories as a :class:`xcoco.CategoryTree`.
 
@@ -643,7 +671,8 @@ class Queryable:
         from xcoco.objects.category_tree import keypoint_categories
         return keypoint_categories(self)
 
-    def missing_images(self, check_aux=True, verbose=0):
+    def missing_images(self, check_aux: bool = True,
+                       verbose: int = 0) -> list[tuple[int, str, Id]]:
         """
         Images whose files do not exist, as ``(position, path, image_id)``.
 

@@ -6,12 +6,17 @@ The manifest spec is mid-rename ('auxiliary' -> 'assets', 'warp_aux_to_img'
 lets code ask for any spelling while the underlying dict keeps the one it was
 written with, so a round trip never rewrites a user's keys.
 """
-from collections.abc import MutableMapping
+from __future__ import annotations
+
+from collections.abc import Iterator, KeysView, MutableMapping
+from typing import Any, ClassVar
+
+from xcoco.types import JsonDict
 
 __all__ = ['AliasedDictProxy']
 
 
-class AliasedDictProxy(MutableMapping):
+class AliasedDictProxy(MutableMapping[str, Any]):
     """
     Mutable mapping over ``self._proxy`` where alias keys resolve to a
     primary key.
@@ -37,18 +42,19 @@ class AliasedDictProxy(MutableMapping):
         {'auxiliary': [3]}
     """
 
-    __alias_to_primary__ = {}
+    __alias_to_primary__: ClassVar[dict[str, str]] = {}
+    _proxy: JsonDict
 
     # Identity semantics: two views of equal dicts are still different
     # objects (kwcoco's proxies hash by identity, and users key dicts on them).
     __eq__ = object.__eq__
     __hash__ = object.__hash__
 
-    def __init__(self, proxy):
+    def __init__(self, proxy: JsonDict) -> None:
         self._proxy = proxy
 
     @classmethod
-    def _spellings(cls, key):
+    def _spellings(cls, key: str) -> list[str]:
         """
         All names for ``key``, primary first.
 
@@ -65,42 +71,42 @@ class AliasedDictProxy(MutableMapping):
         aliases = [a for a, p in a2p.items() if p == primary]
         return [primary] + aliases
 
-    def _resolve(self, key):
+    def _resolve(self, key: Any) -> str | None:
         for name in self._spellings(key):
             if name in self._proxy:
                 return name
         return None
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         name = self._resolve(key)
         if name is None:
             raise KeyError(key)
         return self._proxy[name]
 
-    def __setitem__(self, key, value):
+    def __setitem__(self, key: str, value: Any) -> None:
         present = [k for k in self._spellings(key) if k in self._proxy]
         if not present:
             present = [self._spellings(key)[0]]
         for name in present:
             self._proxy[name] = value
 
-    def __delitem__(self, key):
+    def __delitem__(self, key: str) -> None:
         present = [k for k in self._spellings(key) if k in self._proxy]
         if not present:
             raise KeyError(key)
         for name in present:
             del self._proxy[name]
 
-    def __contains__(self, key):
+    def __contains__(self, key: object) -> bool:
         return self._resolve(key) is not None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._proxy)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._proxy)
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         """
         Keys of the underlying dictionary, as written.
 
@@ -110,7 +116,7 @@ class AliasedDictProxy(MutableMapping):
         """
         return self._proxy.keys()
 
-    def __json__(self):
+    def __json__(self) -> JsonDict:
         """
         The underlying dictionary (for ``ub.urepr`` / json dumping).
 

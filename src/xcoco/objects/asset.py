@@ -3,9 +3,19 @@
 channels.  kwcoco first called these "auxiliary" items; STAC calls them
 assets.  The keys keep both spellings working.
 """
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING
 
 from xcoco.objects._proxy import AliasedDictProxy
+from xcoco.types import JsonDict, StrPath
+
+if TYPE_CHECKING:
+    import ubelt as ub
+    from typing_extensions import Self
+
+    from xcoco.query import Queryable
 
 __all__ = ['CocoAsset', 'CocoObject']
 
@@ -21,13 +31,17 @@ class CocoObject(AliasedDictProxy):
         '/data'
     """
 
-    def __init__(self, obj, dset=None, bundle_dpath=None):
+    #: the dataset the object belongs to, or None when detached
+    dset: Queryable | None
+
+    def __init__(self, obj: JsonDict, dset: Queryable | None = None,
+                 bundle_dpath: StrPath | None = None) -> None:
         self._proxy = obj
         self.dset = dset
         self._bundle_dpath = bundle_dpath
 
     @property
-    def bundle_dpath(self):
+    def bundle_dpath(self) -> StrPath | None:
         """
         The folder ``file_name`` is relative to: the dataset's when attached.
 
@@ -42,10 +56,10 @@ class CocoObject(AliasedDictProxy):
         return self._bundle_dpath
 
     @bundle_dpath.setter
-    def bundle_dpath(self, value):
+    def bundle_dpath(self, value: StrPath | None) -> None:
         self._bundle_dpath = value
 
-    def detach(self):
+    def detach(self) -> Self:
         """
         Drop the dataset reference, keeping what is needed without it
         (the bundle directory).
@@ -59,16 +73,16 @@ class CocoObject(AliasedDictProxy):
         self.dset = None
         return self
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f'<{type(self).__name__}({self.__nice__()}) at {hex(id(self))}>'
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f'<{type(self).__name__}({self.__nice__()})>'
 
-    def __nice__(self):
+    def __nice__(self) -> str:
         return repr(self._proxy)
 
-    def _filepath(self):
+    def _filepath(self) -> ub.Path:
         import ubelt as ub
 
         from xcoco.errors import FilePathError
@@ -111,10 +125,10 @@ class CocoAsset(CocoObject):
         'warp_wld_from_asset': 'warp_to_wld',
     }
 
-    def __init__(self, asset, bundle_dpath=None):
+    def __init__(self, asset: JsonDict, bundle_dpath: StrPath | None = None) -> None:
         super().__init__(asset, bundle_dpath=bundle_dpath)
 
-    def image_filepath(self):
+    def image_filepath(self) -> ub.Path:
         """
         The asset's full path (bundle directory + file_name).
 

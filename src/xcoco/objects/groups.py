@@ -15,11 +15,24 @@ Example:
     >>> print(dset.images([gid]).annots)
     <AnnotGroups(n=1, m=0.0, s=0.0)>
 """
+from __future__ import annotations
+
 import itertools as it
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import ubelt as ub
+
+from xcoco.types import Id, JsonDict
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from xcoco.objects.image import CocoImage
+    from xcoco.objects.list1d import ObjectList1D
+    from xcoco.objects.vectorized import Annots, Images
+    from xcoco.query import Queryable
 
 __all__ = [
     'AnnotGroups',
@@ -31,8 +44,11 @@ __all__ = [
 
 NoParam = ub.NoParam
 
+#: the kind of view a group list holds (``Annots`` in ``AnnotGroups`` ...)
+_View = TypeVar('_View', bound='ObjectList1D')
 
-class ObjView(Sequence):
+
+class ObjView(Sequence[JsonDict]):
     """
     A lazy sequence of the object dicts behind a list of ids.
 
@@ -42,26 +58,34 @@ class ObjView(Sequence):
         (2, {'id': 2}, [{'id': 2}])
     """
 
-    def __init__(self, id_to_obj, ids):
+    def __init__(self, id_to_obj: Mapping[Id, JsonDict], ids: Sequence[Id]) -> None:
         self._id_to_obj = id_to_obj
         self._ids = ids
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> JsonDict:
+        ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[JsonDict]:
+        ...
+
+    def __getitem__(self, index: int | slice) -> JsonDict | list[JsonDict]:
         if isinstance(index, slice):
             return [self._id_to_obj[i] for i in self._ids[index]]
         return self._id_to_obj[self._ids[index]]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._ids)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[JsonDict]:
         return map(self._id_to_obj.__getitem__, self._ids)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f'<{type(self).__name__}(num={len(self)})>'
 
 
-class CocoImageView(Sequence):
+class CocoImageView(Sequence['CocoImage']):
     """
     A lazy sequence of :class:`CocoImage` objects, built on access.
 
@@ -71,26 +95,34 @@ class CocoImageView(Sequence):
         (2, 'image 5', ['image 3', 'image 5'])
     """
 
-    def __init__(self, getter, ids):
+    def __init__(self, getter: Callable[[Id], CocoImage], ids: Sequence[Id]) -> None:
         self._getter = getter
         self._ids = ids
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> CocoImage:
+        ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[CocoImage]:
+        ...
+
+    def __getitem__(self, index: int | slice) -> CocoImage | list[CocoImage]:
         if isinstance(index, slice):
             return [self._getter(i) for i in self._ids[index]]
         return self._getter(self._ids[index])
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._ids)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[CocoImage]:
         return map(self._getter, self._ids)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f'<{type(self).__name__}(num={len(self)})>'
 
 
-class ObjectGroups(ub.NiceRepr):
+class ObjectGroups(ub.NiceRepr, Generic[_View]):
     """
     A list of views of one kind, e.g. the annotations of each image.
 
@@ -106,25 +138,33 @@ class ObjectGroups(ub.NiceRepr):
         [['0.png'], ['1.png', '2.png']]
     """
 
-    def __init__(self, groups, dset):
+    def __init__(self, groups: list[_View], dset: Queryable) -> None:
         self._groups = groups
         self._dset = dset
 
-    def _lookup(self, key):
+    def _lookup(self, key: str) -> list[Any]:
         return [group.lookup(key) for group in self._groups]
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> _View:
+        ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Self:
+        ...
+
+    def __getitem__(self, index: int | slice) -> _View | Self:
         if isinstance(index, slice):
             return type(self)(self._groups[index], self._dset)
         return self._groups[index]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[_View]:
         return iter(self._groups)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._groups)
 
-    def lookup(self, key, default=NoParam):
+    def lookup(self, key: str, default: Any = NoParam) -> list[list[Any]]:
         """
         Values of one field per group.
 
@@ -138,7 +178,7 @@ class ObjectGroups(ub.NiceRepr):
         """
         return [group.lookup(key, default=default) for group in self._groups]
 
-    def flatten(self):
+    def flatten(self) -> _View:
         """
         One view holding every group's ids in order.
 
@@ -157,10 +197,10 @@ class ObjectGroups(ub.NiceRepr):
         return self._cls1d(ids, self._dset)
 
     @staticmethod
-    def _cls1d(ids, dset):
+    def _cls1d(ids: list[Id], dset: Queryable) -> Any:
         raise NotImplementedError('use ImageGroups or AnnotGroups to flatten an empty group list')
 
-    def __nice__(self):
+    def __nice__(self) -> str:
         lens = [len(g) for g in self._groups]
         n = len(lens)
         if n == 0:
@@ -170,7 +210,7 @@ class ObjectGroups(ub.NiceRepr):
         return f'n={n}, m={mean:.1f}, s={std:.1f}'
 
 
-class AnnotGroups(ObjectGroups):
+class AnnotGroups(ObjectGroups['Annots']):
     """
     Annotations grouped (per image, per track).
 
@@ -189,12 +229,12 @@ class AnnotGroups(ObjectGroups):
     """
 
     @staticmethod
-    def _cls1d(ids, dset):
+    def _cls1d(ids: list[Id], dset: Queryable) -> Annots:
         from xcoco.objects.vectorized import Annots
         return Annots(ids, dset)
 
     @property
-    def cids(self):
+    def cids(self) -> list[list[Id | None]]:
         """
         The category id of each annotation, per group.
 
@@ -206,7 +246,7 @@ class AnnotGroups(ObjectGroups):
         return [group.cids for group in self._groups]
 
     @property
-    def cnames(self):
+    def cnames(self) -> list[list[str | None]]:
         """
         The category name of each annotation, per group (``category_names`` too).
 
@@ -220,7 +260,7 @@ class AnnotGroups(ObjectGroups):
     category_names = cnames
 
 
-class ImageGroups(ObjectGroups):
+class ImageGroups(ObjectGroups['Images']):
     """
     Images grouped (per video).
 
@@ -233,6 +273,6 @@ class ImageGroups(ObjectGroups):
     """
 
     @staticmethod
-    def _cls1d(ids, dset):
+    def _cls1d(ids: list[Id], dset: Queryable) -> Images:
         from xcoco.objects.vectorized import Images
         return Images(ids, dset)

@@ -8,9 +8,27 @@ bookkeeping in :mod:`xcoco.imdata.channels`, and the load graph in
 any dataset with ``.imgs``, ``.index.videos``, ``.bundle_dpath``,
 ``.index.gid_to_aids``, ``.annots(aids)`` and ``.add_annotation``.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from xcoco.errors import XcocoError
 from xcoco.objects.asset import CocoAsset, CocoObject
+from xcoco.types import Id, JsonDict, StrPath
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    import kwimage
+    import numpy as np
+    import ubelt as ub
+    from delayed_image import DelayedChannelConcat, DelayedImage
+    from delayed_image.channel_spec import ChannelSpec, FusedChannelSpec
+    from typing_extensions import Self
+
+    from xcoco.objects.vectorized import Annots
+    from xcoco.query import Queryable
 
 __all__ = ['CocoAsset', 'CocoImage']
 
@@ -43,13 +61,17 @@ class CocoImage(CocoObject):
     # The spec is moving 'auxiliary' -> 'assets'; either spelling reads.
     __alias_to_primary__ = {'assets': 'auxiliary'}
 
-    def __init__(self, img, dset=None):
+    #: the image dictionary (the one in the dataset when attached)
+    img: JsonDict
+    _video: JsonDict | None
+
+    def __init__(self, img: JsonDict, dset: Queryable | None = None) -> None:
         super().__init__(img, dset=dset)
         self.img = img
         self._video = None
 
     @classmethod
-    def from_gid(cls, dset, gid):
+    def from_gid(cls, dset: Queryable, gid: Id) -> Self:
         """
         The CocoImage of image ``gid`` in ``dset``.
 
@@ -69,7 +91,7 @@ class CocoImage(CocoObject):
         return cls(img, dset=dset)
 
     # ---- dict access (with the SQL backend's '_unstructured' column) ----
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         if super().__contains__(key):
             return super().__getitem__(key)
         extra = self._proxy.get('_unstructured', None)
@@ -77,7 +99,7 @@ class CocoImage(CocoObject):
             return extra[key]
         raise KeyError(key)
 
-    def __setitem__(self, key, value):
+    def __setitem__(self, key: str, value: Any) -> None:
         if self._is_indexed(key):
             from xcoco.index.fields import set_field
             set_field(self.dset, 'images', [self.img['id']], key, [value])
@@ -85,7 +107,7 @@ class CocoImage(CocoObject):
             super().__setitem__(key, value)
             self._note_edit()
 
-    def __delitem__(self, key):
+    def __delitem__(self, key: str) -> None:
         if self._is_indexed(key):
             if key not in self.img:
                 raise KeyError(key)
@@ -108,13 +130,13 @@ class CocoImage(CocoObject):
         if self.dset is not None:
             self.dset.index.note_edit()
 
-    def __contains__(self, key):
+    def __contains__(self, key: object) -> bool:
         if super().__contains__(key):
             return True
         extra = self._proxy.get('_unstructured', None)
         return extra is not None and key in extra
 
-    def get(self, key, default=_UNSET):
+    def get(self, key: str, default: Any = _UNSET) -> Any:
         """
         Like ``dict.get``, but with no default a missing key raises KeyError
         (kwcoco's behaviour).
@@ -131,7 +153,7 @@ class CocoImage(CocoObject):
                 raise
             return default
 
-    def keys(self):
+    def keys(self) -> list[str]:
         """
         The image's keys (including '_unstructured' ones, flattened).
 
@@ -147,7 +169,7 @@ class CocoImage(CocoObject):
 
     # ---- relations ------------------------------------------------------
     @property
-    def video(self):
+    def video(self) -> JsonDict | None:
         """
         The video dict this image is a frame of, or None.
 
@@ -173,11 +195,11 @@ class CocoImage(CocoObject):
                 'which is not in the dataset', table='videos', key=vidid) from None
 
     @video.setter
-    def video(self, value):
+    def video(self, value: JsonDict | None) -> None:
         self._video = value
 
     @property
-    def name(self):
+    def name(self) -> str:
         """
         The image's ``name`` field.
 
@@ -187,7 +209,7 @@ class CocoImage(CocoObject):
         """
         return self['name']
 
-    def detach(self):
+    def detach(self) -> Self:
         """
         Drop the dataset reference, keeping the video and bundle directory.
 
@@ -202,7 +224,7 @@ class CocoImage(CocoObject):
         self._video = self.video
         return super().detach()
 
-    def annots(self):
+    def annots(self) -> Annots:
         """
         The annotations of this image (a vectorized ``Annots``).
 
@@ -218,7 +240,7 @@ class CocoImage(CocoObject):
         aids = sorted(self.dset.index.gid_to_aids.get(self.img['id'], ()))
         return self.dset.annots(aids)
 
-    def add_annotation(self, **ann):
+    def add_annotation(self, **ann: Any) -> Id:
         """
         Add an annotation to this image (needs a parent dataset).
 
@@ -244,7 +266,7 @@ class CocoImage(CocoObject):
                 'dataset: build it with dset.coco_image(gid)')
 
     @property
-    def datetime(self):
+    def datetime(self) -> dt.datetime:
         """
         The capture time from 'datetime', 'timestamp' or 'date_captured'
         (ISO-8601 strings or unix seconds; naive times are taken as UTC).
@@ -259,7 +281,7 @@ class CocoImage(CocoObject):
         return image_datetime(self.img)
 
     # ---- summary ----------------------------------------------------------
-    def stats(self):
+    def stats(self) -> dict[str, Any]:
         """
         Size, channel count, channels and name; what is not known yet (no
         name, channels only known after a load) is None.
@@ -280,7 +302,7 @@ class CocoImage(CocoObject):
             stats['channels'] = stats['channels'].spec
         return stats
 
-    def __nice__(self):
+    def __nice__(self) -> str:
         parts = []
         for key, value in self.stats().items():
             text = str(value)
@@ -291,7 +313,7 @@ class CocoImage(CocoObject):
 
     # ---- channels and assets -----------------------------------------------
     @property
-    def channels(self):
+    def channels(self) -> ChannelSpec | None:
         """
         The image's channels: a ``ChannelSpec`` with one stream per asset, or
         None when no asset declares channels.
@@ -307,7 +329,7 @@ class CocoImage(CocoObject):
         return image_channels(self.img)
 
     @property
-    def num_channels(self):
+    def num_channels(self) -> int:
         """
         Total number of channels.
 
@@ -324,7 +346,7 @@ class CocoImage(CocoObject):
         return channels.numel()
 
     @property
-    def dsize(self):
+    def dsize(self) -> tuple[int | None, int | None]:
         """
         (width, height) of image space (None where unknown).
 
@@ -337,7 +359,7 @@ class CocoImage(CocoObject):
         return self.img.get('width', None), self.img.get('height', None)
 
     @property
-    def n_assets(self):
+    def n_assets(self) -> int:
         """
         Number of pixel sources (base file + auxiliary + assets).
 
@@ -348,7 +370,7 @@ class CocoImage(CocoObject):
         return sum(1 for _ in self.iter_asset_objs())
 
     @property
-    def assets(self):
+    def assets(self) -> list[CocoImage | CocoAsset]:
         """
         The assets as objects (the image itself first when it has a file).
 
@@ -359,7 +381,7 @@ class CocoImage(CocoObject):
         """
         return list(self.iter_assets())
 
-    def iter_asset_objs(self):
+    def iter_asset_objs(self) -> Iterator[JsonDict]:
         """
         Yield the base image dict (if it has a file_name) and every asset dict.
 
@@ -371,7 +393,7 @@ class CocoImage(CocoObject):
         from xcoco.manifest.assets import iter_asset_objs
         return iter_asset_objs(self.img)
 
-    def iter_assets(self):
+    def iter_assets(self) -> Iterator[CocoImage | CocoAsset]:
         """
         Like :meth:`iter_asset_objs`, but yields ``self`` for the base image
         and :class:`CocoAsset` objects for the rest.
@@ -384,7 +406,7 @@ class CocoImage(CocoObject):
         for obj in self.iter_asset_objs():
             yield self if obj is self.img else CocoAsset(obj, self.bundle_dpath)
 
-    def iter_image_filepaths(self, with_bundle=True):
+    def iter_image_filepaths(self, with_bundle: bool = True) -> Iterator[ub.Path | str]:
         """
         Yield the path of every asset file.
 
@@ -412,7 +434,7 @@ class CocoImage(CocoObject):
                 continue
             yield ub.Path(dpath) / fname if with_bundle else fname
 
-    def image_filepath(self):
+    def image_filepath(self) -> ub.Path:
         """
         Path of the base image's own file (not its assets).
 
@@ -424,7 +446,7 @@ class CocoImage(CocoObject):
         """
         return self._filepath()
 
-    def primary_image_filepath(self, requires=None):
+    def primary_image_filepath(self, requires: Iterable[str] | None = None) -> ub.Path:
         """
         Path of the :meth:`primary_asset`.
 
@@ -443,7 +465,8 @@ class CocoImage(CocoObject):
                 f'(requires={requires!r})')
         return ub.Path(self.bundle_dpath or '') / primary['file_name']
 
-    def primary_asset(self, requires=None, as_dict=True):
+    def primary_asset(self, requires: Iterable[str] | None = None,
+                      as_dict: bool = True) -> JsonDict | CocoImage | CocoAsset | None:
         """
         The "main" asset: the base image when it has a file; else the asset
         whose warp to image space is closest to identity, ties broken by the
@@ -479,7 +502,7 @@ class CocoImage(CocoObject):
         from xcoco.manifest.assets import iter_assets
         return list(iter_assets(self.img))
 
-    def find_asset_obj(self, channels):
+    def find_asset_obj(self, channels: str | FusedChannelSpec) -> JsonDict | None:
         """
         The first asset dict holding any of ``channels``, or None.
 
@@ -492,7 +515,7 @@ class CocoImage(CocoObject):
         from xcoco.imdata.channels import find_asset_obj
         return find_asset_obj(self.img, channels)
 
-    def find_asset(self, channels):
+    def find_asset(self, channels: str | FusedChannelSpec) -> CocoImage | CocoAsset | None:
         """
         Like :meth:`find_asset_obj` but returns ``self`` or a CocoAsset.
 
@@ -514,9 +537,11 @@ class CocoImage(CocoObject):
         from xcoco.manifest.assets import ASSET_KEYS
         return next((key for key in ASSET_KEYS if key in self.img), ASSET_KEYS[0])
 
-    def add_asset(self, file_name=None, channels=None, imdata=None,
-                  warp_aux_to_img=None, width=None, height=None,
-                  imwrite=False, image_id=None, **kw):
+    def add_asset(self, file_name: StrPath | None = None,
+                  channels: str | FusedChannelSpec | None = None,
+                  imdata: np.ndarray | None = None, warp_aux_to_img: Any = None,
+                  width: int | None = None, height: int | None = None,
+                  imwrite: bool = False, image_id: Id | None = None, **kw: Any) -> None:
         """
         Append an asset to this image, in memory (``imdata``) or on disk
         (``file_name``; with ``imwrite=True`` the data is also written there).
@@ -559,9 +584,12 @@ class CocoImage(CocoObject):
     add_auxiliary_item = add_asset
 
     # ---- loading --------------------------------------------------------------
-    def imdelay(self, channels=None, space='image', resolution=None,
-                bundle_dpath=None, interpolation='linear', antialias=True,
-                nodata_method=None, RESOLUTION_KEY=None):
+    def imdelay(self, channels: str | FusedChannelSpec | None = None, space: str = 'image',
+                resolution: str | float | None = None, bundle_dpath: StrPath | None = None,
+                interpolation: str = 'linear', antialias: bool = True,
+                nodata_method: str | None = None,
+                RESOLUTION_KEY: str | Sequence[str] | None = None,
+                ) -> DelayedImage | DelayedChannelConcat:
         """
         A delayed (lazy) load of this image: nothing is read until
         ``.finalize()``, and crops / downscales of the result read only the
@@ -608,7 +636,7 @@ class CocoImage(CocoObject):
 
     # ---- geometry ---------------------------------------------------------------
     @property
-    def warp_vid_from_img(self):
+    def warp_vid_from_img(self) -> kwimage.Affine:
         """
         The image -> video ``kwimage.Affine`` ('warp_img_to_vid').
 
@@ -620,7 +648,7 @@ class CocoImage(CocoObject):
         return warp_vid_from_img(self.img)
 
     @property
-    def warp_img_from_vid(self):
+    def warp_img_from_vid(self) -> kwimage.Affine:
         """
         The video -> image ``kwimage.Affine``.
 
@@ -630,7 +658,7 @@ class CocoImage(CocoObject):
         """
         return self.warp_vid_from_img.inv()
 
-    def valid_region(self, space='image'):
+    def valid_region(self, space: str = 'image') -> kwimage.MultiPolygon | None:
         """
         The 'valid_region' polygon in image or video space, or None.
 
@@ -653,7 +681,8 @@ class CocoImage(CocoObject):
             return poly.warp(self.warp_vid_from_img)
         raise bad_space_error(space)
 
-    def resolution(self, space='image', channel=None, RESOLUTION_KEY=None):
+    def resolution(self, space: str = 'image', channel: str | FusedChannelSpec | None = None,
+                   RESOLUTION_KEY: str | Sequence[str] | None = None) -> dict[str, Any]:
         """
         The resolution of 'image', 'video' or 'asset' space (asset space
         needs ``channel`` to pick the asset).
@@ -727,7 +756,8 @@ class CocoImage(CocoObject):
         return dets
 
     # ---- visualization -------------------------------------------------------
-    def draw(self, channels=None, draw_annots=True, **kwargs):
+    def draw(self, channels: str | FusedChannelSpec | None = None, draw_annots: bool = True,
+             **kwargs: Any) -> np.ndarray:
         """
         Render the image (first three channels, or r|g|b) with its
         annotations as a uint8 RGB array.
@@ -743,7 +773,7 @@ class CocoImage(CocoObject):
         return draw_image(self, channels=channels, draw_annots=draw_annots,
                           **kwargs)
 
-    def show(self, **kwargs):
+    def show(self, **kwargs: Any) -> Any:
         """
         Show :meth:`draw` with matplotlib (needs matplotlib; kwplot if present).
 

@@ -13,15 +13,25 @@ Example:
     >>> ObjectList1D(gids, dset, 'images').lookup('width')
     [1, 2, 3]
 """
+from __future__ import annotations
+
 import itertools as it
 import operator
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import ubelt as ub
 
 from xcoco.errors import AddError, InvalidIdError, MissingFieldError, UnknownIdError
 from xcoco.objects.groups import ObjView
 from xcoco.tables import INDEX_ATTR, NOUN
+from xcoco.types import Id, JsonDict
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from xcoco.query import Queryable
 
 __all__ = ['ObjectList1D']
 
@@ -51,31 +61,39 @@ class ObjectList1D(ub.NiceRepr):
         (3, [1, 2, 3], [2, 3])
     """
 
-    def __init__(self, ids, dset, key):
+    def __init__(self, ids: Iterable[Id], dset: Queryable, key: str) -> None:
         self._key = key
         self._ids = ids if isinstance(ids, list) else list(ids)
         self._dset = dset
 
-    def __nice__(self):
+    def __nice__(self) -> str:
         return f'num={len(self)}'
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Id]:
         return iter(self._ids)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._ids)
 
     @property
     def _id_to_obj(self):
         return getattr(self._dset.index, INDEX_ATTR[self._key])
 
-    def _new(self, ids):
+    def _new(self, ids: list[Id]) -> Self:
         # Subclasses take (ids, dset); the base class also needs the table.
         if type(self) is ObjectList1D:
             return ObjectList1D(ids, self._dset, self._key)
         return type(self)(ids, self._dset)
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Id:
+        ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Self:
+        ...
+
+    def __getitem__(self, index: int | slice) -> Id | Self:
         """
         An id for an integer index, a view of the same kind for a slice.
 
@@ -92,7 +110,7 @@ class ObjectList1D(ub.NiceRepr):
         return self._ids[index]
 
     @property
-    def ids(self):
+    def ids(self) -> list[Id]:
         """
         The ids, in view order.
 
@@ -104,7 +122,7 @@ class ObjectList1D(ub.NiceRepr):
         """
         return self._ids
 
-    def unique(self):
+    def unique(self) -> Self:
         """
         A view without repeated ids, keeping first occurrences in order.
 
@@ -134,7 +152,7 @@ class ObjectList1D(ub.NiceRepr):
                 return values()
         return map(lut.__getitem__, ids)
 
-    def objs_iter(self):
+    def objs_iter(self) -> Iterator[JsonDict]:
         """
         Iterate the object dicts.
 
@@ -148,7 +166,7 @@ class ObjectList1D(ub.NiceRepr):
         return iter(self._objs_iterable())
 
     @property
-    def objs(self):
+    def objs(self) -> ObjView:
         """
         The object dicts as a lazy sequence.
 
@@ -161,7 +179,7 @@ class ObjectList1D(ub.NiceRepr):
         """
         return ObjView(self._id_to_obj, self._ids)
 
-    def take(self, idxs):
+    def take(self, idxs: Iterable[int]) -> Self:
         """
         A view of the ids at the given positions.
 
@@ -175,7 +193,7 @@ class ObjectList1D(ub.NiceRepr):
         ids = self._ids
         return self._new([ids[i] for i in idxs])
 
-    def compress(self, flags):
+    def compress(self, flags: Iterable[bool]) -> Self:
         """
         A view of the ids whose flag is true.
 
@@ -188,7 +206,7 @@ class ObjectList1D(ub.NiceRepr):
         """
         return self._new(list(it.compress(self._ids, flags)))
 
-    def peek(self):
+    def peek(self) -> JsonDict:
         """
         The first object dict (``StopIteration`` on an empty view, as kwcoco).
 
@@ -203,7 +221,28 @@ class ObjectList1D(ub.NiceRepr):
             raise StopIteration(f'peek on an empty {type(self).__name__} view')
         return self._id_to_obj[self._ids[0]]
 
-    def lookup(self, key, default=NoParam, keepid=False):
+    # One field gives a list (a dict {id: value} with keepid); a list of
+    # fields gives {field: values}.  The last signature covers the rest.
+    @overload
+    def lookup(self, key: str, default: Any = ..., keepid: Literal[False] = ...) -> list[Any]:
+        ...
+
+    @overload
+    def lookup(self, key: str, default: Any = ..., *, keepid: Literal[True]) -> dict[Id, Any]:
+        ...
+
+    @overload
+    def lookup(self, key: list[str] | tuple[str, ...], default: Any = ...,
+               keepid: bool = ...) -> dict[str, Any]:
+        ...
+
+    @overload
+    def lookup(self, key: str | Iterable[str], default: Any = ...,
+               keepid: bool = ...) -> list[Any] | dict[Any, Any]:
+        ...
+
+    def lookup(self, key: str | Iterable[str], default: Any = NoParam,
+               keepid: bool = False) -> list[Any] | dict[Any, Any]:
         """
         Values of one field (a list) or of several fields (a dict of lists).
 
@@ -230,7 +269,21 @@ class ObjectList1D(ub.NiceRepr):
             return self.get(key, default=default, keepid=keepid)
         return {k: self.get(k, default=default, keepid=keepid) for k in key}
 
-    def get(self, key, default=NoParam, keepid=False):
+    @overload
+    def get(self, key: str, default: Any = ..., keepid: Literal[False] = ...) -> list[Any]:
+        ...
+
+    @overload
+    def get(self, key: str, default: Any = ..., *, keepid: Literal[True]) -> dict[Id, Any]:
+        ...
+
+    @overload
+    def get(self, key: str, default: Any = ...,
+            keepid: bool = ...) -> list[Any] | dict[Id, Any]:
+        ...
+
+    def get(self, key: str, default: Any = NoParam,
+            keepid: bool = False) -> list[Any] | dict[Id, Any]:
         """
         Values of one field, in view order (see :meth:`lookup`).
 
@@ -283,7 +336,7 @@ class ObjectList1D(ub.NiceRepr):
         raise MissingFieldError(f'cannot read field {key!r} of {noun}s',
                                 table=self._key, field=key)
 
-    def get_iter(self, key, default=NoParam):
+    def get_iter(self, key: str, default: Any = NoParam) -> Iterator[Any]:
         """
         Iterate the values of one field.
 
@@ -304,7 +357,8 @@ class ObjectList1D(ub.NiceRepr):
             else:
                 yield obj.get(key, default)
 
-    def sort_values(self, by, reverse=False, key=None):
+    def sort_values(self, by: str, reverse: bool = False,
+                    key: Callable[[Any], Any] | None = None) -> Self:
         """
         A view ordered by the values of field ``by`` (stable).
 
@@ -323,7 +377,7 @@ class ObjectList1D(ub.NiceRepr):
                            reverse=reverse)
         return self.take(order)
 
-    def set(self, key, values):
+    def set(self, key: str, values: Any) -> None:
         """
         Assign field ``key`` on every object: one value for all, or one each.
 
@@ -360,7 +414,7 @@ class ObjectList1D(ub.NiceRepr):
     def _lookup(self, key, default=NoParam):
         return self.get(key, default=default)
 
-    def attribute_frequency(self):
+    def attribute_frequency(self) -> dict[str, int]:
         """
         How many objects carry each field.
 

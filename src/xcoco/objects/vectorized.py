@@ -22,8 +22,12 @@ Example:
     >>> annots.cnames, annots.boxes.to_ltrb().data.tolist()
     (['eff', 'superstar'], [[318.0, 266.0, 371.0, 355.0], [283.0, 418.0, 401.0, 535.0]])
 """
+from __future__ import annotations
+
 import itertools as it
 import os
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import ubelt as ub
 
@@ -36,6 +40,14 @@ from xcoco.objects.groups import (
     ObjView,
 )
 from xcoco.objects.list1d import ObjectList1D
+from xcoco.types import Id
+
+if TYPE_CHECKING:
+    import kwimage
+    import numpy as np
+
+    from xcoco.objects.image import CocoImage
+    from xcoco.query import Queryable
 
 __all__ = [
     'AnnotGroups', 'Annots', 'Categories', 'CocoImageView', 'ImageGroups', 'Images',
@@ -57,11 +69,11 @@ class Categories(ObjectList1D):
         ([1, 2], ['dog', 'car'], ['animal', None])
     """
 
-    def __init__(self, ids, dset):
+    def __init__(self, ids: Iterable[Id], dset: Queryable) -> None:
         super().__init__(ids, dset, 'categories')
 
     @property
-    def cids(self):
+    def cids(self) -> list[Id]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').categories().cids
         [1, 2, 3]
@@ -69,7 +81,7 @@ class Categories(ObjectList1D):
         return self._ids
 
     @property
-    def name(self):
+    def name(self) -> list[str]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').categories().name
         ['star', 'superstar', 'eff']
@@ -77,7 +89,7 @@ class Categories(ObjectList1D):
         return self.lookup('name')
 
     @property
-    def supercategory(self):
+    def supercategory(self) -> list[str | None]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').categories().supercategory
         ['vector', 'raster', 'raster']
@@ -102,11 +114,11 @@ class Videos(ObjectList1D):
         [0, 1]
     """
 
-    def __init__(self, ids, dset):
+    def __init__(self, ids: Iterable[Id], dset: Queryable) -> None:
         super().__init__(ids, dset, 'videos')
 
     @property
-    def images(self):
+    def images(self) -> ImageGroups:
         """The frames of each video, in frame order, as :class:`ImageGroups`.
         >>> import xcoco; xcoco.CocoDataset.demo('vidshapes1').videos().images[0].gids
         [1, 2]
@@ -129,10 +141,10 @@ class Images(ObjectList1D):
         ([1, 1], [12, 12], [0, 0], [])
     """
 
-    def __init__(self, ids, dset):
+    def __init__(self, ids: Iterable[Id], dset: Queryable) -> None:
         super().__init__(ids, dset, 'images')
 
-    def coco_images_iter(self):
+    def coco_images_iter(self) -> Iterator[CocoImage]:
         """
         Iterate :class:`CocoImage` objects, built one at a time.
 
@@ -146,7 +158,7 @@ class Images(ObjectList1D):
         return map(self._dset.coco_image, self._ids)
 
     @property
-    def coco_images(self):
+    def coco_images(self) -> CocoImageView:
         """:class:`CocoImage` objects as a lazy sequence.
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().coco_images[0]['id']
         1
@@ -154,7 +166,7 @@ class Images(ObjectList1D):
         return CocoImageView(self._dset.coco_image, self._ids)
 
     @property
-    def gids(self):
+    def gids(self) -> list[Id]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().gids
         [1, 2]
@@ -164,7 +176,7 @@ class Images(ObjectList1D):
     image_id = gids
 
     @property
-    def gname(self):
+    def gname(self) -> list[str]:
         """The ``file_name`` of each image.
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().gname
         ['_assets/images/img_00001.png', '_assets/images/img_00002.png']
@@ -172,7 +184,7 @@ class Images(ObjectList1D):
         return self.lookup('file_name')
 
     @property
-    def image_name(self):
+    def image_name(self) -> list[str | None]:
         """The ``name`` of each image, or its ``file_name`` when it has none.
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().image_name
         ['img_00001', 'img_00002']
@@ -181,7 +193,7 @@ class Images(ObjectList1D):
                 for img in self._objs_iterable()]
 
     @property
-    def gpath(self):
+    def gpath(self) -> list[str]:
         """The full path (a str) of each image's file, resolved against the bundle.
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().gpath[0].endswith('00001.png')
         True
@@ -191,7 +203,7 @@ class Images(ObjectList1D):
     image_path = gpath
 
     @property
-    def width(self):
+    def width(self) -> list[int]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().width
         [600, 600]
@@ -199,7 +211,7 @@ class Images(ObjectList1D):
         return self.lookup('width')
 
     @property
-    def height(self):
+    def height(self) -> list[int]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().height
         [600, 600]
@@ -207,7 +219,7 @@ class Images(ObjectList1D):
         return self.lookup('height')
 
     @property
-    def size(self):
+    def size(self) -> list[tuple[int, int]]:
         """``(width, height)`` of each image.
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().size
         [(600, 600), (600, 600)]
@@ -215,7 +227,7 @@ class Images(ObjectList1D):
         return [(img['width'], img['height']) for img in self._objs_iterable()]
 
     @property
-    def area(self):
+    def area(self) -> list[int]:
         """``width * height`` of each image.
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().area
         [360000, 360000]
@@ -223,7 +235,7 @@ class Images(ObjectList1D):
         return [img['width'] * img['height'] for img in self._objs_iterable()]
 
     @property
-    def n_annots(self):
+    def n_annots(self) -> list[int]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().n_annots
         [6, 5]
@@ -232,7 +244,7 @@ class Images(ObjectList1D):
         return [len(lut.get(gid, ())) for gid in self._ids]
 
     @property
-    def aids(self):
+    def aids(self) -> list[set[Id]]:
         """The set of annotation ids of each image (copies, safe to edit).
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().aids
         [{1, 2, 3, 4, 5, 6}, {7, 8, 9, 10, 11}]
@@ -241,7 +253,7 @@ class Images(ObjectList1D):
         return [set(lut.get(gid, ())) for gid in self._ids]
 
     @property
-    def annots(self):
+    def annots(self) -> AnnotGroups:
         """The annotations of each image, by ascending id, as :class:`AnnotGroups`.
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().annots[1].aids
         [7, 8, 9, 10, 11]
@@ -267,11 +279,11 @@ class Annots(ObjectList1D):
         ([1, 1], [1, 1], [1, 1], ['cat', 'cat'], (2, 4))
     """
 
-    def __init__(self, ids, dset):
+    def __init__(self, ids: Iterable[Id], dset: Queryable) -> None:
         super().__init__(ids, dset, 'annotations')
 
     @property
-    def aids(self):
+    def aids(self) -> list[Id]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').annots([3, 1]).aids
         [3, 1]
@@ -279,7 +291,7 @@ class Annots(ObjectList1D):
         return self._ids
 
     @property
-    def images(self):
+    def images(self) -> Images:
         """The image of each annotation (repeats kept) as :class:`Images`.
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').annots([1, 2, 7]).images.gids
         [1, 1, 2]
@@ -287,7 +299,7 @@ class Annots(ObjectList1D):
         return Images(self.gids, self._dset)
 
     @property
-    def image_id(self):
+    def image_id(self) -> list[Id]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').annots([1, 7]).image_id
         [1, 2]
@@ -297,7 +309,7 @@ class Annots(ObjectList1D):
     gids = image_id
 
     @property
-    def category_id(self):
+    def category_id(self) -> list[Id | None]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').annots([1, 2, 9]).category_id
         [3, 2, 1]
@@ -307,7 +319,7 @@ class Annots(ObjectList1D):
     cids = category_id
 
     @property
-    def cnames(self):
+    def cnames(self) -> list[str | None]:
         """The category name of each annotation (None where it has none).
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').annots([1, 2, 9]).cnames
         ['eff', 'superstar', 'star']
@@ -326,7 +338,7 @@ class Annots(ObjectList1D):
     category_names = cnames
 
     @property
-    def detections(self):
+    def detections(self) -> kwimage.Detections:
         """
         The annotations as one :class:`kwimage.Detections`.
 
@@ -352,7 +364,7 @@ class Annots(ObjectList1D):
             kp_classes=kp_classes if len(kp_classes) else None)
 
     @property
-    def boxes(self):
+    def boxes(self) -> kwimage.Boxes:
         """
         The ``bbox`` of each annotation as ``kwimage.Boxes`` (xywh, float64).
 
@@ -368,7 +380,7 @@ class Annots(ObjectList1D):
         import kwimage
         return kwimage.Boxes(self._bbox_array(), 'xywh')
 
-    def _bbox_array(self):
+    def _bbox_array(self) -> np.ndarray:
         import numpy as np
         bboxes = self._values('bbox')
         n = len(bboxes)
@@ -396,7 +408,7 @@ class Annots(ObjectList1D):
         return np.array(bboxes, dtype=np.float64)
 
     @property
-    def xywh(self):
+    def xywh(self) -> list[list[float]]:
         """The raw ``bbox`` lists (kwcoco's deprecated spelling of ``lookup('bbox')``).
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').annots([1]).xywh
         [[318, 266, 53, 89]]
@@ -427,11 +439,11 @@ class Tracks(ObjectList1D):
         ([1], ['t1'], [1])
     """
 
-    def __init__(self, ids, dset):
+    def __init__(self, ids: Iterable[Id], dset: Queryable) -> None:
         super().__init__(ids, dset, 'tracks')
 
     @property
-    def track_ids(self):
+    def track_ids(self) -> list[Id]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('vidshapes1').tracks().track_ids
         [1, 2]
@@ -439,7 +451,7 @@ class Tracks(ObjectList1D):
         return self._ids
 
     @property
-    def name(self):
+    def name(self) -> list[str]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('vidshapes1').tracks().name
         ['track_001', 'track_002']
@@ -447,7 +459,7 @@ class Tracks(ObjectList1D):
         return self.lookup('name')
 
     @property
-    def annots(self):
+    def annots(self) -> AnnotGroups:
         """The annotations of each track, in frame order, as :class:`AnnotGroups`.
         >>> import xcoco; xcoco.CocoDataset.demo('vidshapes1').tracks().annots[0].aids
         [1, 3]
