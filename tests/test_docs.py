@@ -135,3 +135,10 @@ def test_the_suite_writes_only_under_temporary_folders():
             if 'appdir(' in line and ('>>>' in line or in_tests):
                 offenders.append(f'{fpath.relative_to(REPO)}:{num}')
     assert not offenders, f'doctests/tests writing into the user cache: {offenders}'
+
+
+def test_lazy_names_are_spelled_out_for_type_checkers():
+    import re
+    text = (REPO / 'src' / 'xcoco' / '__init__.py').read_text()
+    spelled = set(re.findall(r'import (\w+) as \1\b', text))
+    assert spelled == set(xcoco._LAZY)

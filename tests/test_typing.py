@@ -336,10 +336,9 @@ def test_mypy_accepts_typed_usage(mypy_report):
 
 
 @requires_mypy
-@pytest.mark.xfail(strict=True, reason=(
-    'xcoco/__init__.py resolves CocoDataset & co lazily in __getattr__, which '
-    'type checkers see as Any; it needs the same imports under TYPE_CHECKING'))
 def test_mypy_sees_toplevel_names(mypy_report):
+    # xcoco/__init__.py resolves CocoDataset & co lazily in __getattr__; the
+    # same names are imported under TYPE_CHECKING for type checkers
     problems = [line for line in mypy_report if 'typing_toplevel.py' in line]
     assert not problems, '\n'.join(problems)
 

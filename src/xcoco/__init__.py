@@ -16,6 +16,8 @@ Example:
 """
 __version__ = '0.1.0'
 
+from typing import TYPE_CHECKING
+
 from xcoco.errors import *  # noqa: F403 - the errors are tiny and always needed
 from xcoco.errors import __all__ as _error_names
 
@@ -41,6 +43,22 @@ _LAZY_MODULES = {
     'testing', 'demo', 'cli',
     'manifest', 'index', 'ops', 'objects', 'query', 'dataset',
 }
+
+if TYPE_CHECKING:
+    # what __getattr__ resolves at run time, spelled out (as explicit
+    # re-exports) for type checkers
+    from xcoco.channel_spec import ChannelSpec as ChannelSpec
+    from xcoco.channel_spec import FusedChannelSpec as FusedChannelSpec
+    from xcoco.channel_spec import SensorChanSpec as SensorChanSpec
+    from xcoco.dataset import CocoDataset as CocoDataset
+    from xcoco.objects.asset import CocoAsset as CocoAsset
+    from xcoco.objects.category_tree import CategoryTree as CategoryTree
+    from xcoco.objects.image import CocoImage as CocoImage
+    from xcoco.objects.vectorized import Annots as Annots
+    from xcoco.objects.vectorized import Categories as Categories
+    from xcoco.objects.vectorized import Images as Images
+    from xcoco.objects.vectorized import Tracks as Tracks
+    from xcoco.objects.vectorized import Videos as Videos
 
 __all__ = sorted(_LAZY) + list(_error_names) + ['__version__']
 
