@@ -129,7 +129,8 @@ def resolve_id(index: IndexProtocol, table: str, item: ObjRef,
         if key in by_name:
             return by_name[key]['id']
     if table == 'tracks' and key in index.trackid_to_aids:
-        return key  # a track id used by annotations but absent from the table
+        # a track id used by annotations but absent from the table
+        return int(key) if isinstance(key, Integral) else key
     noun = NOUN[table]
     if isinstance(key, str) and named:
         message = f'no {noun} with id or name {key!r}'
@@ -486,7 +487,7 @@ class Queryable:
         return Videos(video_ids, self)
 
     def tracks(self, track_ids: Iterable[Id] | None = None,
-               names: Iterable[str] | None = None, video_id: Id | None = None,
+               names: Iterable[str] | None = None, video_id: ObjRef | None = None,
                video_name: str | None = None) -> Tracks:
         """
         A vectorized view of tracks, optionally those seen in one video.
@@ -505,6 +506,8 @@ class Queryable:
         if names is not None:
             track_ids = [self._resolve_to_trackid(name) for name in names]
         elif video_id is not None:
+            if not (_is_id_like(video_id) and video_id in index.vidid_to_gids):
+                video_id = self._resolve_to_vidid(video_id)
             seen = {}
             for gid in index.vidid_to_gids.get(video_id, ()):
                 for aid in sorted(index.gid_to_aids.get(gid, ())):

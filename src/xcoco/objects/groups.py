@@ -190,10 +190,18 @@ class ObjectGroups(ub.NiceRepr, Generic[_View]):
             >>> groups = ImageGroups([Images(gids[:1], dset), Images(gids[1:], dset)], dset)
             >>> groups.flatten().ids
             [1, 2, 3]
+            >>> from xcoco.objects.list1d import ObjectList1D
+            >>> plain = ObjectGroups([ObjectList1D(gids[:2], dset, 'images')], dset)
+            >>> plain.flatten().table
+            'images'
         """
         ids = list(it.chain.from_iterable(g.ids for g in self._groups))
         if self._groups:
-            return type(self._groups[0])(ids, self._dset)
+            from xcoco.objects.list1d import ObjectList1D  # list1d imports this module
+            first = self._groups[0]
+            if type(first) is ObjectList1D:   # the generic view also needs its table
+                return ObjectList1D(ids, self._dset, first.table)
+            return type(first)(ids, self._dset)
         return self._cls1d(ids, self._dset)
 
     @staticmethod

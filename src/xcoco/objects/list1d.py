@@ -110,6 +110,18 @@ class ObjectList1D(ub.NiceRepr):
         return self._ids[index]
 
     @property
+    def table(self) -> str:
+        """
+        The manifest table the ids belong to.
+
+        Example:
+            >>> import xcoco
+            >>> xcoco.CocoDataset().annots().table
+            'annotations'
+        """
+        return self._key
+
+    @property
     def ids(self) -> list[Id]:
         """
         The ids, in view order.
