@@ -26,6 +26,7 @@ keep working after ``import xcoco as kwcoco``.
     ├── MissingFieldError        (also KeyError)       an object lacks a field
     ├── InvalidIdError           (also TypeError)      not an id at all
     ├── GeometryError            (also ValueError)     malformed bbox / polygon
+    ├── CategoryTreeError        (also ValueError)     categories form no hierarchy
     ├── ChannelError             (also ValueError)     channels not found
     ├── UnknownSpaceError        (also KeyError)       not image / video / asset
     ├── ResolutionError          (also ValueError)     unreadable resolution
@@ -53,6 +54,7 @@ from typing import Any
 __all__ = [
     'AddError',
     'AddTypeError',
+    'CategoryTreeError',
     'ChannelError',
     'DemoCacheError',
     'DemoKeyError',
@@ -405,6 +407,21 @@ class GeometryError(XcocoError, ValueError):
         ... except xcoco.GeometryError as ex:
         ...     print(ex)
         annotation id=1 field 'bbox': [0, 0, 1] is not [x, y, w, h] with 4 numbers
+    """
+
+
+class CategoryTreeError(XcocoError, ValueError):
+    """
+    Categories do not form a hierarchy: a name defined twice, or
+    supercategory links that make a cycle.
+
+    Example:
+        >>> import xcoco
+        >>> try:
+        ...     xcoco.CategoryTree.from_coco([{'id': 1, 'name': 'a'}, {'id': 2, 'name': 'a'}])
+        ... except xcoco.CategoryTreeError as ex:
+        ...     print(ex)
+        category name 'a' is defined twice
     """
 
 

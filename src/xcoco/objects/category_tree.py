@@ -18,6 +18,7 @@ Example:
     >>> tree.node_to_idx['dog'], tree.id_to_node[2], tree.is_mutex()
     (2, 'cat', False)
 """
+from xcoco.errors import CategoryTreeError
 from xcoco.tables import INDEX_ATTR
 
 __all__ = ['CategoryTree', 'keypoint_categories', 'object_categories']
@@ -54,7 +55,7 @@ class CategoryTree:
             if not isinstance(graph, nx.DiGraph):
                 raise TypeError(f'CategoryTree needs a networkx.DiGraph, got {type(graph).__name__}')
             if not nx.is_directed_acyclic_graph(graph):
-                raise ValueError('the category graph has a cycle; supercategory links must form a hierarchy')
+                raise CategoryTreeError('the category graph has a cycle; supercategory links must form a hierarchy')
         self.graph = graph
         self._build_index()
 
@@ -92,7 +93,7 @@ class CategoryTree:
         for cat in categories:
             name = cat['name']
             if name in graph and graph.nodes[name]:
-                raise ValueError(f'category name {name!r} is defined twice')
+                raise CategoryTreeError(f'category name {name!r} is defined twice')
             graph.add_node(name, **cat)
             parents = list(cat.get('parents') or [])
             sup = cat.get('supercategory')

@@ -22,6 +22,8 @@ Example:
 import os
 import re
 
+from xcoco.errors import GeometryError
+
 __all__ = [
     'annotation_keypoints',
     'annotation_segmentation',
@@ -66,16 +68,16 @@ def _wkt_nested(body, text):
                 coord = []
             if tok == ')':
                 if len(stack) < 2:
-                    raise ValueError(f'unbalanced parentheses in WKT {text!r}')
+                    raise GeometryError(f'unbalanced parentheses in WKT {text!r}')
                 done = stack.pop()
                 stack[-1].append(done)
         else:
             try:
                 coord.append(float(tok))
             except ValueError:
-                raise ValueError(f'unexpected token {tok!r} in WKT {text!r}') from None
+                raise GeometryError(f'unexpected token {tok!r} in WKT {text!r}') from None
     if len(stack) != 1 or coord:
-        raise ValueError(f'unbalanced parentheses in WKT {text!r}')
+        raise GeometryError(f'unbalanced parentheses in WKT {text!r}')
     return stack[0]
 
 
@@ -95,13 +97,13 @@ def parse_wkt(text):
     import numpy as np
     match = _WKT_HEAD.match(text) if isinstance(text, str) else None
     if match is None:
-        raise ValueError(f'not a WKT polygon: {text!r}')
+        raise GeometryError(f'not a WKT polygon: {text!r}')
     kind, body = match.group(1).upper(), match.group(2).strip()
     if body.upper() == 'EMPTY':
         return kwimage.MultiPolygon([])
     nested = _wkt_nested(body, text)
     if len(nested) != 1:
-        raise ValueError(f'trailing text after WKT {text!r}')
+        raise GeometryError(f'trailing text after WKT {text!r}')
     polys = nested[0] if kind == 'MULTIPOLYGON' else [nested[0]]
     out = []
     for rings in polys:
@@ -109,13 +111,13 @@ def parse_wkt(text):
         for ring in rings:
             if not isinstance(ring, list) or not ring or not all(
                     isinstance(c, list) and len(c) == 2 and isinstance(c[0], float) for c in ring):
-                raise ValueError(f'WKT ring is not a list of (x y) pairs in {text!r}')
+                raise GeometryError(f'WKT ring is not a list of (x y) pairs in {text!r}')
             arr = np.array(ring, dtype=float)
             if len(arr) > 1 and (arr[0] == arr[-1]).all():
                 arr = arr[:-1]  # WKT closes rings; kwimage rings are open
             arrays.append(arr)
         if not arrays:
-            raise ValueError(f'WKT polygon without rings in {text!r}')
+            raise GeometryError(f'WKT polygon without rings in {text!r}')
         out.append(kwimage.Polygon(exterior=arrays[0], interiors=arrays[1:]))
     return kwimage.MultiPolygon(out)
 
@@ -128,14 +130,14 @@ def _ring(points):
 def _flat_polygon(flat):
     import kwimage
     if len(flat) % 2:
-        raise ValueError(f'a flat polygon needs an even number of coordinates, got {len(flat)}')
+        raise GeometryError(f'a flat polygon needs an even number of coordinates, got {len(flat)}')
     return kwimage.Polygon(exterior=_ring(flat))
 
 
 def _dict_polygon(data):
     import kwimage
     if 'exterior' not in data:
-        raise ValueError(f"a polygon dict needs 'exterior', got keys {sorted(data)}")
+        raise GeometryError(f"a polygon dict needs 'exterior', got keys {sorted(data)}")
     return kwimage.Polygon(exterior=_ring(data['exterior']),
                            interiors=[_ring(r) for r in data.get('interiors', [])])
 
@@ -145,7 +147,7 @@ def _rle_mask(data):
     counts = data['counts']
     size = data.get('size') or data.get('shape')
     if size is None:
-        raise ValueError("an RLE segmentation needs 'size' [height, width]")
+        raise GeometryError("an RLE segmentation needs 'size' [height, width]")
     if isinstance(counts, (str, bytes)):
         # The compressed MS-COCO string (column-major by definition).
         if isinstance(counts, str):
@@ -211,12 +213,12 @@ def coerce_segmentation(segm, dims=None, bundle_dpath=None):
             return mpoly.data[0] if len(mpoly) == 1 else mpoly
         fpath = segm if bundle_dpath is None else os.path.join(os.fspath(bundle_dpath), segm)
         if not os.path.exists(fpath):
-            raise ValueError(f'mask path {fpath!r} does not exist')
+            raise GeometryError(f'mask path {fpath!r} does not exist')
         data = kwimage.imread(fpath)
         if data.ndim == 3:
             data = data[..., 0]
         return kwimage.Mask((data > 0).astype('uint8'), 'c_mask')
-    raise ValueError(f'cannot interpret a segmentation of type {type(segm).__name__}')
+    raise GeometryError(f'cannot interpret a segmentation of type {type(segm).__name__}')
 
 
 def segmentation_area(segm, dims=None, bundle_dpath=None):
@@ -287,7 +289,7 @@ def annotation_segmentation(ann, img=None, bundle_dpath=None):
         return coerce_segmentation(ann.get('segmentation'), dims=dims,
                                    bundle_dpath=bundle_dpath)
     except ValueError as ex:
-        raise ValueError(f'annotation id={ann.get("id")!r} field segmentation: {ex}') from None
+        raise GeometryError(f'annotation id={ann.get("id")!r} field segmentation: {ex}') from None
 
 
 def coerce_keypoints(kpts, classes=None, names=None):
@@ -331,12 +333,12 @@ def coerce_keypoints(kpts, classes=None, names=None):
             data['class_idxs'] = np.asarray(cidxs, dtype=int)
         return kwimage.Points(data=data, meta={'classes': classes})
     if len(kpts) % 3:
-        raise ValueError(f'flat keypoints need (x, y, v) triples, got {len(kpts)} numbers')
+        raise GeometryError(f'flat keypoints need (x, y, v) triples, got {len(kpts)} numbers')
     arr = np.asarray(kpts, dtype=float).reshape(-1, 3)
     data = {'xy': kwimage.Coords(arr[:, 0:2]), 'visible': arr[:, 2].astype(int)}
     if classes is not None and names is not None:
         if len(names) != len(arr):
-            raise ValueError(f'{len(arr)} flat keypoints but {len(names)} keypoint names')
+            raise GeometryError(f'{len(arr)} flat keypoints but {len(names)} keypoint names')
         data['class_idxs'] = np.asarray([classes.node_to_idx[n] for n in names], dtype=int)
     return kwimage.Points(data=data, meta={'classes': classes})
 
@@ -348,12 +350,12 @@ def _kp_class_index(kp, classes, i):
         try:
             return classes.id_to_idx[kp['keypoint_category_id']]
         except KeyError:
-            raise ValueError(f'keypoint {i} has unknown keypoint_category_id={kp["keypoint_category_id"]!r}') from None
+            raise GeometryError(f'keypoint {i} has unknown keypoint_category_id={kp["keypoint_category_id"]!r}') from None
     if 'keypoint_category' in kp:
         try:
             return classes.node_to_idx[kp['keypoint_category']]
         except KeyError:
-            raise ValueError(f'keypoint {i} has unknown keypoint_category={kp["keypoint_category"]!r}') from None
+            raise GeometryError(f'keypoint {i} has unknown keypoint_category={kp["keypoint_category"]!r}') from None
     return -1
 
 
@@ -385,7 +387,7 @@ def annotation_keypoints(dset, ann):
     try:
         return coerce_keypoints(kpts, classes=classes, names=names)
     except (ValueError, KeyError) as ex:
-        raise ValueError(f'annotation id={ann.get("id")!r} field keypoints: {ex}') from None
+        raise GeometryError(f'annotation id={ann.get("id")!r} field keypoints: {ex}') from None
 
 
 def keypoints_bbox(kpts):
