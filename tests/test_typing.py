@@ -32,7 +32,7 @@ TYPED_CLASSES = {
     'xcoco.query': ['Queryable'],
     'xcoco.objects.image': ['CocoImage'],
     'xcoco.objects.asset': ['CocoAsset', 'CocoObject'],
-    'xcoco.objects._proxy': ['AliasedDictProxy'],
+    'xcoco.objects.proxy': ['AliasedDictProxy'],
     'xcoco.objects.list1d': ['ObjectList1D'],
     'xcoco.objects.vectorized': ['Annots', 'Categories', 'Images', 'Tracks', 'Videos'],
     'xcoco.objects.groups': ['AnnotGroups', 'CocoImageView', 'ImageGroups', 'ObjView',

@@ -722,7 +722,7 @@ def test_decode_error_needs_every_pixel(tmp_path, ext):
     import kwimage
     import numpy as np
 
-    from xcoco.ops._validate_files import decode_error
+    from xcoco.ops.file_checks import decode_error
     noise = (np.random.default_rng(1).random((128, 128, 3)) * 255).astype(np.uint8)
     fpath = tmp_path / f'ok.{ext}'
     if ext == 'tif':

@@ -68,7 +68,7 @@ def build_shapes(bundle_dpath, options):
 
     from xcoco.demo import scene
     from xcoco.demo.files import BackgroundWriter, write_manifest, write_png
-    from xcoco.demo.vidshapes import _render_frame
+    from xcoco.demo.vidshapes import render_frame
     size = options['image_size']
     img_dpath = bundle_dpath / '_assets' / 'images'
     images, annots = [], []
@@ -83,7 +83,7 @@ def build_shapes(bundle_dpath, options):
             labels = scene.rasterize_labels(shapes, (size, size))
             if options.get('multispectral'):
                 # the Sentinel-2-like bands of vidshapes' 'sensor1'
-                img, _ = _render_frame(writer, bundle_dpath, dict(options, aux=False),
+                img, _ = render_frame(writer, bundle_dpath, dict(options, aux=False),
                                        gid, shapes, 'sensor1', rng)
             else:
                 grid, gwarp = scene.smooth_field(rng, (size, size))

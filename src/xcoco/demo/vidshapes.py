@@ -259,7 +259,7 @@ def _timestamps(rng, num_frames):
     return out
 
 
-def _render_frame(writer, bundle_dpath, opts, gid, shapes, sensor, frng,
+def render_frame(writer, bundle_dpath, opts, gid, shapes, sensor, frng,
                   video_index=0):
     """Render one frame's files; return its image dict and shape labels."""
     import numpy as np
@@ -355,7 +355,7 @@ def build_vidshapes(bundle_dpath, options):
                 gid = len(images) + 1
                 frng = np.random.default_rng([seed, 3, vidid, frame])
                 shapes = [path[frame] for path in paths]
-                img, labels = _render_frame(writer, bundle_dpath, opts, gid,
+                img, labels = render_frame(writer, bundle_dpath, opts, gid,
                                             shapes, sensors[frame], frng,
                                             video_index=vidid)
                 img.update(name=f'generated-{vidid}-{frame}', video_id=vidid,

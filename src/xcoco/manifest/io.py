@@ -46,6 +46,7 @@ __all__ = [
     'atomic_write',
     'dumps_manifest',
     'iter_manifest_bytes',
+    'json_default',
     'parse_manifest',
     'plain_json',
     'read_manifest',
@@ -234,8 +235,16 @@ def check_manifest_shape(manifest, fpath=None):
                     f'object, got {type(item).__name__}', fpath=fpath)
 
 
-def _default(obj):
-    # Called by orjson for types it does not know natively.
+def json_default(obj):
+    """
+    The JSON form of a value orjson does not write natively (sets, paths,
+    numpy values, kwimage structures); every writer and the hashid use it.
+
+    Example:
+        >>> import numpy as np, pathlib
+        >>> json_default(np.array([1, 2])), json_default(pathlib.Path('a/b.png'))
+        ([1, 2], 'a/b.png')
+    """
     if isinstance(obj, (set, frozenset, tuple)):
         return list(obj)
     if isinstance(obj, PathLike):
@@ -258,7 +267,7 @@ def plain_json(value):
     ``value`` as the JSON that :func:`dumps_manifest` writes would read back:
     tuples, sets and arrays become lists, numpy integers / floats / bools
     become ``int`` / ``float`` / ``bool``, paths become strings (the same
-    conversions as the writer's, :func:`_default`).  In-memory manifests
+    conversions as the writer's, :func:`json_default`).  In-memory manifests
     hold such values (kwcoco's demo warps are tuples of numpy floats), and
     the validator judges them as the file would hold them.
 
@@ -290,7 +299,7 @@ def plain_json(value):
     if isinstance(value, (list, tuple, set, frozenset)):
         return [plain_json(item) for item in value]
     try:
-        converted = _default(value)
+        converted = json_default(value)
     except TypeError:
         return value  # unwritable: the schema names the type
     if converted is value:
@@ -343,14 +352,14 @@ def _locate_unserializable(manifest):
         items = value if isinstance(value, list) else [value]
         for pos, item in enumerate(items):
             try:
-                orjson.dumps(item, default=_default, option=_OPTIONS)
+                orjson.dumps(item, default=json_default, option=_OPTIONS)
             except TypeError:
                 ident = item.get('id', None) if isinstance(item, dict) else None
                 fields = []
                 if isinstance(item, dict):
                     for field, fvalue in item.items():
                         try:
-                            orjson.dumps(fvalue, default=_default, option=_OPTIONS)
+                            orjson.dumps(fvalue, default=json_default, option=_OPTIONS)
                         except TypeError:
                             fields.append(field)
                 where = f'table {key!r} item {pos}'
@@ -366,14 +375,14 @@ def _dumps(manifest, indent, newlines):
     if newlines:
         return _dumps_newlines(manifest)
     if indent is None:
-        return orjson.dumps(manifest, default=_default, option=_OPTIONS)
+        return orjson.dumps(manifest, default=json_default, option=_OPTIONS)
     if indent == 2 or indent == '  ':
-        return orjson.dumps(manifest, default=_default,
+        return orjson.dumps(manifest, default=json_default,
                             option=_OPTIONS | orjson.OPT_INDENT_2)
     # Rare: other indents go through stdlib json on an orjson round trip so
     # the same type coercions apply.
     import json
-    plain = orjson.loads(orjson.dumps(manifest, default=_default,
+    plain = orjson.loads(orjson.dumps(manifest, default=json_default,
                                       option=_OPTIONS))
     return json.dumps(plain, indent=indent, ensure_ascii=False).encode('utf8')
 
@@ -384,11 +393,11 @@ def _dumps_newlines(manifest):
     for pos, (key, value) in enumerate(items):
         head = orjson.dumps(str(key)) + b': '
         if isinstance(value, list) and value:
-            rows = b',\n'.join(orjson.dumps(row, default=_default,
+            rows = b',\n'.join(orjson.dumps(row, default=json_default,
                                             option=_OPTIONS) for row in value)
             chunk = head + b'[\n' + rows + b'\n]'
         else:
-            chunk = head + orjson.dumps(value, default=_default,
+            chunk = head + orjson.dumps(value, default=json_default,
                                         option=_OPTIONS)
         parts.append(chunk + (b',' if pos + 1 < len(items) else b''))
     parts.append(b'}')
@@ -418,11 +427,11 @@ def iter_manifest_bytes(manifest, slice_items=DUMP_SLICE_ITEMS):
                 yield b'['
                 for start in range(0, len(value), slice_items):
                     part = orjson.dumps(value[start:start + slice_items],
-                                        default=_default, option=_OPTIONS)
+                                        default=json_default, option=_OPTIONS)
                     yield (b',' if start else b'') + part[1:-1]
                 yield b']'
             else:
-                yield orjson.dumps(value, default=_default, option=_OPTIONS)
+                yield orjson.dumps(value, default=json_default, option=_OPTIONS)
         yield b'}'
     except TypeError as ex:
         raise UnserializableError(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from xcoco.objects._proxy import AliasedDictProxy
+from xcoco.objects.proxy import AliasedDictProxy
 from xcoco.types import JsonDict, StrPath
 
 if TYPE_CHECKING:

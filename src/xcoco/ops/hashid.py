@@ -5,7 +5,7 @@ import hashlib
 
 import orjson
 
-from xcoco.manifest.io import _default
+from xcoco.manifest.io import json_default
 
 __all__ = ['manifest_hashid']
 
@@ -21,7 +21,7 @@ def manifest_hashid(manifest):
         >>> len(manifest_hashid({}))
         40
     """
-    data = orjson.dumps(manifest, default=_default,
+    data = orjson.dumps(manifest, default=json_default,
                         option=orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY
                         | orjson.OPT_NON_STR_KEYS)
     return hashlib.sha1(data).hexdigest()

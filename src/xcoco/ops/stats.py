@@ -149,7 +149,7 @@ def corrupted_images(dset, check_aux=True, verbose=0):
         >>> corrupted_images(dset) == [(1, str(dpath / 'bad.png'), 2)]
         True
     """
-    from xcoco.ops._validate_files import decode_error
+    from xcoco.ops.file_checks import decode_error
     corrupted = []
     for pos, (gid, img) in enumerate(dset.index.imgs.items()):
         for file_name in _image_paths(img, check_aux):

@@ -12,7 +12,7 @@ are reported instead of crashing the checker; a backend without a dict
 manifest is read through its index.  Values are judged as the JSON that
 ``dump`` writes: tuples, arrays and numpy scalars in an in-memory manifest are
 lists and numbers.  :data:`RULES` lists every rule; the geometry rules live in
-``_validate_geometry`` and the file rules in ``_validate_files``.
+``geometry_checks`` and the file rules in ``file_checks``.
 
 Example:
     >>> from xcoco.ops.validate import validate
@@ -30,7 +30,7 @@ import functools
 import warnings
 
 from xcoco.manifest.assets import WARP_KEYS, iter_asset_entries
-from xcoco.ops import _validate_files, _validate_geometry
+from xcoco.ops import file_checks, geometry_checks
 from xcoco.tables import INDEX_ATTR, NOUN, TABLES
 
 __all__ = ['DEFAULT_CONFIG', 'RULES', 'Problem', 'validate']
@@ -249,8 +249,8 @@ def validate(dset, **config):
     if cfg['references']:
         _check_kpcats(tables, report)
     if cfg['geometry']:
-        _validate_geometry.check_tracks(tables['tracks'], report)
-    _validate_files.check_files(
+        geometry_checks.check_tracks(tables['tracks'], report)
+    file_checks.check_files(
         tables['images'], cfg, bundle_dpath,
         functools.partial(_label, 'images'), result, report)
     if report.warnings:
@@ -651,11 +651,11 @@ def _check_annotations(tables, ctx, cfg, report, unsure):
                        f'annotation id={aid!r} has no bbox', severity)
         if geom:
             shaped = idx not in unsure  # the fast path checked the shapes
-            _validate_geometry.check_bbox(
+            geometry_checks.check_bbox(
                 ann.get('bbox'), base, aid, _lookup(ctx.img_size, ann.get('image_id')),
                 report, 'annotation', shaped)
             if ann.get('segmentation') is not None:
-                _validate_geometry.check_segmentation(
+                geometry_checks.check_segmentation(
                     ann['segmentation'], base + '/segmentation', aid, report, shaped)
         kpts = ann.get('keypoints')
         if not (kpts and isinstance(kpts, list)):
@@ -665,7 +665,7 @@ def _check_annotations(tables, ctx, cfg, report, unsure):
                 _check_keypoint_refs(kpts, base + '/keypoints', aid, ctx, report)
         elif geom:
             cid = ann.get('category_id')
-            _validate_geometry.check_flat_keypoints(
+            geometry_checks.check_flat_keypoints(
                 kpts, _lookup(ctx.cat_num_kpts, cid), cid, base + '/keypoints',
                 aid, report)
 

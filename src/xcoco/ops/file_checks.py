@@ -8,7 +8,7 @@ Example:
     >>> import tempfile
     >>> import ubelt as ub
     >>> import numpy as np, kwimage
-    >>> from xcoco.ops._validate_files import decode_error
+    >>> from xcoco.ops.file_checks import decode_error
     >>> dpath = ub.Path(tempfile.mkdtemp())
     >>> _ = kwimage.imwrite(dpath / 'a.png', np.zeros((8, 8, 3), np.uint8))
     >>> data = (dpath / 'a.png').read_bytes()
@@ -44,7 +44,7 @@ def decode_error(fpath):
     Example:
         >>> import tempfile
         >>> import ubelt as ub
-        >>> from xcoco.ops._validate_files import decode_error
+        >>> from xcoco.ops.file_checks import decode_error
         >>> fpath = ub.Path(tempfile.mkdtemp()) / 'junk.png'
         >>> _ = fpath.write_bytes(b'not an image')
         >>> decode_error(fpath) is not None
@@ -137,7 +137,15 @@ def _registered_files(img, idx):
 
 
 def check_files(images, cfg, bundle_dpath, label, result, report):
-    """Path rules for every registered file; existence and decoding on request."""
+    """
+    Path rules for every registered file; existence and decoding on request.
+
+    Example:
+        >>> from xcoco.ops.validate import validate
+        >>> data = {'images': [{'id': 1, 'name': 'a', 'file_name': '/abs/a.png'}]}
+        >>> [p.rule for p in validate(data, require_relative=1)['errors']]
+        ['file_name.absolute']
+    """
     rr = cfg['require_relative']
     rr = int(rr) if rr else 0
     root = os.fspath(bundle_dpath) if bundle_dpath else os.getcwd()

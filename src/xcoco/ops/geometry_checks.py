@@ -30,7 +30,15 @@ def _all_numbers(seq):
 
 
 def check_bbox(bbox, base, oid, size, report, kind, shaped=False):
-    """bbox rules; ``size`` is the (width, height) of the image, if known."""
+    """bbox rules; ``size`` is the (width, height) of the image, if known.
+
+    Example:
+        >>> from xcoco.ops.validate import validate
+        >>> data = {'images': [{'id': 1, 'name': 'a', 'file_name': 'a', 'width': 4, 'height': 4}],
+        ...         'annotations': [{'id': 1, 'image_id': 1, 'bbox': [0, 0, -1, 2]}]}
+        >>> [p.rule for p in validate(data)['errors']]
+        ['annotation.bbox.size']
+    """
     if bbox is None or not (shaped or (_all_numbers(bbox) and len(bbox) == 4)):
         return  # the shape itself is the schema's job
     x, y, w, h = bbox
@@ -65,7 +73,15 @@ def _check_flat_polygon(poly, path, aid, report, shaped):
 
 
 def check_segmentation(segm, path, aid, report, shaped=False):
-    """Polygon, RLE and WKT rules for one ``segmentation`` value."""
+    """Polygon, RLE and WKT rules for one ``segmentation`` value.
+
+    Example:
+        >>> from xcoco.ops.validate import validate
+        >>> data = {'images': [{'id': 1, 'name': 'a', 'file_name': 'a'}],
+        ...         'annotations': [{'id': 1, 'image_id': 1, 'segmentation': [[0, 0, 1, 0, 1]]}]}
+        >>> [p.rule for p in validate(data)['errors']]
+        ['annotation.segmentation.even']
+    """
     if isinstance(segm, list):
         if not segm:
             return
@@ -117,7 +133,17 @@ def _check_rle(rle, path, aid, report):
 
 
 def check_flat_keypoints(kpts, expected, category_id, path, aid, report):
-    """Flat ``[x, y, v, ...]`` keypoints; ``expected`` is the category's count."""
+    """Flat ``[x, y, v, ...]`` keypoints; ``expected`` is the category's count.
+
+    Example:
+        >>> from xcoco.ops.validate import validate
+        >>> data = {'images': [{'id': 1, 'name': 'a', 'file_name': 'a'}],
+        ...         'categories': [{'id': 1, 'name': 'face', 'keypoints': ['l', 'r']}],
+        ...         'annotations': [{'id': 1, 'image_id': 1, 'category_id': 1,
+        ...                          'keypoints': [1, 1, 2]}]}
+        >>> [p.rule for p in validate(data)['errors']]
+        ['annotation.keypoints.length']
+    """
     if not _all_numbers(kpts):
         return
     if len(kpts) % 3:
@@ -132,7 +158,14 @@ def check_flat_keypoints(kpts, expected, category_id, path, aid, report):
 
 
 def check_tracks(tracks, report):
-    """Track boxes (in video space, so no image to be inside of)."""
+    """Track boxes (in video space, so no image to be inside of).
+
+    Example:
+        >>> from xcoco.ops.validate import validate
+        >>> data = {'tracks': [{'id': 1, 'name': 't', 'bbox': [0, 0, -5, 5]}]}
+        >>> [p.rule for p in validate(data)['errors']]
+        ['track.bbox.size']
+    """
     for idx, track in enumerate(tracks):
         if isinstance(track, dict) and 'bbox' in track:
             check_bbox(track['bbox'], f'/tracks/{idx}', track.get('id'), None,
