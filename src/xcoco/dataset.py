@@ -27,11 +27,6 @@ _NOT_GIVEN = edit.NOT_GIVEN
 _DEFAULT_FNAME = 'data.kwcoco.json'
 
 
-def _empty_manifest():
-    return {'info': [], 'licenses': [], 'categories': [], 'videos': [],
-            'images': [], 'annotations': []}
-
-
 class CocoDataset(Queryable):
     """
     A COCO-style manifest (``.dataset``), its index (``.index``) and the
@@ -87,7 +82,7 @@ class CocoDataset(Queryable):
         self.index = CocoIndex()
         fpath = None
         if data is None:
-            data = _empty_manifest()
+            data = manifest_io.empty_manifest()
         elif isinstance(data, (str, PathLike)):
             fpath = os.path.abspath(fspath(data))
             if tag is None:
@@ -542,7 +537,7 @@ class CocoDataset(Queryable):
             >>> dset.remove_annotations([aid])
             {'annotations': 1}
         """
-        return _report(remove.remove_annotations(self, aids_or_anns, safe=safe), verbose)
+        return remove.remove_annotations(self, aids_or_anns, safe=safe, verbose=verbose)
 
     def remove_images(self, gids_or_imgs: Iterable[ObjRef], verbose: int = 0,
                       safe: bool = True) -> dict[str, int]:
@@ -557,7 +552,7 @@ class CocoDataset(Queryable):
             >>> dset.remove_images([gid])
             {'annotations': 1, 'images': 1}
         """
-        return _report(remove.remove_images(self, gids_or_imgs, safe=safe), verbose)
+        return remove.remove_images(self, gids_or_imgs, safe=safe, verbose=verbose)
 
     def remove_categories(self, cat_identifiers: Iterable[ObjRef], keep_annots: bool = False,
                           verbose: int = 0, safe: bool = True) -> dict[str, int]:
@@ -573,8 +568,8 @@ class CocoDataset(Queryable):
             >>> dset.remove_categories(['cat'])
             {'annotations': 1, 'categories': 1}
         """
-        return _report(remove.remove_categories(
-            self, cat_identifiers, keep_annots=keep_annots, safe=safe), verbose)
+        return remove.remove_categories(self, cat_identifiers, keep_annots=keep_annots,
+                                        safe=safe, verbose=verbose)
 
     def remove_videos(self, vidids_or_videos: Iterable[ObjRef], verbose: int = 0,
                       safe: bool = True, keep_images: bool = False) -> dict[str, int]:
@@ -590,8 +585,8 @@ class CocoDataset(Queryable):
             >>> dset.remove_videos([vid])
             {'annotations': 0, 'images': 1, 'videos': 1}
         """
-        return _report(remove.remove_videos(
-            self, vidids_or_videos, keep_images=keep_images, safe=safe), verbose)
+        return remove.remove_videos(self, vidids_or_videos, keep_images=keep_images,
+                                    safe=safe, verbose=verbose)
 
     def remove_tracks(self, track_identifiers: Iterable[ObjRef], keep_annots: bool = False,
                       verbose: int = 0, safe: bool = True) -> dict[str, int]:
@@ -606,8 +601,8 @@ class CocoDataset(Queryable):
             >>> dset.remove_tracks([tid])
             {'annotations': 1, 'tracks': 1}
         """
-        return _report(remove.remove_tracks(
-            self, track_identifiers, keep_annots=keep_annots, safe=safe), verbose)
+        return remove.remove_tracks(self, track_identifiers, keep_annots=keep_annots,
+                                    safe=safe, verbose=verbose)
 
     def remove_keypoint_categories(self, kp_identifiers: Iterable[ObjRef],
                                    clean_anns: bool = True) -> dict[str, int]:
@@ -800,8 +795,3 @@ class CocoDataset(Queryable):
         if verbose:
             print(f'wrote {file}')
 
-
-def _report(info, verbose):
-    if verbose:
-        print('removed: ' + ', '.join(f'{n} {k}' for k, n in info.items()))
-    return info

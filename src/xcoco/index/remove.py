@@ -41,6 +41,12 @@ def _resolve_all(dset, table, items, safe, context):
     return ids
 
 
+def _report(info, verbose):
+    if verbose:
+        print('removed: ' + ', '.join(f'{n} {k}' for k, n in info.items()))
+    return info
+
+
 def _drop_from_table(dset, table, ids):
     """Delete the objects with ``ids`` from the table list, in place."""
     if not ids:
@@ -65,7 +71,7 @@ def _unindex_annotations(dset, aids):
             index.trackid_to_aids[tid].discard(aid)
 
 
-def remove_annotations(dset, aids_or_anns, safe=True):
+def remove_annotations(dset, aids_or_anns, safe=True, verbose=0):
     """
     Remove annotations (ids or dicts).  With ``safe=False`` unknown ids are
     skipped instead of raising.
@@ -84,10 +90,10 @@ def remove_annotations(dset, aids_or_anns, safe=True):
     _drop_from_table(dset, 'annotations', set(aids))
     if aids:
         dset.index.note_edit()
-    return {'annotations': len(aids)}
+    return _report({'annotations': len(aids)}, verbose)
 
 
-def remove_images(dset, gids_or_imgs, safe=True):
+def remove_images(dset, gids_or_imgs, safe=True, verbose=0):
     """
     Remove images and, with them, their annotations.
 
@@ -100,7 +106,7 @@ def remove_images(dset, gids_or_imgs, safe=True):
         {'annotations': 1, 'images': 1}
     """
     gids = _resolve_all(dset, 'images', gids_or_imgs, safe, 'cannot remove images')
-    return _remove_images(dset, gids)
+    return _report(_remove_images(dset, gids), verbose)
 
 
 def _remove_images(dset, gids):
@@ -124,7 +130,7 @@ def _remove_images(dset, gids):
     return info
 
 
-def remove_categories(dset, cat_identifiers, keep_annots=False, safe=True):
+def remove_categories(dset, cat_identifiers, keep_annots=False, safe=True, verbose=0):
     """
     Remove categories (ids, names or dicts).  Their annotations go too unless
     ``keep_annots``, in which case those annotations lose their category.
@@ -138,10 +144,11 @@ def remove_categories(dset, cat_identifiers, keep_annots=False, safe=True):
         >>> remove_categories(dset, ['cat'])
         {'annotations': 1, 'categories': 1}
     """
-    return _remove_parents(dset, 'categories', cat_identifiers, keep_annots, safe)
+    return _report(_remove_parents(dset, 'categories', cat_identifiers, keep_annots, safe),
+                   verbose)
 
 
-def remove_videos(dset, vidids_or_videos, keep_images=False, safe=True):
+def remove_videos(dset, vidids_or_videos, keep_images=False, safe=True, verbose=0):
     """
     Remove videos.  As in kwcoco their frames (and the frames' annotations)
     go with them; with ``keep_images=True`` the frames stay as plain images
@@ -157,10 +164,11 @@ def remove_videos(dset, vidids_or_videos, keep_images=False, safe=True):
         >>> dset.imgs[gid]
         {'id': 1, 'file_name': 'f0.png', 'frame_index': 0}
     """
-    return _remove_parents(dset, 'videos', vidids_or_videos, keep_images, safe)
+    return _report(_remove_parents(dset, 'videos', vidids_or_videos, keep_images, safe),
+                   verbose)
 
 
-def remove_tracks(dset, track_identifiers, keep_annots=False, safe=True):
+def remove_tracks(dset, track_identifiers, keep_annots=False, safe=True, verbose=0):
     """
     Remove tracks.  Their annotations go too unless ``keep_annots``, in
     which case those annotations lose their ``track_id``.
@@ -176,7 +184,8 @@ def remove_tracks(dset, track_identifiers, keep_annots=False, safe=True):
         >>> 'track_id' in dset.anns[aid]
         False
     """
-    return _remove_parents(dset, 'tracks', track_identifiers, keep_annots, safe)
+    return _report(_remove_parents(dset, 'tracks', track_identifiers, keep_annots, safe),
+                   verbose)
 
 
 #: table -> (lookup, children lookup, name lookup, child table, link field,

@@ -45,6 +45,7 @@ from xcoco.tables import TABLES
 __all__ = [
     'atomic_write',
     'dumps_manifest',
+    'empty_manifest',
     'iter_manifest_bytes',
     'json_default',
     'parse_manifest',
@@ -52,6 +53,18 @@ __all__ = [
     'read_manifest',
     'write_manifest',
 ]
+
+def empty_manifest():
+    """
+    The manifest of an empty dataset: every core table present and empty.
+
+    Example:
+        >>> sorted(empty_manifest())
+        ['annotations', 'categories', 'images', 'info', 'licenses', 'videos']
+    """
+    return {'info': [], 'licenses': [], 'categories': [], 'videos': [],
+            'images': [], 'annotations': []}
+
 
 def read_manifest(fpath):
     """
