@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from xcoco.index.build import CocoIndex
 from xcoco.query import IndexProtocol, Queryable
-from xcoco.tables import INDEX_ATTR, TABLES
+from xcoco.tables import INDEX_ATTR, NOUN, TABLES
 
 __all__ = ['MappingDataset', 'MappingIndex', 'assert_dsets_equal', 'assert_index_consistent']
 
@@ -61,18 +61,13 @@ def assert_index_consistent(dset):
             key = diff[0]
             raise AssertionError(f'index.{attr} differs from a rebuilt index at '
                                  f'{key!r}: {got.get(key)} vs {want.get(key)}')
-    for gid in index.imgs:
-        if gid not in index.gid_to_aids:
-            raise AssertionError(f'index.gid_to_aids lacks image id={gid!r}')
-    for cid in index.cats:
-        if cid not in index.cid_to_aids:
-            raise AssertionError(f'index.cid_to_aids lacks category id={cid!r}')
-    for vidid in index.videos:
-        if vidid not in index.vidid_to_gids:
-            raise AssertionError(f'index.vidid_to_gids lacks video id={vidid!r}')
-    for tid in index.tracks:
-        if tid not in index.trackid_to_aids:
-            raise AssertionError(f'index.trackid_to_aids lacks track id={tid!r}')
+    # every parent has its group, empty or not
+    for table, attr in (('images', 'gid_to_aids'), ('categories', 'cid_to_aids'),
+                        ('videos', 'vidid_to_gids'), ('tracks', 'trackid_to_aids')):
+        groups = getattr(index, attr)
+        missing = [i for i in getattr(index, INDEX_ATTR[table]) if i not in groups]
+        if missing:
+            raise AssertionError(f'index.{attr} lacks {NOUN[table]} id={missing[0]!r}')
     for table in TABLES:
         lookup = getattr(index, INDEX_ATTR[table])
         ids = [i for i in lookup if type(i) is int]
