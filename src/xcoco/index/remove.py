@@ -47,6 +47,15 @@ def _report(info, verbose):
     return info
 
 
+def _clear_table(dset, table):
+    """Empty a table list in place (or give the manifest an empty one)."""
+    items = dset.dataset.get(table)
+    if items is None:
+        dset.dataset[table] = []
+    else:
+        items.clear()
+
+
 def _drop_from_table(dset, table, ids):
     """Delete the objects with ``ids`` from the table list, in place."""
     if not ids:
@@ -290,11 +299,7 @@ def clear_annotations(dset):
         (0, set())
     """
     index = dset.index
-    items = dset.dataset.get('annotations')
-    if items is None:
-        dset.dataset['annotations'] = []
-    else:
-        items.clear()
+    _clear_table(dset, 'annotations')
     index.anns.clear()
     for aids in index.gid_to_aids.values():
         aids.clear()
@@ -319,11 +324,7 @@ def clear_images(dset):
     """
     clear_annotations(dset)
     index = dset.index
-    items = dset.dataset.get('images')
-    if items is None:
-        dset.dataset['images'] = []
-    else:
-        items.clear()
+    _clear_table(dset, 'images')
     index.imgs.clear()
     index.gid_to_aids.clear()
     index.name_to_img.clear()
