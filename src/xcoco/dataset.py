@@ -12,9 +12,17 @@ from typing import IO, TYPE_CHECKING, Any
 
 from xcoco.errors import ManifestStructureError
 from xcoco.gc_policy import paused_gc
+from xcoco.imdata import assets as _asset_ops
 from xcoco.index import edit, fields, remove
 from xcoco.index.build import CocoIndex
 from xcoco.manifest import io as manifest_io
+from xcoco.ops import categories as _category_ops
+from xcoco.ops import conform as _conform_ops
+from xcoco.ops import construct as _construct
+from xcoco.ops import copy as _copy_ops
+from xcoco.ops import integrity as _integrity
+from xcoco.ops import reroot as _reroot_ops
+from xcoco.ops import subset as _subset_ops
 from xcoco.query import Queryable
 from xcoco.types import Id, JsonDict, ObjRef, StrPath
 
@@ -119,6 +127,10 @@ class CocoDataset(Queryable):
         self._fpath = fpath
         if autobuild:
             self.index.build(self.dataset, fpath=self._source_fpath())
+        #: kwcoco's bookkeeping: loaded from a file, written by dump; the
+        #: edit count at load tells the hashid cache the data is unedited
+        self._state = {'was_loaded': fpath is not None and self._source_fpath() is not None,
+                       'was_saved': False, 'loaded_edits': self.index.edits}
 
     # ---- construction helpers -----------------------------------------
     @classmethod
@@ -663,21 +675,29 @@ class CocoDataset(Queryable):
         fields.set_annotation_category(self, aid_or_ann, cid_or_cat)
 
     # ---- operations ---------------------------------------------------------
-    def copy(self) -> Self:
-        """
-        A deep, independent copy (manifest, index and paths).
-
-        Example:
-            >>> import xcoco
-            >>> dset = xcoco.CocoDataset()
-            >>> _ = dset.add_image('a.png')
-            >>> other = dset.copy()
-            >>> _ = other.add_image('b.png')
-            >>> dset.n_images, other.n_images
-            (1, 2)
-        """
-        from xcoco.ops.copy import copy_dataset
-        return copy_dataset(self)
+    # Functions documented (with examples) where they live; bound here so
+    # that ``dset.subset(...)`` and kwcoco's other method spellings work.
+    copy = _copy_ops.copy_dataset
+    subset = _subset_ops.subset
+    reroot = _reroot_ops.reroot
+    conform = _conform_ops.conform
+    rename_categories = _category_ops.rename_categories
+    normalize_category_ids = _category_ops.normalize_category_ids
+    remove_annotation_keypoints = remove.remove_annotation_keypoints
+    add_asset = _asset_ops.add_image_asset
+    add_auxiliary_item = _asset_ops.add_auxiliary_item
+    _ensure_imgsize = _integrity.ensure_imgsize
+    _ensure_json_serializable = _integrity.ensure_json_serializable
+    _build_hashid = _integrity.build_hashid
+    _cached_hashid = _integrity.cached_hashid
+    _cached_hashid_for = staticmethod(_integrity.cached_hashid_for)
+    _dataset_id = _integrity.dataset_id
+    from_image_paths = classmethod(_construct.from_image_paths)
+    from_class_image_paths = classmethod(_construct.from_class_image_paths)
+    from_coco_paths = classmethod(_construct.from_coco_paths)
+    coerce_multiple = classmethod(_construct.coerce_multiple)
+    load_multiple = classmethod(_construct.load_multiple)
+    random = classmethod(_construct.random_dataset)
 
     def union(*others: CocoDataset, disjoint_tracks: bool = True,
               remember_parent: bool = False, **kwargs: Any) -> CocoDataset:
@@ -699,64 +719,6 @@ class CocoDataset(Queryable):
         cls = type(others[0]) if others and isinstance(others[0], CocoDataset) else CocoDataset
         return union(others, cls=cls, disjoint_tracks=disjoint_tracks,
                      remember_parent=remember_parent, **kwargs)
-
-    def subset(self, gids: Iterable[ObjRef] | None = None,
-               video_ids: Iterable[ObjRef] | None = None, copy: bool = False,
-               autobuild: bool = True, **kwargs: Any) -> Self:
-        """
-        A dataset with some images (and all frames of ``video_ids``), their
-        annotations, the videos and tracks they reference, and every
-        category.
-
-        Example:
-            >>> import xcoco
-            >>> dset = xcoco.CocoDataset()
-            >>> gids = [dset.add_image(f'{i}.png') for i in range(4)]
-            >>> dset.subset(gids[:2]).n_images
-            2
-        """
-        from xcoco.ops.subset import subset
-        return subset(self, gids=gids, video_ids=video_ids, copy=copy,
-                      autobuild=autobuild, **kwargs)
-
-    def reroot(self, new_root: StrPath | None = None, old_prefix: str | None = None,
-               new_prefix: str | None = None, absolute: bool = False,
-               check: bool = True, safe: bool = True, verbose: int = 0) -> None:
-        """
-        Rewrite file names for a new bundle folder and/or a prefix change;
-        see :func:`xcoco.ops.reroot.reroot`.
-
-        Example:
-            >>> import xcoco
-            >>> dset = xcoco.CocoDataset(bundle_dpath='/data/bundle')
-            >>> gid = dset.add_image('imgs/a.png')
-            >>> dset.reroot(absolute=True, check=False)
-            >>> dset.imgs[gid]['file_name']
-            '/data/bundle/imgs/a.png'
-        """
-        from xcoco.ops.reroot import reroot
-        reroot(self, new_root=new_root, old_prefix=old_prefix,
-               new_prefix=new_prefix, absolute=absolute, check=check,
-               safe=safe, verbose=verbose)
-
-    def conform(self, **config: Any) -> Self:
-        """
-        Fill what other COCO tools expect (area, bbox, iscrowd,
-        num_keypoints, image sizes) and, with ``pycocotools=True`` (or
-        kwcoco's ``legacy=True``), rewrite geometry into pycocotools'
-        encodings; see :func:`xcoco.ops.conform.conform`.
-
-        Example:
-            >>> import xcoco
-            >>> dset = xcoco.CocoDataset.demo('shapes2')
-            >>> _ = [ann.pop('area', None) for ann in dset.dataset['annotations']]
-            >>> _ = dset.conform(pycocotools=True)
-            >>> all('area' in ann for ann in dset.dataset['annotations'])
-            True
-        """
-        from xcoco.ops.conform import conform
-        self._invalidate_hashid()
-        return conform(self, **config)
 
     # ---- writing -----------------------------------------------------------
     def dumps(self, indent: int | str | None = None, newlines: bool = False) -> str:
@@ -792,6 +754,7 @@ class CocoDataset(Queryable):
             file = self.fpath
         manifest_io.write_manifest(self.dataset, file, indent=indent,
                                    newlines=newlines, compress=compress)
+        self._state['was_saved'] = True
         if verbose:
             print(f'wrote {file}')
 

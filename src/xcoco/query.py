@@ -16,6 +16,10 @@ from numbers import Integral
 from typing import TYPE_CHECKING, Any, Protocol
 
 from xcoco.errors import InvalidIdError, UnknownIdError
+from xcoco.imdata import dataset_pixels as _pixels
+from xcoco.ops import categories as _category_ops
+from xcoco.ops import integrity as _integrity
+from xcoco.ops import summaries as _summaries
 from xcoco.tables import INDEX_ATTR, NOUN
 from xcoco.types import Id, JsonDict, ObjRef
 
@@ -368,6 +372,92 @@ class Queryable:
             return gid_or_img
         return self.index.imgs[resolve_id(self.index, 'images', gid_or_img)]
 
+    def _resolve_to_ann(self, aid_or_ann):
+        if isinstance(aid_or_ann, dict):
+            return aid_or_ann
+        return self.index.anns[self._resolve_id('annotations', aid_or_ann)]
+
+    def _resolve_to_cat(self, cat_identifier):
+        """
+        A category dict from an id, a name, an alias (a name in a
+        category's ``alias`` list) or a dict.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> cid = dset.add_category('person', alias=['human'])
+            >>> dset._resolve_to_cat('human')['id'] == dset._resolve_to_cat(cid)['id']
+            True
+        """
+        if isinstance(cat_identifier, dict):
+            return cat_identifier
+        if isinstance(cat_identifier, str) and cat_identifier not in self.index.name_to_cat:
+            cat = self._alias_to_cat(cat_identifier)
+            if cat is not None:
+                return cat
+        return self.index.cats[self._resolve_id('categories', cat_identifier)]
+
+    def _resolve_to_kpcat(self, kp_identifier):
+        if isinstance(kp_identifier, dict):
+            return kp_identifier
+        return self.index.kpcats[self._resolve_id('keypoint_categories', kp_identifier)]
+
+    def _alias_to_cat(self, alias_catname):
+        if alias_catname is None:
+            return None
+        cat = self.index.name_to_cat.get(alias_catname)
+        if cat is not None:
+            return cat
+        for cat in self.index.cats.values():
+            if alias_catname in (cat.get('alias') or ()):
+                return cat
+        return None
+
+    def _keypoint_category_names(self):
+        """
+        Every keypoint name, sorted: the keypoint categories' names, or
+        (MS-COCO style) the categories' ``keypoints`` lists.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> _ = dset.add_category('person', keypoints=['nose', 'eye'])
+            >>> dset._keypoint_category_names()
+            ['eye', 'nose']
+        """
+        names = {kpcat['name'] for kpcat in self.index.kpcats.values()}
+        if not names:
+            for cat in self.index.cats.values():
+                names.update(cat.get('keypoints') or ())
+        return sorted(names)
+
+    def _lookup_kpnames(self, cid):
+        """
+        The keypoint names of a category (MS-COCO ``keypoints``), inherited
+        from the nearest supercategory that has them; None if none has.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> _ = dset.add_category('animal', keypoints=['head', 'tail'])
+            >>> cid = dset.add_category('cat', supercategory='animal')
+            >>> dset._lookup_kpnames(cid)
+            ['head', 'tail']
+        """
+        cat = self._resolve_to_cat(cid)
+        seen = set()
+        while cat is not None and cat['name'] not in seen:
+            seen.add(cat['name'])
+            if cat.get('keypoints'):
+                return list(cat['keypoints'])
+            cat = self.index.name_to_cat.get(cat.get('supercategory'))
+        return None
+
+    def _coco_image(self, gid):
+        return self.coco_image(gid)
+
+    _get_img_auxiliary = _pixels._get_img_auxiliary
+
     # ---- views ---------------------------------------------------------
     def images(self, image_ids: Iterable[Id] | None = None,
                video_id: ObjRef | None = None, names: Iterable[str] | None = None,
@@ -688,3 +778,24 @@ class Queryable:
         """
         from xcoco.ops.stats import missing_images
         return missing_images(self, check_aux=check_aux, verbose=verbose)
+
+    # ---- kwcoco's read conveniences --------------------------------------
+    # Each is a function of the read surface, documented (with its example)
+    # where it lives; binding it here gives every backend the method.
+    category_graph = _category_ops.category_graph
+    stats = _summaries.stats
+    boxsize_stats = _summaries.boxsize_stats
+    find_representative_images = _summaries.find_representative_images
+    keypoint_annotation_frequency = _summaries.keypoint_annotation_frequency
+    category_annotation_type_frequency = _summaries.category_annotation_type_frequency
+    load_image = _pixels.load_image
+    imread = _pixels.imread
+    delayed_load = _pixels.delayed_load
+    get_auxiliary_fpath = _pixels.get_auxiliary_fpath
+    load_annot_sample = _pixels.load_annot_sample
+    draw_image = _pixels.draw_dataset_image
+    show_image = _pixels.show_dataset_image
+    _check_index = _integrity.check_index
+    _check_pointers = _integrity.check_pointers
+    _check_integrity = _integrity.check_integrity
+    _check_json_serializable = _integrity.check_json_serializable

@@ -5,8 +5,10 @@ image, and write pixels to disk on request.
 """
 import numbers
 import os
+from typing import Any
 
-__all__ = ['build_asset', 'primary_asset_obj', 'write_asset']
+__all__ = ['add_auxiliary_item', 'add_image_asset', 'build_asset', 'primary_asset_obj',
+           'write_asset']
 
 
 def _check_size(value, name, gid):
@@ -186,3 +188,44 @@ def _area(obj):
     w = obj.get('width', None) or 0
     h = obj.get('height', None) or 0
     return w * h
+
+
+def add_image_asset(dset: Any, gid: Any, file_name: Any = None, channels: Any = None,
+                    **kwargs: Any) -> None:
+    """
+    Append an asset to an image of a dataset (``CocoDataset.add_asset``);
+    the keywords are :meth:`xcoco.CocoImage.add_asset`'s.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> gid = dset.add_image(name='scene', width=8, height=8)
+        >>> dset.add_asset(gid, 'b1.tif', channels='B1', width=4, height=4)
+        >>> dset.coco_image(gid).channels.spec
+        'B1'
+    """
+    img = dset._resolve_to_img(gid)
+    dset.coco_image(img['id']).add_asset(file_name=file_name, channels=channels,
+                                         image_id=img['id'], **kwargs)
+
+
+def add_auxiliary_item(dset: Any, gid: Any, file_name: Any = None, channels: Any = None,
+                       **kwargs: Any) -> None:
+    """
+    kwcoco's old name for :func:`add_image_asset`; warns (FutureWarning)
+    as kwcoco does.
+
+    Example:
+        >>> import xcoco, warnings
+        >>> dset = xcoco.CocoDataset()
+        >>> gid = dset.add_image(name='scene', width=8, height=8)
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter('always')
+        ...     dset.add_auxiliary_item(gid, 'b1.tif', channels='B1', width=8, height=8)
+        >>> caught[0].category.__name__
+        'FutureWarning'
+    """
+    import warnings
+    warnings.warn('"add_auxiliary_item" is deprecated: use add_asset instead',
+                  FutureWarning, stacklevel=2)
+    add_image_asset(dset, gid, file_name=file_name, channels=channels, **kwargs)

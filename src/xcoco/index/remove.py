@@ -7,12 +7,16 @@ manifest's tables *in place*: code holding ``dset.dataset['images']`` sees
 the removal, as it does in kwcoco.  A name that another object also holds
 passes to that object, as a fresh index build would decide.
 """
+from collections.abc import Iterable
+from typing import Any
+
 from xcoco.errors import UnknownIdError
 from xcoco.query import resolve_id
 
 __all__ = [
     'clear_annotations',
     'clear_images',
+    'remove_annotation_keypoints',
     'remove_annotations',
     'remove_categories',
     'remove_images',
@@ -334,3 +338,36 @@ def clear_images(dset):
     for vidid in list(index.vidid_to_gids):
         index.vidid_to_gids[vidid] = index.new_frame_set()
     index.note_edit()
+
+
+def remove_annotation_keypoints(dset: Any, kp_identifiers: Iterable[Any]) -> dict[str, int]:
+    """
+    Remove, from every annotation, the keypoints of some keypoint
+    categories (ids, names or dicts); the categories themselves stay.
+    Returns ``{'annotation_keypoints': number removed}``.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> _ = dset.add_keypoint_categories(['nose', 'tail'])
+        >>> aid = dset.add_annotation(dset.add_image('a.png'), keypoints=[
+        ...     {'xy': [1, 1], 'keypoint_category_id': 1},
+        ...     {'xy': [2, 2], 'keypoint_category_id': 2}])
+        >>> dset.remove_annotation_keypoints(['tail'])
+        {'annotation_keypoints': 1}
+        >>> [kp['keypoint_category_id'] for kp in dset.anns[aid]['keypoints']]
+        [1]
+    """
+    kpids = set(_resolve_all(dset, 'keypoint_categories', kp_identifiers, True,
+                             'cannot remove keypoints'))
+    names = {dset.index.kpcats[kpid]['name'] for kpid in kpids}
+    removed = 0
+    for ann in dset.index.anns.values():
+        kpts = ann.get('keypoints', None)
+        if kpts and isinstance(kpts[0], dict):
+            kept = [kp for kp in kpts if kp.get('keypoint_category_id') not in kpids
+                    and kp.get('keypoint_category') not in names]
+            removed += len(kpts) - len(kept)
+            ann['keypoints'] = kept
+    dset.index.note_edit()
+    return {'annotation_keypoints': removed}

@@ -504,6 +504,22 @@ def _create_temp_beside(fpath):
     raise FileExistsError(f'could not create a temporary file beside {fpath}')
 
 
+#: the member a compressed manifest is stored under (kwcoco's name, so each
+#: library reads the other's archives)
+ZIP_MEMBER = 'data.kwcoco.json'
+
+
+def _is_text_file(file):
+    # open(..., 'w') objects are TextIOBase; wrappers such as
+    # tempfile.NamedTemporaryFile('w') are not, but say their mode
+    if isinstance(file, io.TextIOBase):
+        return True
+    if isinstance(file, (io.BufferedIOBase, io.RawIOBase)):
+        return False
+    mode = getattr(file, 'mode', None)
+    return isinstance(mode, str) and 'b' not in mode
+
+
 def write_manifest(manifest, file, indent=None, newlines=False,
                    compress='auto'):
     """
@@ -523,6 +539,11 @@ def write_manifest(manifest, file, indent=None, newlines=False,
         >>> write_manifest({'info': {'a': 1}}, buf)
         >>> buf.getvalue()
         '{"info":{"a":1}}'
+        >>> import zipfile
+        >>> raw = io.BytesIO()
+        >>> write_manifest({'info': {'a': 1}}, raw, compress=True)
+        >>> zipfile.ZipFile(raw).namelist()
+        ['data.kwcoco.json']
     """
     if indent is None and not newlines and isinstance(file, (str, PathLike)) \
             and not (compress is True or (compress == 'auto' and fspath(file).endswith('.zip'))):
@@ -535,7 +556,12 @@ def write_manifest(manifest, file, indent=None, newlines=False,
         return
     data = dumps_manifest(manifest, indent=indent, newlines=newlines)
     if not isinstance(file, (str, PathLike)):
-        if isinstance(file, io.TextIOBase):
+        if compress is True:
+            if _is_text_file(file):
+                raise TypeError('compress=True needs a binary file object (open it with "wb")')
+            with zipfile.ZipFile(file, 'w', compression=zipfile.ZIP_DEFLATED) as zfile:
+                zfile.writestr(ZIP_MEMBER, data)
+        elif _is_text_file(file):
             file.write(data.decode('utf8'))
         else:
             file.write(data)
@@ -544,13 +570,9 @@ def write_manifest(manifest, file, indent=None, newlines=False,
     if compress == 'auto':
         compress = fpath.endswith('.zip')
     if compress:
-        member = os.path.basename(fpath)
-        member = member.removesuffix('.zip')
-        if not member.endswith('.json'):
-            member += '.json'
         with atomic_write(fpath, 'wb') as raw, \
                 zipfile.ZipFile(raw, 'w', compression=zipfile.ZIP_DEFLATED) as zfile:
-            zfile.writestr(member, data)
+            zfile.writestr(ZIP_MEMBER, data)
     else:
         with atomic_write(fpath, 'wb') as raw:
             raw.write(data)

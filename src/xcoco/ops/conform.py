@@ -21,8 +21,11 @@ Example:
     >>> ann['segmentation'], ann['area'], ann['bbox'], ann['iscrowd']
     ([[0.0, 0.0, 4.0, 0.0, 4.0, 4.0, 0.0, 4.0]], 16.0, [0.0, 0.0, 4.0, 4.0], 0)
 """
+from __future__ import annotations
+
 import os
 import warnings
+from typing import Any, TypeVar
 
 __all__ = [
     'DEFAULT_CONFIG',
@@ -36,12 +39,16 @@ DEFAULT_CONFIG = {
     'ensure_imgsize': True,     # read width / height from the files if missing
     'legacy': False,            # MS-COCO polygon / RLE and flat keypoint encodings
     'pycocotools': None,        # xcoco's switch: True = pycocotools_info + legacy
+    'mmlab': False,             # open-mmlab video fields: frame_id, instance_id, ignore
     'workers': 8,               # threads reading image headers
     'verbose': 0,
 }
 
 
-def conform(dset, **config):
+_Target = TypeVar('_Target')
+
+
+def conform(dset: _Target, **config: Any) -> _Target:
     """
     Fill MS-COCO fields and, optionally, rewrite legacy encodings in place.
 
@@ -69,8 +76,13 @@ def conform(dset, **config):
         ([0, 0, 0, 5, 1, 2], 1)
         >>> data['categories'][0]['keypoints']
         ['l', 'r']
+        >>> video = {'images': [{'id': 1, 'file_name': 'f.png', 'video_id': 1, 'frame_index': 0}],
+        ...          'annotations': [{'id': 1, 'image_id': 1, 'track_id': 3, 'bbox': [0, 0, 1, 1]}]}
+        >>> _ = conform(video, mmlab=True, ensure_imgsize=False)
+        >>> video['images'][0]['frame_id'], video['annotations'][0]['instance_id']
+        (0, 3)
     """
-    unknown = set(config) - set(DEFAULT_CONFIG) - {'mmlab'}
+    unknown = set(config) - set(DEFAULT_CONFIG)
     if unknown:
         raise TypeError(f'conform() got unknown options {sorted(unknown)}; '
                         f'known: {sorted(DEFAULT_CONFIG)}')
@@ -109,7 +121,25 @@ def conform(dset, **config):
             warnings.warn('an annotation has id=0; COCOeval reads a matched id of 0 '
                           'as "unmatched", so renumber ids from 1 before evaluating',
                           UserWarning, stacklevel=2)
+    if cfg['mmlab']:
+        _mmlab_fields(images, anns)
+    index = getattr(dset, 'index', None)
+    if index is not None:
+        index.note_edit()
     return dset
+
+
+def _mmlab_fields(images, anns):
+    # open-mmlab's video datasets (mmtracking) read the frame number as
+    # ``frame_id`` and the track as ``instance_id``, and skip no annotation
+    # unless ``ignore`` says so
+    for img in images:
+        if img.get('video_id') is not None and 'frame_index' in img:
+            img['frame_id'] = img['frame_index']
+    for ann in anns:
+        if ann.get('track_id') is not None:
+            ann['instance_id'] = ann['track_id']
+        ann.setdefault('ignore', False)
 
 
 def _size_from_assets(assets):

@@ -1,9 +1,17 @@
 """
 Deep copies of manifests and datasets.
 """
+from __future__ import annotations
+
 import copy as _copy
+from typing import TYPE_CHECKING, TypeVar
 
 from xcoco.gc_policy import paused_gc
+
+if TYPE_CHECKING:
+    from xcoco.dataset import CocoDataset
+
+_Dataset = TypeVar('_Dataset', bound='CocoDataset')
 
 __all__ = ['copy_dataset', 'copy_json']
 
@@ -34,7 +42,7 @@ def copy_json(obj):
     return _copy.deepcopy(obj)
 
 
-def copy_dataset(dset):
+def copy_dataset(dset: _Dataset) -> _Dataset:
     """
     An independent copy of a dataset: manifest, index, paths and tag.
 

@@ -1,17 +1,25 @@
 """
 Rewriting file names when a bundle moves or its files are relocated.
 """
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING
 
 from xcoco.errors import RerootError
 from xcoco.manifest.assets import iter_file_objs
 from xcoco.manifest.locate import rebase_file_name
 
+if TYPE_CHECKING:
+    from xcoco.dataset import CocoDataset
+    from xcoco.types import StrPath
+
 __all__ = ['RerootError', 'reroot']
 
 
-def reroot(dset, new_root=None, old_prefix=None, new_prefix=None,
-           absolute=False, check=True, safe=True, verbose=0):
+def reroot(dset: CocoDataset, new_root: StrPath | None = None, old_prefix: str | None = None,
+           new_prefix: str | None = None, absolute: bool = False, check: bool = True,
+           safe: bool = True, verbose: int = 0) -> None:
     """
     Rewrite every image and asset file name.
 

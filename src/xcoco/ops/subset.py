@@ -1,13 +1,26 @@
 """
 Subsets of datasets.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
 from xcoco.ops.copy import copy_json
 from xcoco.query import resolve_id
 
+if TYPE_CHECKING:
+    from xcoco.dataset import CocoDataset
+    from xcoco.types import ObjRef
+
 __all__ = ['subset']
 
+_Dataset = TypeVar('_Dataset', bound='CocoDataset')
 
-def subset(dset, gids=None, video_ids=None, copy=False, autobuild=True, **kwargs):
+
+def subset(dset: _Dataset, gids: Iterable[ObjRef] | None = None,
+           video_ids: Iterable[ObjRef] | None = None, copy: bool = False,
+           autobuild: bool = True, **kwargs: Any) -> _Dataset:
     """
     A new dataset holding the images ``gids`` plus every frame of
     ``video_ids``, their annotations, the videos and tracks they reference,
