@@ -80,7 +80,7 @@ def rename_categories(dset: CocoDataset, mapper: Mapping[str, str] | Callable[[s
         >>> [(c['id'], c['name']) for c in dset.dataset['categories']]
         [(1, 'cat'), (3, 'canine')]
         >>> dset.category_annotation_frequency()
-        {'cat': 2, 'canine': 1}
+        {'canine': 1, 'cat': 2}
         >>> dset.rename_categories(str.upper)
         >>> sorted(dset.name_to_cat)
         ['CANINE', 'CAT']

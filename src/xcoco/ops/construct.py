@@ -56,7 +56,7 @@ def from_class_image_paths(cls: type[CocoDataset], root: StrPath) -> CocoDataset
         >>> _ = (root / 'dog' / 'notes.txt').write_text('not an image')
         >>> dset = xcoco.CocoDataset.from_class_image_paths(root)
         >>> dset.category_annotation_frequency(), dset.imgs[1]['width']
-        ({'cat': 2, 'dog': 1}, 6)
+        ({'dog': 1, 'cat': 2}, 6)
     """
     import kwimage
 

@@ -85,19 +85,20 @@ def extended_stats(dset):
 
 def category_annotation_frequency(dset):
     """
-    Annotations per category name, in the categories' order (as kwcoco).
+    Annotations per category name, fewest first (ties by name), as kwcoco.
 
     Example:
         >>> import xcoco
         >>> dset = xcoco.CocoDataset()
         >>> _ = dset.add_category('b'), dset.add_category('a')
+        >>> _ = dset.add_annotation(dset.add_image('x.png'), category_id=1)
         >>> category_annotation_frequency(dset)
-        {'b': 0, 'a': 0}
+        {'a': 0, 'b': 1}
     """
     index = dset.index
     freq = {cat['name']: len(index.cid_to_aids.get(cid, ()))
             for cid, cat in index.cats.items()}
-    return freq
+    return dict(sorted(freq.items(), key=lambda item: (item[1], str(item[0]))))
 
 
 def _image_paths(img, check_aux):

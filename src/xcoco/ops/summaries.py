@@ -34,18 +34,21 @@ def _hashable(value):
 
 def attribute_stats(objs: Iterable[dict]) -> dict[str, dict[str, int]]:
     """
-    For each field of the objects: how many objects have it
-    (``num_total``) and how many distinct values it takes
+    For each field of the objects: how many objects hold a value for it
+    (``num_total``; None and empty lists / dicts / strings count as no
+    value, as in kwcoco) and how many distinct values it takes
     (``num_unique``), in first-seen field order.
 
     Example:
-        >>> attribute_stats([{'id': 1, 'w': 5}, {'id': 2, 'w': 5}, {'id': 3}])
+        >>> attribute_stats([{'id': 1, 'w': 5}, {'id': 2, 'w': 5, 'kp': []}, {'id': 3}])
         {'id': {'num_unique': 3, 'num_total': 3}, 'w': {'num_unique': 1, 'num_total': 2}}
     """
     seen: dict[str, set] = {}
     totals: dict[str, int] = {}
     for obj in objs:
         for key, value in obj.items():
+            if value is None or (isinstance(value, (list, dict, str)) and not value):
+                continue
             if key not in seen:
                 seen[key] = set()
                 totals[key] = 0
@@ -272,31 +275,33 @@ def keypoint_annotation_frequency(dset: Queryable) -> dict[str, int]:
     return freq
 
 
-_GEOMETRY_KEYS = ('bbox', 'line', 'keypoints', 'segmentation')
+_TYPE_KEYS = ('bbox', 'keypoints', 'line')
 
 
-def category_annotation_type_frequency(dset: Queryable) -> dict[str, dict[tuple, int]]:
+def category_annotation_type_frequency(dset: Queryable) -> dict[str, dict[Any, int]]:
     """
     For each category name, how many annotations carry each combination of
-    geometry fields (``bbox``, ``line``, ``keypoints``, ``segmentation``).
+    the fields ``bbox``, ``keypoints`` and ``line`` (a lone field is named
+    by itself, a combination by the sorted tuple of names, as kwcoco).
 
     Example:
         >>> import xcoco
         >>> dset = xcoco.CocoDataset()
         >>> gid, cid = dset.add_image('a.png'), dset.add_category('cat')
         >>> _ = dset.add_annotation(gid, cid, bbox=[0, 0, 1, 1])
-        >>> _ = dset.add_annotation(gid, cid, bbox=[0, 0, 1, 1], segmentation=[[0, 0, 1, 0, 1, 1]])
+        >>> _ = dset.add_annotation(gid, cid, bbox=[0, 0, 1, 1], keypoints=[])
         >>> _ = dset.add_category('dog')
         >>> dset.category_annotation_type_frequency()
-        {'cat': {('bbox',): 1, ('bbox', 'segmentation'): 1}, 'dog': {}}
+        {'cat': {'bbox': 1, ('bbox', 'keypoints'): 1}, 'dog': {}}
     """
     index = dset.index
-    freq: dict[str, dict[tuple, int]] = {}
+    freq: dict[str, dict[Any, int]] = {}
     for cid, cat in index.cats.items():
-        hist: dict[tuple, int] = {}
+        hist: dict[Any, int] = {}
         for aid in sorted(index.cid_to_aids.get(cid, ())):
             ann = index.anns[aid]
-            kind = tuple(key for key in _GEOMETRY_KEYS if ann.get(key) is not None)
-            hist[kind] = hist.get(kind, 0) + 1
-        freq[cat['name']] = dict(sorted(hist.items()))
+            kind = tuple(key for key in _TYPE_KEYS if key in ann)
+            key = kind[0] if len(kind) == 1 else kind
+            hist[key] = hist.get(key, 0) + 1
+        freq[cat['name']] = hist
     return freq
