@@ -10,5 +10,6 @@ Example:
 """
 from xcoco.objects.asset import CocoAsset
 from xcoco.objects.image import CocoImage
+from xcoco.objects.single import CocoAnnotation, CocoCategory, CocoTrack, CocoVideo
 
-__all__ = ['CocoAsset', 'CocoImage']
+__all__ = ['CocoAnnotation', 'CocoAsset', 'CocoCategory', 'CocoImage', 'CocoTrack', 'CocoVideo']
