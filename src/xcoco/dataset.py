@@ -20,6 +20,7 @@ from xcoco.ops import categories as _category_ops
 from xcoco.ops import conform as _conform_ops
 from xcoco.ops import construct as _construct
 from xcoco.ops import copy as _copy_ops
+from xcoco.ops import download as _download
 from xcoco.ops import integrity as _integrity
 from xcoco.ops import reroot as _reroot_ops
 from xcoco.ops import subset as _subset_ops
@@ -692,6 +693,9 @@ class CocoDataset(Queryable):
     _cached_hashid = _integrity.cached_hashid
     _cached_hashid_for = staticmethod(_integrity.cached_hashid_for)
     _dataset_id = _integrity.dataset_id
+    _update_fpath = _reroot_ops.update_fpath
+    _aspycoco = _conform_ops.to_pycocotools
+    download = _download.download
     from_image_paths = classmethod(_construct.from_image_paths)
     from_class_image_paths = classmethod(_construct.from_class_image_paths)
     from_coco_paths = classmethod(_construct.from_coco_paths)

@@ -31,6 +31,7 @@ __all__ = [
     'DEFAULT_CONFIG',
     'conform',
     'to_flat_keypoints',
+    'to_pycocotools',
     'to_pycocotools_segmentation',
 ]
 
@@ -557,3 +558,39 @@ def _legacy_keypoints(data, anns):
             # keypoint category, labelled or not.
             ann['keypoints'] = [0] * (3 * len(names))
             ann['num_keypoints'] = 0
+
+
+def to_pycocotools(dset: Any) -> Any:
+    """
+    A ``pycocotools.coco.COCO`` over a conformed copy of the manifest
+    (kwcoco's ``_aspycoco``); the dataset itself is not changed.
+
+    Example:
+        >>> # xdoctest: +REQUIRES(module:pycocotools)
+        >>> import xcoco
+        >>> coco = xcoco.CocoDataset.demo('shapes2')._aspycoco()
+        >>> len(coco.getImgIds())
+        2
+    """
+    import contextlib
+    import io
+
+    from xcoco.errors import MissingDependencyError
+    from xcoco.ops.copy import copy_json
+    try:
+        from pycocotools.coco import COCO
+    except ImportError:
+        raise MissingDependencyError('_aspycoco needs pycocotools: pip install pycocotools') from None
+    data = copy_json(dset.dataset)
+    conform(data, pycocotools=True, ensure_imgsize=False)
+    if hasattr(dset, 'bundle_dpath'):
+        # conform of a bare dict cannot read sizes relative to the bundle
+        for img in data.get('images', []):
+            if img.get('width') is None:
+                conform(dset.copy(), ensure_imgsize=True)
+                break
+    coco = COCO()
+    coco.dataset = data
+    with contextlib.redirect_stdout(io.StringIO()):
+        coco.createIndex()
+    return coco

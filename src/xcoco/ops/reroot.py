@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from xcoco.dataset import CocoDataset
     from xcoco.types import StrPath
 
-__all__ = ['RerootError', 'reroot']
+__all__ = ['RerootError', 'reroot', 'update_fpath']
 
 
 def reroot(dset: CocoDataset, new_root: StrPath | None = None, old_prefix: str | None = None,
@@ -83,3 +83,26 @@ def reroot(dset: CocoDataset, new_root: StrPath | None = None, old_prefix: str |
     index.note_edit()
     if verbose:
         print(f'rerooted {len(changes)} file names to {target_bundle}')
+
+
+def update_fpath(dset: CocoDataset, new_fpath: StrPath | None) -> None:
+    """
+    Point the dataset at a new manifest path; when that moves it to
+    another folder, file names are rerooted so they still resolve
+    (kwcoco's ``_update_fpath``).
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset(bundle_dpath='/data/a')
+        >>> gid = dset.add_image('imgs/x.png')
+        >>> dset._update_fpath('/data/b/out.kwcoco.json')
+        >>> dset.bundle_dpath, dset.imgs[gid]['file_name']
+        ('/data/b', '../a/imgs/x.png')
+    """
+    if new_fpath is None:
+        dset.fpath = None
+        return
+    new_bundle = os.path.dirname(os.path.abspath(os.fspath(new_fpath)))
+    if os.path.abspath(dset.bundle_dpath) != new_bundle:
+        reroot(dset, new_root=new_bundle, check=False)
+    dset.fpath = new_fpath
