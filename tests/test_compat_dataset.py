@@ -379,7 +379,7 @@ def _fake_matplotlib(monkeypatch):
     return calls
 
 
-def test_show_anns_draws_each_kind(monkeypatch, keypoints_gt):
+def test_show_anns_draws_polygons_masks_and_boxes(monkeypatch):
     pytest.importorskip('pycocotools')
     calls = _fake_matplotlib(monkeypatch)
     coco = COCO(_toy_manifest())
@@ -389,6 +389,10 @@ def test_show_anns_draws_each_kind(monkeypatch, keypoints_gt):
     assert len(patches) == 3 and patches[0].tolist() == [[1, 1], [4, 1], [4, 3], [1, 3]]
     assert len(calls['imshow']) == 1 and calls['imshow'][0].shape == (6, 8, 4)
     assert calls['imshow'][0][..., 3].sum() == 0.5 * 4
+
+
+def test_show_anns_draws_keypoints_and_skeleton(monkeypatch, keypoints_gt):
+    calls = _fake_matplotlib(monkeypatch)
     kp = COCO(keypoints_gt)
     ann = max(kp.dataset['annotations'], key=lambda a: a['num_keypoints'])
     kp.showAnns([ann])
