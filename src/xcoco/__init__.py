@@ -42,6 +42,7 @@ _LAZY_MODULES = {
     'category_tree', 'coco_sql_dataset', 'coco_schema', 'exceptions',
     'testing', 'demo', 'cli',
     'manifest', 'index', 'ops', 'objects', 'query', 'dataset',
+    'compat_dataset',
 }
 
 if TYPE_CHECKING:
