@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import xcoco
-from xcoco import compat_dataset, compat_masks
+from xcoco import compat_masks
 from xcoco.compat_dataset import COCO, _toy_manifest
 
 GT_PARTS = ('coco_val2014_100', 'instances_val2014_100.json')
@@ -415,12 +415,19 @@ def test_show_anns_without_matplotlib(monkeypatch):
     assert out.getvalue() == 'two cats\n'
 
 
-def test_download_refuses_without_touching_anything(tmp_path):
-    coco = COCO(_toy_manifest())
-    with pytest.raises(compat_dataset.DownloadNotSupportedError, match='2 images'):
+def test_download_fetches_coco_urls_and_stays_inside_the_folder(tmp_path):
+    src = tmp_path / 'remote.jpg'
+    src.write_bytes(b'pixels')
+    coco = COCO({'images': [{'id': 1, 'file_name': 'a/x.jpg', 'coco_url': src.as_uri()},
+                            {'id': 2, 'file_name': '../escape.jpg', 'coco_url': src.as_uri()}]})
+    with pytest.raises(xcoco.FilePathError, match='outside'):
         coco.download(str(tmp_path / 'imgs'))
-    assert not (tmp_path / 'imgs').exists()
-    assert issubclass(compat_dataset.DownloadNotSupportedError, xcoco.XcocoError)
+    assert not (tmp_path / 'imgs').exists()  # refused before fetching anything
+    paths = coco.download(str(tmp_path / 'imgs'), imgIds=[1])
+    assert paths == [str(tmp_path / 'imgs' / 'a' / 'x.jpg')]
+    assert (tmp_path / 'imgs' / 'a' / 'x.jpg').read_bytes() == b'pixels'
+    with pytest.raises(xcoco.FilePathError, match='tarDir'):
+        coco.download()
 
 
 # ---- kwcoco-compat-style usage ------------------------------------------------------------

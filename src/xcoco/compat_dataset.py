@@ -44,22 +44,11 @@ from xcoco.errors import (
     MissingDependencyError,
     MissingFieldError,
     UnknownIdError,
-    XcocoError,
 )
 from xcoco.tables import INDEX_ATTR
 from xcoco.types import Id, JsonDict, StrPath
 
-__all__ = ['COCO', 'DownloadNotSupportedError']
-
-
-class DownloadNotSupportedError(XcocoError, NotImplementedError):
-    """
-    :meth:`COCO.download` is not offered: xcoco never touches the network.
-
-    Example:
-        >>> issubclass(DownloadNotSupportedError, NotImplementedError)
-        True
-    """
+__all__ = ['COCO']
 
 
 def _toy_manifest() -> JsonDict:
@@ -676,27 +665,30 @@ class COCO(CocoDataset):
         _draw(self, anns, draw_bbox, plt, PatchCollection, Polygon)
         return None
 
-    def download(self, tarDir: StrPath | None = None, imgIds: Any = ()) -> None:
+    def download(self, tarDir: StrPath | None = None, imgIds: Any = ()) -> list[str]:
         """
-        pycocotools downloads images from ``coco_url``; xcoco never uses the
-        network, so this always raises.
-
-        Raises:
-            DownloadNotSupportedError: always (a NotImplementedError).
+        Fetch the images' ``coco_url`` files into ``tarDir`` (pycocotools'
+        spelling of :meth:`xcoco.CocoDataset.download`, which see); files
+        already there are kept.  Returns the local paths.
 
         Example:
-            >>> from xcoco.compat_dataset import COCO, _toy_manifest
-            >>> try:
-            ...     COCO(_toy_manifest()).download('/tmp/imgs')
-            ... except NotImplementedError as ex:
-            ...     print(str(ex)[:58])
-            COCO.download is not supported: xcoco does not use the net
+            >>> import tempfile, pathlib
+            >>> import ubelt as ub
+            >>> from xcoco.compat_dataset import COCO
+            >>> src = ub.Path(tempfile.mkdtemp()) / 'a.jpg'
+            >>> _ = src.write_bytes(b'jpeg bytes')
+            >>> coco = COCO({'images': [{'id': 1, 'file_name': 'a.jpg',
+            ...                          'coco_url': pathlib.Path(src).as_uri()}]})
+            >>> paths = coco.download(tempfile.mkdtemp())
+            >>> ub.Path(paths[0]).read_bytes()
+            b'jpeg bytes'
         """
-        n_imgs = len(_as_list(imgIds)) or len(self.index.imgs)
-        raise DownloadNotSupportedError(
-            f'COCO.download is not supported: xcoco does not use the network. Fetch the '
-            f"{n_imgs} images from their 'coco_url' with a download tool into {tarDir!r}, "
-            f'then set bundle_dpath to that folder')
+        from xcoco.errors import FilePathError
+        from xcoco.ops.download import download
+        if tarDir is None:
+            raise FilePathError('COCO.download needs tarDir, the folder to write images into')
+        ids = _as_list(imgIds)
+        return download(self, dpath=tarDir, image_ids=ids or None, verbose=0)
 
 
 def _draw(coco, anns, draw_bbox, plt, PatchCollection, Polygon):

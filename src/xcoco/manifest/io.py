@@ -262,6 +262,13 @@ def json_default(obj):
         return list(obj)
     if isinstance(obj, PathLike):
         return fspath(obj)
+    if isinstance(obj, bytes):
+        # pycocotools (COCOeval among them) leaves compressed RLE counts as
+        # bytes in the annotations it touches; they are ASCII by design
+        try:
+            return obj.decode('ascii')
+        except UnicodeDecodeError:
+            pass
     if hasattr(obj, 'tolist'):
         return obj.tolist()
     if hasattr(obj, '__json__'):
