@@ -254,3 +254,14 @@ def test_asset_and_keypoint_edits():
     assert len(dset.anns[aid]['keypoints']) == 1
     assert dset.keypoint_annotation_frequency() == {'nose': 1, 'tail': 0}
     assert_index_consistent(dset)
+
+
+def test_union_keeps_every_mscoco_info_dict():
+    parts = [xcoco.CocoDataset({'info': {'year': year}, 'licenses': [{'id': 1, 'name': 'cc'}],
+                                'images': [{'id': 1, 'file_name': f'{year}.png'}]})
+             for year in (2014, 2017, 2014)]
+    merged = xcoco.CocoDataset.union(*parts)
+    assert merged.dataset['info'] == {'year': 2014, 'union_of': [{'year': 2014}, {'year': 2017}]}
+    assert merged.dataset['licenses'] == [{'id': 1, 'name': 'cc'}]
+    same = xcoco.CocoDataset.union(parts[0], parts[2])
+    assert same.dataset['info'] == {'year': 2014}

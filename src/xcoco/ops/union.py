@@ -118,6 +118,13 @@ def union(dsets, cls=None, disjoint_tracks=True, remember_parent=False,
         ('/data', ['a/x.png', 'b/x.png'])
         >>> [(c['id'], c['name']) for c in merged.dataset['categories']]
         [(1, 'cat')]
+
+        MS-COCO ``info`` dicts that differ are all kept:
+
+        >>> a.dataset['info'] = {'year': 2014}
+        >>> b.dataset['info'] = {'year': 2017}
+        >>> union([a, b]).dataset['info']
+        {'year': 2014, 'union_of': [{'year': 2014}, {'year': 2017}]}
     """
     from xcoco.dataset import CocoDataset
     dsets = list(dsets)
@@ -286,6 +293,8 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
                 extra[key] = list(value) if isinstance(value, list) else value
             elif isinstance(extra[key], list) and isinstance(value, list):
                 extra[key].extend(v for v in value if v not in extra[key])
+            else:
+                extra[key] = _merge_values(extra[key], value)
 
     merged = {}
     for key in ('info', 'licenses'):
@@ -297,3 +306,20 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
     merged.update(extra)
     return merged, (groups if groups['usable'] else None)
 
+
+
+def _merge_values(kept, value):
+    """
+    Two different non-list top-level values (MS-COCO ``info`` dicts, say):
+    keep the first as it is and list every distinct one under
+    ``union_of`` (dicts) or as a list (anything else), so nothing is lost.
+    """
+    if kept == value:
+        return kept
+    if isinstance(kept, dict) and isinstance(value, dict):
+        parts = kept.get('union_of') or [{k: v for k, v in kept.items() if k != 'union_of'}]
+        if value not in parts:
+            parts = [*parts, value]
+        return {**kept, 'union_of': parts}
+    parts = kept if isinstance(kept, list) else [kept]
+    return parts + [value] if value not in parts else parts
