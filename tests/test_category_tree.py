@@ -130,6 +130,14 @@ def test_json_state_roundtrip_and_legacy_state():
         CategoryTree.from_json({'graph': [], 'idx_to_node': ['zz']})
 
 
+def test_pickle_carries_the_json_state():
+    import pickle
+    tree = CategoryTree.demo('coco')
+    assert tree.__getstate__() == tree.__json__()
+    back = pickle.loads(pickle.dumps(tree))
+    assert back.__json__() == tree.__json__() and back.idx_to_id == tree.idx_to_id
+
+
 def test_id_to_idx_is_a_dict_that_can_be_called():
     tree = CategoryTree.from_mutex(['a', 'b'])
     assert tree.id_to_idx == {0: 0, 1: 1}

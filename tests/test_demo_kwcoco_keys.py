@@ -286,8 +286,12 @@ def test_toydata_functions_build_kwcoco_structures(tmp_path):
     assert sorted(single.imgs) == [3, 4] and list(single.index.tracks) == [9]
     assert {a['track_id'] for a in single.dataset['annotations']} == {9}
     xcoco.testing.assert_index_consistent(single)
-    with pytest.raises(TypeError, match='anchors are not supported'):
-        toydata.random_video_dset(anchors=[[0.1, 0.1]])
+    big = toydata.random_video_dset(num_frames=2, num_tracks=2, image_size=(200, 200),
+                                    anchors=[[0.3, 0.3]], dpath=tmp_path / 'a')
+    for ann in big.dataset['annotations']:
+        assert 0.2 * 200 <= max(ann['bbox'][2:]) <= 0.4 * 200
+    with pytest.raises(xcoco.DemoKeyError, match='anchors must be'):
+        toydata.random_video_dset(anchors=[[0, 2]])
     with pytest.raises(TypeError, match=r"unexpected arguments \['bogus'\]"):
         toydata.demodata_toy_dset(bogus=1)
     shapes = toydata.demodata_toy_dset(gsize=(40, 40), n_imgs=2, rng=np.random.RandomState(0),

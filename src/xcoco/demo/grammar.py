@@ -25,6 +25,9 @@ GENERATOR_VERSION = 3
 # (videos only: kwcoco's randgsize).
 _SIZE = 'size'
 
+# 'anchors' take N x 2 object sizes as (width, height) fractions of the image
+_ANCHORS = 'anchors'
+
 # option name -> (python type, default) for each kind.
 _OPTIONS = {
     'photos': {},
@@ -48,6 +51,7 @@ _OPTIONS = {
         'aux': (bool, False),
         'channels': (str, None),
         'sensorchan': (str, None),
+        'anchors': (_ANCHORS, None),
         'seed': (int, 0),
     },
 }
@@ -148,10 +152,30 @@ def _coerce_int(name, value, key):
     return value
 
 
+def _coerce_anchors(value, key):
+    if value is None:
+        return None
+    try:
+        import numpy as np
+        arr = np.asarray(value, dtype=np.float64).reshape(-1, 2)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or len(arr) == 0 or not ((arr > 0) & (arr <= 1)).all():
+        raise DemoKeyError(
+            f'demo key {key!r}: option anchors must be (width, height) '
+            f'fractions of the image in (0, 1], got {value!r}')
+    # a tuple of pairs: hashable and stable in the cache tag
+    return tuple((float(w), float(h)) for w, h in arr)
+
+
 def _coerce_value(kind, name, value, key):
     typ = _OPTIONS[kind][name][0]
     if typ is _SIZE:
         return _coerce_size(kind, value, key)
+    if typ is _ANCHORS:
+        if isinstance(value, str):
+            raise DemoKeyError(f'demo key {key!r}: give anchors as a keyword argument')
+        return _coerce_anchors(value, key)
     if typ is bool:
         if isinstance(value, str):
             # a bare flag ('msi') arrives as '', 'msi0' switches it off
@@ -213,6 +237,7 @@ def parse_demo_key(key='photos', **kwargs):
         >>> spec = parse_demo_key('vidshapes8-msi-frames5-speed0.1-gsize64')
         >>> print(ub.urepr(spec.options, nl=1, sort=1))
         {
+            'anchors': None,
             'aux': False,
             'channels': None,
             'image_size': 64,

@@ -225,7 +225,7 @@ def as_dsize(image_size):
     return (int(w), int(h))
 
 
-def random_shape(rng, image_size, category_id=None, choices=None):
+def random_shape(rng, image_size, category_id=None, choices=None, anchors=None):
     """
     A shape of random category, size, angle and color, centred at the origin.
 
@@ -235,6 +235,10 @@ def random_shape(rng, image_size, category_id=None, choices=None):
         category_id (int | None): template key; random when None.
         choices (List[int] | None): template keys to pick from (default
             star, superstar, eff).
+        anchors (List[Tuple[float, float]] | None): kwcoco's object sizes as
+            (width, height) fractions of the image; a shape is isotropic, so
+            its extent is the geometric mean of a random anchor's sides
+            times the smaller image side, jittered by +-20 %.
 
     Example:
         >>> import numpy as np
@@ -244,6 +248,9 @@ def random_shape(rng, image_size, category_id=None, choices=None):
         True
         >>> random_shape(np.random.default_rng(0), (100, 50), choices=[5]).category_id
         5
+        >>> shape = random_shape(np.random.default_rng(0), 100, anchors=[(0.3, 0.3)])
+        >>> 24 <= 2 * shape.reach <= 36
+        True
     """
     if category_id is None:
         if choices is None:
@@ -251,9 +258,14 @@ def random_shape(rng, image_size, category_id=None, choices=None):
         else:
             category_id = int(choices[int(rng.integers(len(choices)))])
     side = min(as_dsize(image_size))
-    lo = max(4.0, side * 0.04)
-    hi = max(lo, side * 0.125)
-    radius = float(lo + (hi - lo) * rng.random())
+    if anchors is None:
+        lo = max(4.0, side * 0.04)
+        hi = max(lo, side * 0.125)
+        radius = float(lo + (hi - lo) * rng.random())
+    else:
+        aw, ah = anchors[int(rng.integers(len(anchors)))]
+        extent = math.sqrt(aw * ah) * side * rng.uniform(0.8, 1.2)
+        radius = float(max(2.0, extent / 2) / _REACH[category_id])
     theta = float(rng.uniform(-math.pi / 4, math.pi / 4))
     return Shape(category_id, 0.0, 0.0, radius, theta, _random_color(rng),
                  int(rng.integers(2 ** 31)))
@@ -263,10 +275,10 @@ def _apart(a, b):
     return math.hypot(a.cx - b.cx, a.cy - b.cy) > a.reach + b.reach + 2
 
 
-def _fitting_shape(rng, image_size, choices=None):
+def _fitting_shape(rng, image_size, choices=None, anchors=None):
     # A random shape and the margin its centre keeps from the border, or
     # (None, None) when it cannot fit at all.
-    shape = random_shape(rng, image_size, choices=choices)
+    shape = random_shape(rng, image_size, choices=choices, anchors=anchors)
     margin = shape.reach + 1
     if 2 * margin > min(as_dsize(image_size)):
         return None, None
@@ -279,7 +291,7 @@ def _inside(dsize, margin):
     return (margin, margin), (w - margin, h - margin)
 
 
-def place_shapes(rng, image_size, num, max_tries=200, choices=None):
+def place_shapes(rng, image_size, num, max_tries=200, choices=None, anchors=None):
     """
     Up to ``num`` non-overlapping shapes fully inside the image.
 
@@ -288,6 +300,8 @@ def place_shapes(rng, image_size, num, max_tries=200, choices=None):
     Args:
         image_size (int | Tuple[int, int]): square size or (width, height).
         choices (List[int] | None): template keys to draw from.
+        anchors (List[Tuple[float, float]] | None): object sizes, see
+            :func:`random_shape`.
 
     Example:
         >>> import numpy as np
@@ -305,7 +319,7 @@ def place_shapes(rng, image_size, num, max_tries=200, choices=None):
     placed = []
     for _ in range(num):
         for _ in range(max_tries):
-            shape, margin = _fitting_shape(rng, dsize, choices)
+            shape, margin = _fitting_shape(rng, dsize, choices, anchors)
             if shape is None:
                 continue
             cx, cy = rng.uniform(*_inside(dsize, margin))
@@ -317,7 +331,7 @@ def place_shapes(rng, image_size, num, max_tries=200, choices=None):
 
 
 def plan_tracks(rng, image_size, num_tracks, num_frames, max_speed,
-                max_tries=200):
+                max_tries=200, anchors=None):
     """
     Paths of shapes that stay inside the frame and never overlap.
 
@@ -328,6 +342,8 @@ def plan_tracks(rng, image_size, num_tracks, num_frames, max_speed,
         image_size (int | Tuple[int, int]): square size or (width, height).
         max_speed (float): largest step per frame as a fraction of the
             image's smaller side.
+        anchors (List[Tuple[float, float]] | None): object sizes, see
+            :func:`random_shape`.
 
     Returns:
         list[list[Shape]]: ``tracks[t][f]`` is track t in frame f.
@@ -345,7 +361,7 @@ def plan_tracks(rng, image_size, num_tracks, num_frames, max_speed,
     tracks = []
     for _ in range(num_tracks):
         for _ in range(max_tries):
-            shape, margin = _fitting_shape(rng, dsize)
+            shape, margin = _fitting_shape(rng, dsize, anchors=anchors)
             if shape is None:
                 continue
             low, high = _inside(dsize, margin)

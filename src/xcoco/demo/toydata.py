@@ -80,12 +80,8 @@ def demodata_toy_dset(image_size=(600, 600), n_imgs=5, verbose=3, rng=0,
 
 
 def _video_options(image_size, aux, multispectral, multisensor, max_speed,
-                   channels, background, sensorchan, anchors, func):
-    if anchors is not None:
-        raise TypeError(
-            f'{func}(): anchors are not supported; xcoco sizes each shape at '
-            f'4-12.5% of the smaller image side')
-    return {'image_size': image_size, 'aux': bool(aux),
+                   channels, background, sensorchan, anchors):
+    return {'image_size': image_size, 'aux': bool(aux), 'anchors': anchors,
             'multispectral': bool(multispectral), 'multisensor': bool(multisensor),
             'max_speed': max_speed, 'channels': _channel_text(channels),
             'sensorchan': _channel_text(sensorchan), 'background': background}
@@ -108,7 +104,9 @@ def random_video_dset(num_videos=1, num_frames=2, num_tracks=2, anchors=None,
 
     Args:
         num_videos, num_frames, num_tracks (int): counts per dataset / video.
-        anchors (None): kwcoco's box-size anchors; not supported (error).
+        anchors (ndarray | None): N x 2 object sizes as (width, height)
+            fractions of the image; shapes are isotropic, so each uses the
+            geometric mean of a random anchor's sides.
         image_size (int | Tuple[int, int] | str): size, or ``'random'``.
         verbose (int): accepted; generation is quiet.
         render (bool | dict): accepted; xcoco always renders the files.
@@ -140,7 +138,7 @@ def random_video_dset(num_videos=1, num_frames=2, num_tracks=2, anchors=None,
     from xcoco.demo import demo_dataset
     image_size = _pop_gsize(image_size, kwargs, 'random_video_dset')
     opts = _video_options(image_size, aux, multispectral, multisensor, max_speed,
-                          channels, background, sensorchan, anchors, 'random_video_dset')
+                          channels, background, sensorchan, anchors)
     return demo_dataset('vidshapes', bundle_dpath=dpath, num_videos=num_videos,
                         num_frames=num_frames, num_tracks=num_tracks, rng=rng, **opts)
 
@@ -182,7 +180,7 @@ def random_single_video_dset(image_size=(600, 600), num_frames=5, num_tracks=3,
     from xcoco.demo import demo_dataset
     image_size = _pop_gsize(image_size, kwargs, 'random_single_video_dset')
     opts = _video_options(image_size, aux, multispectral, multisensor, max_speed,
-                          channels, 'noise', sensorchan, anchors, 'random_single_video_dset')
+                          channels, 'noise', sensorchan, anchors)
     base = demo_dataset('vidshapes', bundle_dpath=dpath, num_videos=1,
                         num_frames=num_frames, num_tracks=num_tracks, rng=rng, **opts)
     data = copy.deepcopy(base.dataset)
@@ -226,38 +224,25 @@ def _toy_templates(categories):
     return names, [TEMPLATE_IDS[n] for n in names]
 
 
-def _toy_extents(anchors, dsize):
-    import numpy as np
-    if anchors is None:
-        anchors = [[0.20, 0.20]]
-    anchors = np.asarray(anchors, dtype=np.float64).reshape(-1, 2)
-    # isotropic shapes: an anchor's size is the geometric mean of its sides
-    return np.sqrt(anchors[:, 0] * anchors[:, 1]) * min(dsize)
-
-
-def _place_toy_shapes(rng, dsize, num, choices, extents, centerobj, exact):
+def _place_toy_shapes(rng, dsize, num, choices, anchors, centerobj, exact):
     import math
 
-    from xcoco.demo.scene import Shape, random_shape
+    from xcoco.demo.scene import random_shape
     w, h = dsize
     placed = []
     for index in range(num):
         for _ in range(200):
-            shape = random_shape(rng, dsize, choices=choices)
-            extent = extents[int(rng.integers(len(extents)))] * rng.uniform(0.8, 1.2)
-            unit_reach = shape.reach / shape.radius
-            radius = max(2.0, extent / 2) / unit_reach
-            reach = radius * unit_reach
-            if 2 * reach + 2 > min(w, h):
+            shape = random_shape(rng, dsize, choices=choices, anchors=anchors)
+            margin = shape.reach + 1
+            if 2 * margin > min(w, h):
                 continue
             if centerobj == 'pos' and index == 0:
                 cx, cy = w / 2, h / 2
             else:
-                cx, cy = rng.uniform((reach + 1, reach + 1), (w - reach - 1, h - reach - 1))
-            if centerobj == 'neg' and math.hypot(cx - w / 2, cy - h / 2) <= reach + 1:
+                cx, cy = rng.uniform((margin, margin), (w - margin, h - margin))
+            if centerobj == 'neg' and math.hypot(cx - w / 2, cy - h / 2) <= margin:
                 continue
-            cand = Shape(shape.category_id, float(cx), float(cy), radius, shape.theta,
-                         shape.color, shape.signature_seed)
+            cand = shape.moved(float(cx), float(cy), shape.theta)
             if all(math.hypot(cand.cx - o.cx, cand.cy - o.cy) > cand.reach + o.reach + 2
                    for o in placed):
                 placed.append(cand)
@@ -348,8 +333,10 @@ def demodata_toy_img(anchors=None, image_size=(104, 104), categories=None,
         num = int(gen.integers(*n_annots))
     else:
         num = int(n_annots if n_annots is not None else gen.integers(0, 50))
-    shapes = _place_toy_shapes(gen, dsize, num, choices, _toy_extents(anchors, dsize),
-                               centerobj, exact)
+    if anchors is None:
+        anchors = [[0.20, 0.20]]   # kwcoco's default object size
+    anchors = [(float(aw), float(ah)) for aw, ah in np.asarray(anchors, dtype=np.float64).reshape(-1, 2)]
+    shapes = _place_toy_shapes(gen, dsize, num, choices, anchors, centerobj, exact)
     labels = scene.rasterize_labels(shapes, dsize)
     w, h = dsize
     chans = 1 if gray else 3

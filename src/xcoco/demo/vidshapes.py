@@ -403,7 +403,8 @@ def build_vidshapes(bundle_dpath, options):
             vid_dsize = (_random_dsize(size_rng) if random_size
                          else scene.as_dsize(opts['image_size']))
             paths = scene.plan_tracks(rng, vid_dsize, opts['num_tracks'],
-                                      opts['num_frames'], opts['max_speed'])
+                                      opts['num_frames'], opts['max_speed'],
+                                      anchors=opts.get('anchors'))
             stamps = _timestamps(rng, opts['num_frames'])
             sensors = [sensor_names[int(rng.integers(len(sensor_names)))]
                        if sensor_names else next(iter(plans), None)

@@ -348,6 +348,13 @@ class CategoryTree:
             'idx_to_node': list(self.idx_to_node),
         }
 
+    def __getstate__(self):
+        # pickles carry kwcoco's JSON state, as kwcoco's do
+        return self.__json__()
+
+    def __setstate__(self, state):
+        self.__dict__.update(type(self).from_json(state).__dict__)
+
     def copy(self):
         """
         A copy with its own graph.
