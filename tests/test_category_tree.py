@@ -154,6 +154,27 @@ def test_show_needs_matplotlib(monkeypatch):
         CategoryTree.demo().show()
 
 
+def test_show_draws_with_the_hierarchy_layout(monkeypatch):
+    import sys
+    import types
+
+    from xcoco.objects.forest import hierarchy_layout
+    pyplot = types.ModuleType('matplotlib.pyplot')
+    pyplot.gca = lambda: 'current-axes'
+    matplotlib = types.ModuleType('matplotlib')
+    matplotlib.pyplot = pyplot
+    monkeypatch.setitem(sys.modules, 'matplotlib', matplotlib)
+    monkeypatch.setitem(sys.modules, 'matplotlib.pyplot', pyplot)
+    calls = []
+    monkeypatch.setattr(nx, 'draw_networkx', lambda graph, **kw: calls.append((graph, kw)))
+    tree = CategoryTree.demo('animals_v1')
+    assert tree.show(node_size=10) == 'current-axes'
+    (graph, kw), = calls
+    assert graph is tree.graph and kw['ax'] == 'current-axes' and kw['node_size'] == 10
+    assert kw['pos'] == hierarchy_layout(tree.graph)
+    assert [1] not in tree
+
+
 def test_hierarchy_layout_puts_parents_over_children():
     from xcoco.objects.forest import hierarchy_layout
     tree = CategoryTree.demo('animals_v1')

@@ -656,7 +656,10 @@ class CategoryTree:
         return self.idx_to_node[index]
 
     def __contains__(self, node):
-        return node in self.node_to_idx
+        try:
+            return node in self.node_to_idx
+        except TypeError:   # an unhashable query is no class name
+            return False
 
     def __eq__(self, other):
         # kwcoco compares trees by identity; so do we (trees are mutable).
