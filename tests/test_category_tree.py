@@ -78,14 +78,114 @@ def test_exports_roundtrip():
 
 def test_subgraph_take_normalize_forest():
     tree = CategoryTree.from_coco(HIER)
-    sub = tree.subgraph(['raster'])
-    assert sub.idx_to_node == ['raster', 'superstar', 'eff'] and sub.idx_to_id == [9, 6, 7]
+    # only the named classes are kept; links between them survive
+    sub = tree.subgraph(['raster', 'eff', 'star'])
+    # 'raster' had an implicit id; the new tree gives it the next free one
+    assert sub.idx_to_node == ['raster', 'eff', 'star'] and sub.idx_to_id == [8, 7, 3]
+    assert list(sub.graph.edges) == [('raster', 'eff')]
     assert tree.subgraph(['raster'], closure=False).idx_to_node == ['raster']
     assert tree.take([5, 0]).idx_to_id == [7, 0]
-    norm = CategoryTree.from_coco([{'id': 2, 'name': 'Traffic Light'}]).normalize()
-    assert norm.idx_to_node == ['trafficlight'] and norm.idx_to_id == [2]
+    with pytest.raises(ValueError, match="'nope'"):
+        tree.subgraph(['nope'])
+    norm = CategoryTree.from_coco([{'id': 2, 'name': 'Traffic Light', 'supercategory': 'Road Thing'}]).normalize()
+    assert norm.idx_to_node == ['trafficlight', 'roadthing'] and norm.idx_to_id == [2, 3]
+    assert norm.cats['trafficlight']['supercategory'] == 'roadthing'
+    with pytest.raises(ValueError, match="'Cat' and 'cat' would both be named 'cat'"):
+        CategoryTree.from_mutex(['Cat', 'cat']).normalize()
     text = tree.forest_str()
     assert 'raster' in text and 'superstar' in text
+
+
+def test_closure_skips_removed_middle_classes():
+    tree = CategoryTree.from_coco([
+        {'id': 1, 'name': 'animal'},
+        {'id': 2, 'name': 'mammal', 'supercategory': 'animal'},
+        {'id': 3, 'name': 'cat', 'supercategory': 'mammal'},
+        {'id': 4, 'name': 'lion', 'supercategory': 'cat'},
+    ])
+    sub = tree.subgraph(['lion', 'mammal', 'animal'])
+    assert sorted(sub.graph.edges) == [('animal', 'mammal'), ('mammal', 'lion')]
+    assert sub.idx_groups == [[2], [1], [0]]
+    assert list(tree.subgraph(['lion', 'animal'], closure=False).graph.edges) == []
+
+
+def test_json_state_roundtrip_and_legacy_state():
+    import json
+    tree = CategoryTree.demo('animals_v1')
+    state = json.loads(json.dumps(tree.__json__()))
+    back = CategoryTree.from_json(state)
+    for attr in ['idx_to_node', 'idx_to_id', 'id_to_node']:
+        assert getattr(back, attr) == getattr(tree, attr), attr
+    # the state sorts children by name, so only the groups' order may change
+    assert sorted(back.idx_groups) == sorted(tree.idx_groups)
+    assert sorted(back.graph.edges) == sorted(tree.graph.edges)
+    # the flat layout older xcoco versions wrote still loads
+    legacy = {'idx_to_node': ['a', 'b'], 'id_to_node': {'5': 'a', '9': 'b'},
+              'edges': [['a', 'b']], 'node_data': {'a': {'id': 5}, 'b': {}}}
+    old = CategoryTree.from_json(legacy)
+    assert old.idx_to_id == [5, 9] and list(old.graph.edges) == [('a', 'b')]
+    with pytest.raises(ValueError, match="needs a 'graph'"):
+        CategoryTree.from_json({'idx_to_node': ['a']})
+    with pytest.raises(ValueError, match=r"\['zz'\] are not in its graph"):
+        CategoryTree.from_json({'graph': [], 'idx_to_node': ['zz']})
+
+
+def test_pickle_carries_the_json_state():
+    import pickle
+    tree = CategoryTree.demo('coco')
+    assert tree.__getstate__() == tree.__json__()
+    back = pickle.loads(pickle.dumps(tree))
+    assert back.__json__() == tree.__json__() and back.idx_to_id == tree.idx_to_id
+
+
+def test_id_to_idx_is_a_dict_that_can_be_called():
+    tree = CategoryTree.from_mutex(['a', 'b'])
+    assert tree.id_to_idx == {0: 0, 1: 1}
+    with pytest.warns(DeprecationWarning, match='id_to_idx'):
+        assert tree.id_to_idx() is tree.id_to_idx
+
+
+def test_show_needs_matplotlib(monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, 'matplotlib', None)
+    monkeypatch.setitem(sys.modules, 'matplotlib.pyplot', None)
+    import xcoco
+    with pytest.raises(xcoco.MissingDependencyError, match='matplotlib'):
+        CategoryTree.demo().show()
+
+
+def test_show_draws_with_the_hierarchy_layout(monkeypatch):
+    import sys
+    import types
+
+    from xcoco.objects.forest import hierarchy_layout
+    pyplot = types.ModuleType('matplotlib.pyplot')
+    pyplot.gca = lambda: 'current-axes'
+    matplotlib = types.ModuleType('matplotlib')
+    matplotlib.pyplot = pyplot
+    monkeypatch.setitem(sys.modules, 'matplotlib', matplotlib)
+    monkeypatch.setitem(sys.modules, 'matplotlib.pyplot', pyplot)
+    calls = []
+    monkeypatch.setattr(nx, 'draw_networkx', lambda graph, **kw: calls.append((graph, kw)))
+    tree = CategoryTree.demo('animals_v1')
+    assert tree.show(node_size=10) == 'current-axes'
+    (graph, kw), = calls
+    assert graph is tree.graph and kw['ax'] == 'current-axes' and kw['node_size'] == 10
+    assert kw['pos'] == hierarchy_layout(tree.graph)
+    assert [1] not in tree
+
+
+def test_hierarchy_layout_puts_parents_over_children():
+    from xcoco.objects.forest import hierarchy_layout
+    tree = CategoryTree.demo('animals_v1')
+    pos = hierarchy_layout(tree.graph)
+    assert set(pos) == set(tree.graph.nodes)
+    for parent, child in tree.graph.edges:
+        assert pos[parent][1] == pos[child][1] + 1
+    for node in tree.graph.nodes:
+        kids = list(tree.graph.successors(node))
+        if kids:
+            assert pos[node][0] == pytest.approx(sum(pos[k][0] for k in kids) / len(kids))
 
 
 def test_cycles_and_duplicate_names_are_refused():
@@ -105,9 +205,16 @@ def test_own_supercategory_and_multiple_parents():
 
 
 def test_demo_trees():
-    assert CategoryTree.demo('btree', r=2, h=2).num_classes == 7
+    assert CategoryTree.demo('btree', r=2, h=2).num_classes == 8
+    assert CategoryTree.demo('btree', r=2, h=2, add_zero=False).idx_to_node == [1, 2, 3, 4, 5, 6, 7]
+    assert CategoryTree.demo('btree2', r=1, h=1).idx_to_node == ['1', '2', '0']
+    tree = CategoryTree.demo('coco')
+    assert tree.node_to_id['object'] == 9 and tree.node_to_id['background'] == 0
+    assert tree.idx_groups == [[1, 3, 9], [0, 5, 7], [2, 4, 6, 8]]
     with pytest.raises(KeyError, match='btree'):
         CategoryTree.demo('nope')
+    with pytest.raises(TypeError, match=r"unexpected options \['q'\]"):
+        CategoryTree.demo('btree', q=1)
 
 
 def test_dataset_categories_and_keypoint_categories():
@@ -169,3 +276,121 @@ def test_points_from_coco_accept_our_tree():
     kpcats = CategoryTree.from_coco([{'id': 1, 'name': 'l'}, {'id': 2, 'name': 'r'}])
     pts = kwimage.Points.from_coco([{'xy': [1, 2], 'keypoint_category_id': 2}], classes=kpcats)
     assert pts.data['class_idxs'].tolist() == [1]
+
+
+def _kwcoco_photos_offline(monkeypatch):
+    """kwcoco's 'coco' tree builds its photos demo; stop it fetching images."""
+    kwimage = pytest.importorskip('kwimage')
+    monkeypatch.setattr(kwimage, 'grab_test_image_fpath', lambda key, *a, **k: f'/nonexistent/{key}.png')
+
+
+def _assert_same_tree(ours, theirs, group_order=True):
+    import numpy as np
+    for attr in ['idx_to_node', 'idx_to_id', 'node_to_idx', 'id_to_node', 'node_to_id',
+                 'id_to_idx']:
+        assert getattr(ours, attr) == getattr(theirs, attr), attr
+    if group_order:
+        assert ours.idx_groups == theirs.idx_groups
+    else:
+        assert sorted(ours.idx_groups) == sorted(theirs.idx_groups)
+    assert sorted(ours.graph.edges, key=repr) == sorted(theirs.graph.edges, key=repr)
+    assert ours.cats == theirs.cats
+    assert ours.__nice__() == theirs.__nice__()
+    assert ours.idx_to_ancestor_idxs() == theirs.idx_to_ancestor_idxs()
+    assert ours.idx_to_descendants_idxs() == theirs.idx_to_descendants_idxs()
+    mine, other = ours.idx_pairwise_distance(), theirs.idx_pairwise_distance()
+    assert mine.dtype == other.dtype and np.array_equal(mine, other, equal_nan=True)
+
+
+@pytest.mark.parametrize('key, kwargs', [
+    ('coco', {}), ('btree', {}), ('btree2', {}), ('animals_v1', {}),
+    ('btree', {'r': 2, 'h': 4, 'add_zero': False}), ('btree2', {'r': 1, 'h': 0}),
+])
+def test_demo_trees_equal_kwcoco(key, kwargs, monkeypatch):
+    kwcoco = pytest.importorskip('kwcoco')
+    _kwcoco_photos_offline(monkeypatch)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        theirs = kwcoco.CategoryTree.demo(key, **kwargs)
+    # before any memoized kwcoco attribute leaks into its state
+    their_state = theirs.__json__()
+    ours = CategoryTree.demo(key, **kwargs)
+    # the exact graph: node order with data, and edge order
+    assert list(ours.graph.nodes(data=True)) == list(theirs.graph.nodes(data=True))
+    assert list(ours.graph.edges) == list(theirs.graph.edges)
+    _assert_same_tree(ours, theirs)
+    assert ours.__json__() == their_state
+    assert list(ours.to_coco()) == list(theirs.to_coco())
+    # each side reads the other's state
+    _assert_same_tree(CategoryTree.from_json(their_state),
+                      kwcoco.CategoryTree.from_json(ours.__json__()))
+    # kwcoco links the kept classes in set (hash) order, so sibling groups
+    # may come in another order
+    for indexes in ([2, 1, 0], [5, 3, 4, 0], [7, 8, 1]):
+        indexes = [i for i in indexes if i < len(ours)]
+        _assert_same_tree(ours.take(indexes), theirs.take(indexes), group_order=False)
+    names = ours.idx_to_node[::2]
+    for closure in (True, False):
+        mine, other = ours.subgraph(names, closure=closure), theirs.subgraph(names, closure=closure)
+        if closure:
+            _assert_same_tree(mine, other, group_order=False)
+        else:
+            # kwcoco also pulls in the children of kept classes (with new ids)
+            assert set(mine.graph.edges) <= set(other.graph.edges)
+            assert mine.idx_to_node == other.idx_to_node[:len(mine)]
+
+
+def test_forest_helpers_equal_kwcoco():
+    kwcoco_tree = pytest.importorskip('kwcoco.category_tree')
+    from xcoco import category_tree as ours
+    graph = nx.gnr_graph(20, 0.3, seed=790).reverse()
+    graph.nodes[0]['color'] = 'black'
+    trees = [graph, CategoryTree.demo('animals_v1').graph, nx.DiGraph(), CategoryTree.demo('btree').graph]
+    for g in trees:
+        assert list(ours.source_nodes(g)) == list(kwcoco_tree.source_nodes(g))
+        assert list(ours.sink_nodes(g)) == list(kwcoco_tree.sink_nodes(g))
+        assert list(ours.traverse_siblings(g)) == list(kwcoco_tree.traverse_siblings(g))
+        assert ours.tree_depth(g) == kwcoco_tree.tree_depth(g)
+        for flag in (True, False):
+            enc = ours.to_directed_nested_tuples(g, with_data=flag)
+            assert enc == kwcoco_tree.to_directed_nested_tuples(g, with_data=flag)
+            back = ours.from_directed_nested_tuples(enc)
+            theirs = kwcoco_tree.from_directed_nested_tuples(enc)
+            assert list(back.nodes(data=True)) == list(theirs.nodes(data=True))
+            assert list(back.edges) == list(theirs.edges)
+    assert ours.tree_depth(graph, 1) == kwcoco_tree.tree_depth(graph, 1)
+    with pytest.raises(ValueError, match="root 'nope'"):
+        ours.tree_depth(graph, 'nope')
+
+
+def test_normalize_and_coerce_equal_kwcoco():
+    kwcoco = pytest.importorskip('kwcoco')
+    upper = nx.relabel_nodes(CategoryTree.demo('animals_v1').graph, str.upper)
+    _assert_same_tree(CategoryTree(upper).normalize(), kwcoco.CategoryTree(upper.copy()).normalize())
+    cats = [{'name': 'cat1'}, {'name': 'cat2', 'id': 1}]
+    _assert_same_tree(CategoryTree.coerce(cats), kwcoco.CategoryTree.coerce(cats))
+    _assert_same_tree(CategoryTree.coerce(['a', 'b', 'a']), kwcoco.CategoryTree.coerce(['a', 'b', 'a']))
+    _assert_same_tree(CategoryTree.coerce([{'name': 'a', 'id': -5}, {'name': 'b'}]),
+                      kwcoco.CategoryTree.coerce([{'name': 'a', 'id': -5}, {'name': 'b'}]))
+    _assert_same_tree(CategoryTree(), kwcoco.CategoryTree())
+    assert CategoryTree().__json__() == kwcoco.CategoryTree().__json__()
+    tree = CategoryTree.coerce(3)
+    with pytest.raises(ValueError):
+        CategoryTree.coerce(tree, bg_hack=False)
+    with pytest.raises(ValueError):
+        kwcoco.CategoryTree.coerce(kwcoco.CategoryTree.coerce(3), bg_hack=False)
+
+
+def test_every_kwcoco_public_name_exists():
+    kwcoco = pytest.importorskip('kwcoco')
+    import kwcoco.category_tree as their_mod
+
+    import xcoco.category_tree as ours_mod
+    tree = CategoryTree.demo('btree')
+    theirs = kwcoco.CategoryTree.demo('btree')
+    for name in dir(theirs):
+        if not name.startswith('_') or name in ('__json__', '_build_index', '__nice__'):
+            assert hasattr(tree, name), name
+    for name in ['source_nodes', 'sink_nodes', 'traverse_siblings', 'tree_depth',
+                 'to_directed_nested_tuples', 'from_directed_nested_tuples', 'CategoryTree']:
+        assert hasattr(their_mod, name) and hasattr(ours_mod, name), name

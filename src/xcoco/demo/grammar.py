@@ -19,27 +19,39 @@ __all__ = ['GENERATOR_VERSION', 'DemoSpec', 'parse_demo_key']
 
 # Bumped whenever a generator's output changes, so stale cache bundles are
 # regenerated instead of reused.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
+
+# 'size' options take an int (square), a (width, height) pair, or 'random'
+# (videos only: kwcoco's randgsize).
+_SIZE = 'size'
+
+# 'anchors' take N x 2 object sizes as (width, height) fractions of the image
+_ANCHORS = 'anchors'
 
 # option name -> (python type, default) for each kind.
 _OPTIONS = {
     'photos': {},
     'shapes': {
         'num_images': (int, 5),
-        'image_size': (int, 600),
+        'image_size': (_SIZE, 600),
         'num_objects': (int, None),   # None: 1..8 random objects per image
         'multispectral': (bool, False),
+        'aux': (bool, False),
+        'newstyle': (bool, True),
         'seed': (int, 0),
     },
     'vidshapes': {
         'num_videos': (int, 1),
         'num_frames': (int, 2),
         'num_tracks': (int, 2),
-        'image_size': (int, 600),
+        'image_size': (_SIZE, 600),
         'max_speed': (float, 0.01),
         'multispectral': (bool, False),
         'multisensor': (bool, False),
         'aux': (bool, False),
+        'channels': (str, None),
+        'sensorchan': (str, None),
+        'anchors': (_ANCHORS, None),
         'seed': (int, 0),
     },
 }
@@ -59,10 +71,12 @@ _ALIASES = {
     'rng': 'seed',
 }
 
+# kwcoco's key parts for random image sizes (image_size='random')
+_RANDOM_SIZE_PARTS = {'randgsize', 'randsize', 'image_sizerandom'}
+
 # Accepted for kwcoco compatibility; they do not change what is generated
 # (videos always carry timestamps and are always rendered).
 _IGNORED_KWARGS = {'verbose', 'autobuild', 'render', 'timestamps'}
-
 
 @dataclass
 class DemoSpec:
@@ -105,29 +119,98 @@ class DemoSpec:
         return f'{self.kind}_{digest}'
 
 
+def _coerce_size(kind, value, key):
+    if isinstance(value, str) and value.strip() == 'random':
+        if kind != 'vidshapes':
+            raise DemoKeyError(
+                f"demo key {key!r}: random image sizes ('randgsize') are for "
+                f"'vidshapes'; give 'shapes' a fixed image_size")
+        return 'random'
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise DemoKeyError(
+                f'demo key {key!r}: option image_size must be an int or '
+                f'(width, height), got {value!r}')
+        pair = [_coerce_int('image_size', v, key) for v in value]
+        return pair[0] if pair[0] == pair[1] else tuple(pair)
+    return _coerce_int('image_size', value, key)
+
+
+def _coerce_int(name, value, key):
+    if isinstance(value, float) and not value.is_integer():
+        raise DemoKeyError(
+            f'demo key {key!r}: option {name!r} expects a int, got {value!r}')
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise DemoKeyError(
+            f'demo key {key!r}: option {name!r} expects a int, '
+            f'got {value!r}') from None
+    if value < 0:
+        raise DemoKeyError(
+            f'demo key {key!r}: option {name!r} must be >= 0, got {value}')
+    return value
+
+
+def _coerce_anchors(value, key):
+    if value is None:
+        return None
+    try:
+        import numpy as np
+        arr = np.asarray(value, dtype=np.float64).reshape(-1, 2)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or len(arr) == 0 or not ((arr > 0) & (arr <= 1)).all():
+        raise DemoKeyError(
+            f'demo key {key!r}: option anchors must be (width, height) '
+            f'fractions of the image in (0, 1], got {value!r}')
+    # a tuple of pairs: hashable and stable in the cache tag
+    return tuple((float(w), float(h)) for w, h in arr)
+
+
 def _coerce_value(kind, name, value, key):
     typ = _OPTIONS[kind][name][0]
+    if typ is _SIZE:
+        return _coerce_size(kind, value, key)
+    if typ is _ANCHORS:
+        if isinstance(value, str):
+            raise DemoKeyError(f'demo key {key!r}: give anchors as a keyword argument')
+        return _coerce_anchors(value, key)
     if typ is bool:
         if isinstance(value, str):
             # a bare flag ('msi') arrives as '', 'msi0' switches it off
             return value in {'', '1', 'true', 'True'}
         return bool(value)
-    if name == 'image_size' and isinstance(value, (tuple, list)):
-        w, h = value
-        if int(w) != int(h):
+    if typ is str:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value:
             raise DemoKeyError(
-                f'demo key {key!r}: option image_size must be square, '
-                f'got {tuple(value)!r}')
-        value = w
+                f'demo key {key!r}: option {name!r} expects a channel spec '
+                f"string such as 'B1,B8|B11' (a keyword argument), got {value!r}")
+        return value
+    if typ is int:
+        return _coerce_int(name, value, key)
     try:
         value = typ(value)
     except (TypeError, ValueError):
         raise DemoKeyError(
             f'demo key {key!r}: option {name!r} expects a {typ.__name__}, '
             f'got {value!r}') from None
-    if typ is int and value < 0:
-        raise DemoKeyError(
-            f'demo key {key!r}: option {name!r} must be >= 0, got {value}')
+    return value
+
+
+def _seed_from(value):
+    """An int seed from kwcoco's rng argument (int, None or a generator)."""
+    import random
+    if value is None:
+        # kwcoco's rng=None means "fresh randomness": draw a seed now so
+        # the request still names one cache bundle.
+        return random.SystemRandom().randrange(2 ** 31)
+    if hasattr(value, 'integers'):     # numpy.random.Generator
+        return int(value.integers(2 ** 31))
+    if hasattr(value, 'randint'):      # numpy RandomState / random.Random
+        return int(value.randint(0, 2 ** 31 - 1))
     return value
 
 
@@ -154,7 +237,9 @@ def parse_demo_key(key='photos', **kwargs):
         >>> spec = parse_demo_key('vidshapes8-msi-frames5-speed0.1-gsize64')
         >>> print(ub.urepr(spec.options, nl=1, sort=1))
         {
+            'anchors': None,
             'aux': False,
+            'channels': None,
             'image_size': 64,
             'max_speed': 0.1,
             'multisensor': False,
@@ -163,9 +248,14 @@ def parse_demo_key(key='photos', **kwargs):
             'num_tracks': 2,
             'num_videos': 8,
             'seed': 0,
+            'sensorchan': None,
         }
         >>> parse_demo_key('shapes4', rng=7).options['seed']
         7
+        >>> parse_demo_key('vidshapes2-frames3-randgsize').options['image_size']
+        'random'
+        >>> parse_demo_key('shapes8-aux', image_size=(64, 32)).options['image_size']
+        (64, 32)
         >>> try:
         ...     parse_demo_key('vidshapes-wings3')
         ... except ValueError as ex:
@@ -194,9 +284,28 @@ def parse_demo_key(key='photos', **kwargs):
         options[count_name] = int(number)
 
     def _set(name, value, origin):
+        if name in _RANDOM_SIZE_PARTS and value in ('', True):
+            name, value = 'image_size', 'random'
+        if name == 'amazon' and value in ('', True):
+            name, value = 'background', 'amazon'
         name = _ALIASES.get(name, name)
         if kind == 'shapes' and name == 'num_tracks':
             name = 'num_objects'  # 'objects' means tracks only for videos
+        if kind == 'shapes' and name == 'max_speed':
+            return   # kwcoco's documented 'shapes8-frames1-speed0.2': nothing moves
+        if kind == 'shapes' and name == 'num_frames':
+            if _coerce_int(name, value, key) != 1:
+                raise DemoKeyError(
+                    f"demo key {key!r}: 'shapes' are still images (one frame "
+                    f"each); use 'vidshapes' for {value} frames")
+            return
+        if name == 'background' and kind == 'vidshapes':
+            if value != 'noise':
+                raise DemoKeyError(
+                    f"demo key {key!r}: background {value!r} is not available; "
+                    f"xcoco draws the 'noise' background (kwcoco's 'amazon' "
+                    f"needs a downloaded photo)")
+            return
         if name not in known:
             names = sorted(set(known) | {a for a, t in _ALIASES.items() if t in known})
             raise DemoKeyError(
@@ -218,22 +327,62 @@ def parse_demo_key(key='photos', **kwargs):
     for name, value in kwargs.items():
         if name in _IGNORED_KWARGS:
             continue
-        if name in {'seed', 'rng'} and value is None:
-            # kwcoco's rng=None means "fresh randomness": draw a seed now so
-            # the request still names one cache bundle.
-            import random
-            value = random.SystemRandom().randrange(2 ** 31)
+        if name in {'seed', 'rng'}:
+            value = _seed_from(value)
         _set(name, value, 'keyword argument')
 
     if kind == 'shapes' and options['num_images'] < 1:
         raise DemoKeyError(f'demo key {key!r}: num_images must be >= 1')
-    if kind == 'vidshapes' and options['multisensor']:
-        options['multispectral'] = True
-    if kind == 'vidshapes' and options['multispectral'] and options['aux']:
+    if kind == 'vidshapes':
+        _check_video_channels(options, key)
+    if kind == 'shapes' and options['multispectral'] and options['aux']:
         raise DemoKeyError(
             f'demo key {key!r}: aux (rgb plus auxiliary files) and '
             f'multispectral (bands only) cannot be combined')
-    for name in ('num_frames', 'image_size'):
-        if name in options and options[name] < 1:
-            raise DemoKeyError(f'demo key {key!r}: {name} must be >= 1')
+    if 'num_frames' in options and options['num_frames'] < 1:
+        raise DemoKeyError(f'demo key {key!r}: num_frames must be >= 1')
+    size = options.get('image_size')
+    if size is not None and size != 'random' and min(
+            size if isinstance(size, tuple) else (size,)) < 1:
+        raise DemoKeyError(f'demo key {key!r}: image_size must be >= 1')
     return DemoSpec(kind=kind, options=options, key=key)
+
+
+def _check_video_channels(options, key):
+    """The channel options of vidshapes exclude each other, as in kwcoco."""
+    chosen = [name for name in ('aux', 'multispectral', 'channels')
+              if options[name]]
+    if options['multisensor'] and not (options['channels'] or options['sensorchan']):
+        options['multispectral'] = True
+        if 'multispectral' not in chosen:
+            chosen.append('multispectral')
+    if len(chosen) > 1:
+        raise DemoKeyError(
+            f'demo key {key!r}: {" and ".join(chosen)} cannot be combined '
+            f'(aux is rgb plus auxiliary files, multispectral / channels are '
+            f'bands only)')
+    if options['sensorchan'] and chosen:
+        raise DemoKeyError(
+            f'demo key {key!r}: sensorchan names every sensor and its channels; '
+            f'it cannot be combined with {chosen[0]}')
+    for name in ('channels', 'sensorchan'):
+        if options[name]:
+            _check_channel_spec(name, options[name], key)
+
+
+def _check_channel_spec(name, spec, key):
+    import re
+    # streams like 'B1', 'r|g|b', 'X.2', 'Y:2:6'; sensorchan adds 'S:' prefixes
+    # and parenthesized groups
+    token = r'[A-Za-z_][\w.]*(:\d+){0,2}'
+    fused = rf'{token}(\|{token})*'
+    if name == 'channels':
+        pattern = rf'{fused}(,{fused})*'
+    else:
+        group = rf'({fused}|\({fused}(,{fused})*\))'
+        item = rf'({token}:)?{group}'
+        pattern = rf'{item}(,{item})*'
+    if re.fullmatch(pattern, spec.replace(' ', '')) is None:
+        raise DemoKeyError(
+            f'demo key {key!r}: option {name!r} is not a channel spec: {spec!r} '
+            f"(e.g. 'B1,B8|B11' or 's1:(r|g|b,B8),s2:flowx|flowy')")

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 __all__ = [
     'CATEGORIES',
     'KEYPOINT_CATEGORIES',
+    'TEMPLATE_IDS',
     'Shape',
+    'as_dsize',
     'cv2_fixed_point',
     'measure_shapes',
     'place_shapes',
@@ -62,6 +64,26 @@ _TEMPLATES = {
          (0.4, -0.2), (0.4, 0.2), (-0.2, 0.2), (-0.2, 1.0), (-0.6, 1.0)],
         [(3, (0.6, -0.8)), (4, (0.3, 0.0)), (5, (-0.4, 0.9))]),
 }
+
+
+def _regular(sides, phase):
+    return [(math.cos(phase + 2 * math.pi * i / sides), math.sin(phase + 2 * math.pi * i / sides))
+            for i in range(sides)]
+
+
+# The other shapes kwcoco's toy patterns know; only demodata_toy_img draws
+# them (when asked for by name), so the default streams are unchanged.
+_TEMPLATES.update({
+    4: ([(-0.8, -0.8), (0.8, -0.8), (0.8, 0.8), (-0.8, 0.8)], []),
+    5: (_regular(32, 0.0), []),
+    6: (_regular(8, math.pi / 8), []),
+    7: (_regular(4, 0.0), []),
+})
+
+#: shape name -> template key (the ``category_id`` of a :class:`Shape`)
+TEMPLATE_IDS = {'star': 1, 'superstar': 2, 'eff': 3, 'box': 4, 'circle': 5,
+                'octagon': 6, 'diamond': 7}
+
 # Largest distance from the template origin to an outline vertex.
 _REACH = {cid: max(math.hypot(x, y) for x, y in pts) for cid, (pts, _) in _TEMPLATES.items()}
 
@@ -89,6 +111,9 @@ class Shape:
     theta: float
     color: tuple = (255, 255, 255)
     signature_seed: int = 0
+    #: 3x3 affine (nested tuples) applied after placement, e.g. video ->
+    #: image space when frames are resampled; None for the identity
+    warp: tuple | None = None
 
     @property
     def reach(self):
@@ -106,7 +131,11 @@ class Shape:
         pts = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
         c, s = math.cos(self.theta), math.sin(self.theta)
         rot = np.array([[c, -s], [s, c]]) * self.radius
-        return pts @ rot.T + (self.cx, self.cy)
+        out = pts @ rot.T + (self.cx, self.cy)
+        if self.warp is not None:
+            mat = np.asarray(self.warp, dtype=np.float64)
+            out = out @ mat[:2, :2].T + mat[:2, 2]
+        return out
 
     def polygon(self):
         """
@@ -150,7 +179,27 @@ class Shape:
             ((30, 40, 0.5, 5), 0)
         """
         return Shape(self.category_id, cx, cy, self.radius, theta, self.color,
-                     self.signature_seed)
+                     self.signature_seed, self.warp)
+
+    def warped(self, matrix):
+        """
+        A copy drawn through the 3x3 affine ``matrix`` (after any warp it
+        already has): the same object seen in another pixel grid.
+
+        Example:
+            >>> import numpy as np
+            >>> shape = Shape(category_id=1, cx=10, cy=20, radius=4, theta=0.0)
+            >>> half = shape.warped(np.diag([0.5, 0.25, 1.0]))
+            >>> half.polygon()[0].tolist(), shape.polygon()[0].tolist()
+            ([5.0, 4.0], [10.0, 16.0])
+        """
+        import numpy as np
+        mat = np.asarray(matrix, dtype=np.float64)
+        if self.warp is not None:
+            mat = mat @ np.asarray(self.warp, dtype=np.float64)
+        frozen = tuple(tuple(float(v) for v in row) for row in mat)
+        return Shape(self.category_id, self.cx, self.cy, self.radius, self.theta,
+                     self.color, self.signature_seed, frozen)
 
 
 def _random_color(rng):
@@ -161,9 +210,35 @@ def _random_color(rng):
     return tuple(int(round(255 * v)) for v in colorsys.hsv_to_rgb(hue, sat, 1.0))
 
 
-def random_shape(rng, image_size, category_id=None):
+def as_dsize(image_size):
+    """
+    ``(width, height)`` from a square size or a pair.
+
+    Example:
+        >>> from xcoco.demo.scene import as_dsize
+        >>> as_dsize(64), as_dsize([30, 40])
+        ((64, 64), (30, 40))
+    """
+    if isinstance(image_size, (int, float)):
+        return (int(image_size), int(image_size))
+    w, h = image_size
+    return (int(w), int(h))
+
+
+def random_shape(rng, image_size, category_id=None, choices=None, anchors=None):
     """
     A shape of random category, size, angle and color, centred at the origin.
+
+    Args:
+        image_size (int | Tuple[int, int]): the image it is made for; the
+            radius is 4-12.5 % of its smaller side.
+        category_id (int | None): template key; random when None.
+        choices (List[int] | None): template keys to pick from (default
+            star, superstar, eff).
+        anchors (List[Tuple[float, float]] | None): kwcoco's object sizes as
+            (width, height) fractions of the image; a shape is isotropic, so
+            its extent is the geometric mean of a random anchor's sides
+            times the smaller image side, jittered by +-20 %.
 
     Example:
         >>> import numpy as np
@@ -171,12 +246,26 @@ def random_shape(rng, image_size, category_id=None):
         >>> shape = random_shape(np.random.default_rng(0), 100)
         >>> 4 <= shape.radius <= 12.5 and max(shape.color) == 255
         True
+        >>> random_shape(np.random.default_rng(0), (100, 50), choices=[5]).category_id
+        5
+        >>> shape = random_shape(np.random.default_rng(0), 100, anchors=[(0.3, 0.3)])
+        >>> 24 <= 2 * shape.reach <= 36
+        True
     """
     if category_id is None:
-        category_id = int(rng.integers(1, len(_TEMPLATES) + 1))
-    lo = max(4.0, image_size * 0.04)
-    hi = max(lo, image_size * 0.125)
-    radius = float(lo + (hi - lo) * rng.random())
+        if choices is None:
+            category_id = int(rng.integers(1, 4))
+        else:
+            category_id = int(choices[int(rng.integers(len(choices)))])
+    side = min(as_dsize(image_size))
+    if anchors is None:
+        lo = max(4.0, side * 0.04)
+        hi = max(lo, side * 0.125)
+        radius = float(lo + (hi - lo) * rng.random())
+    else:
+        aw, ah = anchors[int(rng.integers(len(anchors)))]
+        extent = math.sqrt(aw * ah) * side * rng.uniform(0.8, 1.2)
+        radius = float(max(2.0, extent / 2) / _REACH[category_id])
     theta = float(rng.uniform(-math.pi / 4, math.pi / 4))
     return Shape(category_id, 0.0, 0.0, radius, theta, _random_color(rng),
                  int(rng.integers(2 ** 31)))
@@ -186,21 +275,33 @@ def _apart(a, b):
     return math.hypot(a.cx - b.cx, a.cy - b.cy) > a.reach + b.reach + 2
 
 
-def _fitting_shape(rng, image_size):
+def _fitting_shape(rng, image_size, choices=None, anchors=None):
     # A random shape and the margin its centre keeps from the border, or
     # (None, None) when it cannot fit at all.
-    shape = random_shape(rng, image_size)
+    shape = random_shape(rng, image_size, choices=choices, anchors=anchors)
     margin = shape.reach + 1
-    if 2 * margin > image_size:
+    if 2 * margin > min(as_dsize(image_size)):
         return None, None
     return shape, margin
 
 
-def place_shapes(rng, image_size, num, max_tries=200):
+def _inside(dsize, margin):
+    # low / high corners of the region a centre with this margin may take
+    w, h = dsize
+    return (margin, margin), (w - margin, h - margin)
+
+
+def place_shapes(rng, image_size, num, max_tries=200, choices=None, anchors=None):
     """
-    Up to ``num`` non-overlapping shapes fully inside a square image.
+    Up to ``num`` non-overlapping shapes fully inside the image.
 
     Fewer are returned when the image is too crowded to fit more.
+
+    Args:
+        image_size (int | Tuple[int, int]): square size or (width, height).
+        choices (List[int] | None): template keys to draw from.
+        anchors (List[Tuple[float, float]] | None): object sizes, see
+            :func:`random_shape`.
 
     Example:
         >>> import numpy as np
@@ -210,14 +311,18 @@ def place_shapes(rng, image_size, num, max_tries=200):
         5
         >>> all(s.cx - s.reach >= 0 and s.cx + s.reach <= 200 for s in shapes)
         True
+        >>> wide = place_shapes(np.random.default_rng(0), (300, 80), 3)
+        >>> all(s.cy + s.reach <= 80 for s in wide)
+        True
     """
+    dsize = as_dsize(image_size)
     placed = []
     for _ in range(num):
         for _ in range(max_tries):
-            shape, margin = _fitting_shape(rng, image_size)
+            shape, margin = _fitting_shape(rng, dsize, choices, anchors)
             if shape is None:
                 continue
-            cx, cy = rng.uniform(margin, image_size - margin, size=2)
+            cx, cy = rng.uniform(*_inside(dsize, margin))
             cand = shape.moved(float(cx), float(cy), shape.theta)
             if all(_apart(cand, other) for other in placed):
                 placed.append(cand)
@@ -226,7 +331,7 @@ def place_shapes(rng, image_size, num, max_tries=200):
 
 
 def plan_tracks(rng, image_size, num_tracks, num_frames, max_speed,
-                max_tries=200):
+                max_tries=200, anchors=None):
     """
     Paths of shapes that stay inside the frame and never overlap.
 
@@ -234,7 +339,11 @@ def plan_tracks(rng, image_size, num_tracks, num_frames, max_speed,
     allowed region, which is convex, so every frame in between is too.
 
     Args:
-        max_speed (float): largest step per frame as a fraction of image_size.
+        image_size (int | Tuple[int, int]): square size or (width, height).
+        max_speed (float): largest step per frame as a fraction of the
+            image's smaller side.
+        anchors (List[Tuple[float, float]] | None): object sizes, see
+            :func:`random_shape`.
 
     Returns:
         list[list[Shape]]: ``tracks[t][f]`` is track t in frame f.
@@ -248,19 +357,21 @@ def plan_tracks(rng, image_size, num_tracks, num_frames, max_speed,
         >>> tracks[0][0].category_id == tracks[0][3].category_id
         True
     """
+    dsize = as_dsize(image_size)
     tracks = []
     for _ in range(num_tracks):
         for _ in range(max_tries):
-            shape, margin = _fitting_shape(rng, image_size)
+            shape, margin = _fitting_shape(rng, dsize, anchors=anchors)
             if shape is None:
                 continue
-            p0 = rng.uniform(margin, image_size - margin, size=2)
+            low, high = _inside(dsize, margin)
+            p0 = rng.uniform(low, high)
             angle = rng.uniform(0, 2 * math.pi)
-            step = max_speed * image_size * rng.uniform(0.3, 1.0)
+            step = max_speed * min(dsize) * rng.uniform(0.3, 1.0)
             vel = step * math.cos(angle), step * math.sin(angle)
             last = max(num_frames - 1, 1)
             p1 = p0 + (vel[0] * last, vel[1] * last)
-            p1 = [min(max(v, margin), image_size - margin) for v in p1]
+            p1 = [min(max(v, lo), hi) for v, lo, hi in zip(p1, low, high)]
             spin = rng.uniform(-0.05, 0.05)
             path = []
             for f in range(num_frames):

@@ -27,6 +27,7 @@ __all__ = [
     'build_vidshapes',
     'channel_names',
     'render_asset',
+    'sensor_plans',
 ]
 
 # sensor -> [(channels, scale of warp_aux_to_img or 'random')]
@@ -259,24 +260,72 @@ def _timestamps(rng, num_frames):
     return out
 
 
-def render_frame(writer, bundle_dpath, opts, gid, shapes, sensor, frng,
-                  video_index=0):
-    """Render one frame's files; return its image dict and shape labels."""
-    import numpy as np
+# image pixels per asset pixel of the streams kwcoco scales by name; other
+# streams get a random rotation / anisotropic scale
+STREAM_SCALES = {'disparity': 1, 'flowx|flowy': 1, 'B1': 1, 'B8': 6, 'B8a': 3,
+                 'B10': 1, 'B11': 3}
 
+
+def _stream_plan(streams):
+    return [(stream, STREAM_SCALES.get(stream, 'random')) for stream in streams]
+
+
+def sensor_plans(opts):
+    """
+    The asset plan of each sensor for frames without a main RGB file:
+    ``{sensor: [(channels, scale), ...]}``, empty when frames are RGB.
+
+    ``channels`` (kwcoco's comma separated streams, e.g. ``'B1,B8|B11'``)
+    replaces sensor1's bands; ``sensorchan`` (e.g.
+    ``'S2:(B1,B8),L8:r|g|b'``) names every sensor and its streams.
+
+    Example:
+        >>> from xcoco.demo.grammar import parse_demo_key
+        >>> from xcoco.demo.vidshapes import sensor_plans
+        >>> sensor_plans(parse_demo_key('vidshapes', channels='B1,X|Y').options)
+        {'sensor1': [('B1', 1), ('X|Y', 'random')]}
+        >>> sensor_plans(parse_demo_key('vidshapes', sensorchan='s1:(r|g|b,B8),s2:flowx|flowy').options)
+        {'s1': [('r|g|b', 'random'), ('B8', 6)], 's2': [('flowx|flowy', 1)]}
+        >>> sensor_plans(parse_demo_key('vidshapes').options)
+        {}
+    """
+    if opts.get('sensorchan'):
+        from delayed_image import SensorChanSpec
+        plans = {}
+        for stream in SensorChanSpec.coerce(opts['sensorchan']).streams():
+            plans.setdefault(stream.sensor.spec, []).append(stream.chans.spec)
+        return {sensor: _stream_plan(streams) for sensor, streams in plans.items()}
+    if opts.get('channels'):
+        plans = {'sensor1': _stream_plan(opts['channels'].split(','))}
+    elif opts['multispectral']:
+        plans = {'sensor1': SENSORS['sensor1']}
+    else:
+        return {}
+    if opts['multisensor']:
+        plans.update((name, plan) for name, plan in SENSORS.items() if name != 'sensor1')
+    return plans
+
+
+def render_frame(writer, bundle_dpath, gid, shapes, frng, dsize, plan,
+                 main_rgb, seed, wld_from_img):
+    """
+    Render one image's files; return its image dict and shape labels.
+
+    Args:
+        shapes (list[Shape]): in this image's pixel space.
+        dsize (tuple[int, int]): image (width, height).
+        plan (list): ``(channels, scale)`` of each auxiliary asset.
+        main_rgb (bool): write an RGB PNG as the image's main file.
+        seed (int): the dataset seed (fixes spectral signatures).
+        wld_from_img (ndarray): 3x3 georeference of image pixels.
+    """
     from xcoco.demo import scene
     from xcoco.demo.files import write_png
     from xcoco.demo.shapes import render_rgb
-    size = opts['image_size']
-    dsize = (size, size)
     labels = scene.rasterize_labels(shapes, dsize)
-    img = {'id': gid, 'file_name': None, 'width': size, 'height': size}
+    img = {'id': gid, 'file_name': None, 'width': dsize[0], 'height': dsize[1]}
     field = scene.smooth_field(frng, dsize)
-    if opts['multispectral']:
-        plan = SENSORS[sensor]
-        # kwcoco 0.9 writes 'sensor'; older tools read 'sensor_coarse'
-        img['sensor'] = img['sensor_coarse'] = sensor
-    else:
+    if main_rgb:
         grid, img_from_grid = field
         rgb = render_rgb(shapes, labels, frng,
                          scene.warp_field(grid, img_from_grid, dsize))
@@ -285,20 +334,21 @@ def render_frame(writer, bundle_dpath, opts, gid, shapes, sensor, frng,
         writer.submit(write_png, bundle_dpath / fname, rgb)
         img['file_name'] = fname
         img['channels'] = 'r|g|b'
-        plan = _AUX if opts['aux'] else []
-    # 10 m image pixels in UTM zone 31N, north up; each video its own place
-    wld_from_img = np.array([[10.0, 0, 500000 + 20000 * video_index],
-                             [0, -10.0, 5000000], [0, 0, 1]])
     assets = []
     for channels, scale in plan:
         warp, spec, adsize = asset_geometry(dsize, scale, frng)
         data, valid = render_asset(shapes, channels, warp, adsize, dsize,
-                                   field, frng, opts['seed'])
+                                   field, frng, seed)
         assets.append(_write_asset(writer, bundle_dpath, gid, channels, warp,
                                    spec, adsize, data, valid, wld_from_img))
     if plan:
         img['auxiliary'] = assets
     return img, labels
+
+
+def _random_dsize(rng):
+    # kwcoco's 'random' image size: each side uniform in [200, 800]
+    return tuple(int(v) for v in rng.integers(200, 801, size=2))
 
 
 def build_vidshapes(bundle_dpath, options):
@@ -322,6 +372,12 @@ def build_vidshapes(bundle_dpath, options):
         (2, 6, 4)
         >>> [a['channels'] for a in data['images'][0]['auxiliary']]
         ['B1', 'B8', 'B8a', 'B10', 'B11']
+        >>> data = build_vidshapes(ub.Path(tempfile.mkdtemp()), parse_demo_key('vidshapes1-frames2-randgsize').options)
+        >>> img = data['images'][1]
+        >>> video = data['videos'][0]
+        >>> scale = img['warp_img_to_vid'].get('scale', 1.0)
+        >>> scale == 1.0 or bool(abs(img['width'] * scale[0] - video['width']) < 1e-6)
+        True
     """
     import copy
 
@@ -332,20 +388,33 @@ def build_vidshapes(bundle_dpath, options):
     opts = options
     seed = opts['seed']
     videos, images, annots, tracks = [], [], [], []
-    sensor_names = sorted(SENSORS)
+    plans = sensor_plans(opts)
+    # with several sensors each frame draws one (the old multisensor
+    # draw: keeps those bundles unchanged)
+    sensor_names = sorted(plans) if len(plans) > 1 else []
+    plain_plan = _AUX if opts['aux'] else []
     with BackgroundWriter() as writer:
         for vidid in range(1, opts['num_videos'] + 1):
             # One stream per video: 'vidshapes8' starts with the videos of
             # 'vidshapes2'; frames get their own streams for the noise.
             rng = np.random.default_rng([seed, 2, vidid])
-            paths = scene.plan_tracks(rng, opts['image_size'], opts['num_tracks'],
-                                      opts['num_frames'], opts['max_speed'])
+            size_rng = np.random.default_rng([seed, 4, vidid])
+            random_size = opts['image_size'] == 'random'
+            vid_dsize = (_random_dsize(size_rng) if random_size
+                         else scene.as_dsize(opts['image_size']))
+            paths = scene.plan_tracks(rng, vid_dsize, opts['num_tracks'],
+                                      opts['num_frames'], opts['max_speed'],
+                                      anchors=opts.get('anchors'))
             stamps = _timestamps(rng, opts['num_frames'])
             sensors = [sensor_names[int(rng.integers(len(sensor_names)))]
-                       if opts['multisensor'] else 'sensor1'
+                       if sensor_names else next(iter(plans), None)
                        for _ in range(opts['num_frames'])]
             videos.append({'id': vidid, 'name': f'toy_video_{vidid}',
-                           'width': opts['image_size'], 'height': opts['image_size']})
+                           'width': vid_dsize[0], 'height': vid_dsize[1]})
+            # 10 m video pixels in UTM zone 31N, north up; each video its
+            # own place
+            wld_from_vid = np.array([[10.0, 0, 500000 + 20000 * vidid],
+                                     [0, -10.0, 5000000], [0, 0, 1]])
             tid_start = len(tracks) + 1
             for offset, path in enumerate(paths):
                 tracks.append({'id': tid_start + offset,
@@ -355,11 +424,23 @@ def build_vidshapes(bundle_dpath, options):
                 gid = len(images) + 1
                 frng = np.random.default_rng([seed, 3, vidid, frame])
                 shapes = [path[frame] for path in paths]
-                img, labels = render_frame(writer, bundle_dpath, opts, gid,
-                                            shapes, sensors[frame], frng,
-                                            video_index=vidid)
+                dsize = _random_dsize(size_rng) if random_size else vid_dsize
+                vid_from_img, warp_spec = affine_spec(vid_dsize[0] / dsize[0],
+                                                      vid_dsize[1] / dsize[1])
+                if dsize != vid_dsize:
+                    img_from_vid = np.linalg.inv(vid_from_img)
+                    shapes = [shape.warped(img_from_vid) for shape in shapes]
+                sensor = sensors[frame]
+                img, labels = render_frame(
+                    writer, bundle_dpath, gid, shapes, frng, dsize,
+                    plans[sensor] if plans else plain_plan, main_rgb=not plans,
+                    seed=seed, wld_from_img=wld_from_vid @ vid_from_img)
+                if plans or plain_plan:
+                    # kwcoco 0.9 writes 'sensor' whenever a frame has assets;
+                    # older tools read 'sensor_coarse'
+                    img['sensor'] = img['sensor_coarse'] = sensor or 'sensor1'
                 img.update(name=f'generated-{vidid}-{frame}', video_id=vidid,
-                           warp_img_to_vid={'type': 'affine'},
+                           warp_img_to_vid=warp_spec,
                            frame_index=frame, timestamp=stamps[frame])
                 images.append(img)
                 measured = scene.measure_shapes(labels, len(shapes))

@@ -7,6 +7,10 @@ which categories were added, with a referenced-but-undefined supercategory
 placed right after its first child — the order kwcoco uses, so index-based
 outputs line up after ``import xcoco as kwcoco``.
 
+The forest helpers kwcoco exposes from this module (``tree_depth``,
+``to_directed_nested_tuples`` ...) live in :mod:`xcoco.objects.forest` and
+are importable from here too.
+
 Example:
     >>> from xcoco.objects.category_tree import CategoryTree
     >>> tree = CategoryTree.from_coco([
@@ -19,9 +23,47 @@ Example:
     (2, 'cat', False)
 """
 from xcoco.errors import CategoryTreeError
+from xcoco.objects.forest import (
+    from_directed_nested_tuples,
+    sink_nodes,
+    source_nodes,
+    to_directed_nested_tuples,
+    traverse_siblings,
+    tree_depth,
+)
 from xcoco.tables import INDEX_ATTR
 
-__all__ = ['CategoryTree', 'keypoint_categories', 'object_categories']
+__all__ = [
+    'CategoryTree',
+    'from_directed_nested_tuples',
+    'keypoint_categories',
+    'object_categories',
+    'sink_nodes',
+    'source_nodes',
+    'to_directed_nested_tuples',
+    'traverse_siblings',
+    'tree_depth',
+]
+
+class _IdToIdx(dict):
+    """
+    A dict that can still be called: old kwcoco code wrote
+    ``tree.id_to_idx()``; kwcoco keeps that working with a warning.
+
+    Example:
+        >>> import warnings
+        >>> lut = _IdToIdx({5: 0})
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter('always')
+        ...     lut()[5], len(caught)
+        (0, 1)
+    """
+
+    def __call__(self):
+        import warnings
+        warnings.warn('calling CategoryTree.id_to_idx is deprecated; it is a '
+                      'dict attribute', DeprecationWarning, stacklevel=2)
+        return self
 
 
 class CategoryTree:
@@ -31,20 +73,24 @@ class CategoryTree:
     Args:
         graph (networkx.DiGraph | None): nodes are category names, node data
             the category dicts, edges go parent -> child.
-        checks (bool): verify that the graph is a directed forest-like DAG.
+        checks (bool): verify that the graph is a DiGraph without cycles.
+            Unlike kwcoco, a node may have several parents (the
+            ``parents`` field of a category).
 
     Attributes:
         graph (networkx.DiGraph)
         idx_to_node (List[str]), node_to_idx (Dict[str, int])
         id_to_node (Dict[int, str]), node_to_id (Dict[str, int])
         idx_to_id (List[int]), id_to_idx (Dict[int, int])
+        idx_groups (List[List[int]]): indexes of classes that share a parent
+            (the roots first), each sorted.
 
     Example:
         >>> import networkx as nx
-        >>> graph = nx.DiGraph([('vehicle', 'car')])
+        >>> graph = nx.DiGraph([('vehicle', 'car'), ('vehicle', 'bus')])
         >>> tree = CategoryTree(graph)
-        >>> tree.idx_to_id, 'car' in tree, len(tree)
-        ([1, 2], True, 2)
+        >>> tree.idx_to_id, 'car' in tree, len(tree), tree.idx_groups
+        ([1, 2, 3], True, 3, [[0], [1, 2]])
     """
 
     def __init__(self, graph=None, checks=True):
@@ -60,21 +106,41 @@ class CategoryTree:
         self._build_index()
 
     def _build_index(self):
-        self.idx_to_node = list(self.graph.nodes)
-        self.node_to_idx = {node: idx for idx, node in enumerate(self.idx_to_node)}
-        known = [d['id'] for _, d in self.graph.nodes(data=True) if d.get('id') is not None]
-        next_id = max(known, default=0) + 1
-        self.node_to_id = {}
-        for node in self.idx_to_node:
-            cid = self.graph.nodes[node].get('id')
+        """
+        Recompute every lookup table from :attr:`graph` (call it after
+        editing the graph in place).
+
+        Index order is the graph's node order.  A node without an ``id``
+        gets one past the largest id seen so far (at least 1), like kwcoco.
+
+        Example:
+            >>> tree = CategoryTree.from_mutex(['a'])
+            >>> tree.graph.add_edge('a', 'b')
+            >>> tree._build_index()
+            >>> tree.idx_to_id, tree.idx_groups
+            ([0, 1], [[0], [1]])
+        """
+        ids = [data['id'] for _, data in self.graph.nodes(data=True)
+               if data.get('id') is not None]
+        next_id = max([0] + ids) + 1
+        node_to_id = {}
+        for node, data in self.graph.nodes(data=True):
+            cid = data.get('id')
             if cid is None:
-                # Implicit supercategories get fresh ids past the largest one.
                 cid = next_id
                 next_id += 1
-            self.node_to_id[node] = cid
+            node_to_id[node] = cid
+        self._set_index(list(self.graph.nodes), node_to_id)
+
+    def _set_index(self, idx_to_node, node_to_id):
+        self.idx_to_node = idx_to_node
+        self.node_to_idx = {node: idx for idx, node in enumerate(idx_to_node)}
+        self.node_to_id = {node: node_to_id[node] for node in idx_to_node}
         self.id_to_node = {cid: node for node, cid in self.node_to_id.items()}
-        self.idx_to_id = [self.node_to_id[node] for node in self.idx_to_node]
-        self.id_to_idx = {cid: idx for idx, cid in enumerate(self.idx_to_id)}
+        self.idx_to_id = [self.node_to_id[node] for node in idx_to_node]
+        self.id_to_idx = _IdToIdx((cid, idx) for idx, cid in enumerate(self.idx_to_id))
+        self.idx_groups = [sorted(self.node_to_idx[n] for n in group)
+                           for group in traverse_siblings(self.graph)]
 
     # ------------------------------------------------------------ builders
     @classmethod
@@ -108,7 +174,8 @@ class CategoryTree:
     def from_mutex(cls, nodes, bg_hack=True):
         """
         Flat, mutually exclusive classes.  With ``bg_hack`` a class named
-        ``'background'`` gets id 0 and the others ``index + 1``.
+        ``'background'`` gets id 0 and the others ``index + 1``.  A repeated
+        name keeps its first position and id.
 
         Example:
             >>> CategoryTree.from_mutex(['a', 'b']).idx_to_id
@@ -121,6 +188,8 @@ class CategoryTree:
         graph = nx.DiGraph()
         has_bg = bg_hack and 'background' in nodes
         for idx, node in enumerate(nodes):
+            if node in graph:
+                continue
             if has_bg:
                 cid = 0 if node == 'background' else idx + 1
             else:
@@ -131,23 +200,50 @@ class CategoryTree:
     @classmethod
     def from_json(cls, state):
         """
-        Rebuild from :meth:`__json__` output.
+        Rebuild from :meth:`__json__` output (kwcoco's state: ``graph`` as
+        nested tuples, ``idx_to_node``, ``id_to_node``).  Index order and ids
+        come from the state; ids that JSON turned into strings are read back
+        as integers.
 
         Example:
+            >>> import json
             >>> tree = CategoryTree.from_coco([{'id': 2, 'name': 'a'}, {'id': 7, 'name': 'b', 'supercategory': 'a'}])
-            >>> CategoryTree.from_json(tree.__json__()).idx_to_id
-            [2, 7]
+            >>> state = json.loads(json.dumps(tree.__json__()))
+            >>> back = CategoryTree.from_json(state)
+            >>> back.idx_to_id, list(back.graph.edges)
+            ([2, 7], [('a', 'b')])
         """
         import networkx as nx
+        if not isinstance(state, dict):
+            raise TypeError(f'CategoryTree.from_json needs a dict, got {type(state).__name__}')
+        if 'graph' in state:
+            encoded = from_directed_nested_tuples(state['graph'])
+        elif 'edges' in state or 'node_data' in state:
+            # the flat state written by xcoco before it used kwcoco's format
+            encoded = nx.DiGraph()
+            encoded.add_nodes_from(state.get('idx_to_node', []))
+            for node, data in state.get('node_data', {}).items():
+                encoded.add_node(node, **data)
+            encoded.add_edges_from(tuple(e) for e in state.get('edges', []))
+        else:
+            raise CategoryTreeError(
+                "CategoryTree state needs a 'graph' (nested tuples) entry; got keys "
+                f'{sorted(state)}')
+        order = list(state.get('idx_to_node', []))
+        missing = [n for n in order if n not in encoded]
+        if missing:
+            raise CategoryTreeError(f'CategoryTree state: idx_to_node names {missing!r} are not in its graph')
+        order += [n for n in encoded.nodes if n not in set(order)]
         graph = nx.DiGraph()
-        for node in state['idx_to_node']:
-            graph.add_node(node)
-        for node, data in state.get('node_data', {}).items():
-            graph.nodes[node].update(data)
-        graph.add_edges_from(tuple(e) for e in state.get('edges', []))
-        for cid, node in state.get('id_to_node', {}).items():
-            graph.nodes[node].setdefault('id', int(cid))
-        return cls(graph)
+        graph.add_nodes_from((node, encoded.nodes[node]) for node in order)
+        graph.add_edges_from(encoded.edges)
+        self = cls(graph)
+        given = {node: _as_id(cid) for cid, node in state.get('id_to_node', {}).items()}
+        if given:
+            node_to_id = dict(self.node_to_id)
+            node_to_id.update((n, c) for n, c in given.items() if n in node_to_id)
+            self._set_index(self.idx_to_node, node_to_id)
+        return self
 
     @classmethod
     def coerce(cls, data, **kw):
@@ -165,17 +261,24 @@ class CategoryTree:
         """
         import networkx as nx
         if isinstance(data, cls):
+            if kw:
+                raise ValueError(f'CategoryTree.coerce: options {sorted(kw)} do not apply to an existing tree')
             return data
+        if isinstance(data, CategoryTree):
+            # a tree of a parent class: upgrade it to this class
+            return cls(data.graph, **kw)
+        if isinstance(data, bool):
+            raise TypeError('cannot coerce a bool into a CategoryTree')
         if isinstance(data, int):
             return cls.from_mutex([f'class_{i + 1}' for i in range(data)], **kw)
         if isinstance(data, nx.DiGraph):
             return cls(data, **kw)
-        if isinstance(data, dict) and 'idx_to_node' in data:
+        if isinstance(data, dict):
             return cls.from_json(data)
         if hasattr(data, 'index') and hasattr(data.index, 'cats'):
             return object_categories(data)
         if isinstance(data, (list, tuple)):
-            if all(isinstance(item, dict) for item in data) and data:
+            if data and all(isinstance(item, dict) for item in data):
                 return cls.from_coco(data)
             return cls.from_mutex(data, **kw)
         raise TypeError(f'cannot coerce {type(data).__name__} into a CategoryTree; '
@@ -184,35 +287,28 @@ class CategoryTree:
     @classmethod
     def demo(cls, key='coco', **kwargs):
         """
-        Small example trees: ``'coco'`` (a few classes in a hierarchy) or
-        ``'btree'`` (a balanced tree; ``r`` children, height ``h``).
+        kwcoco's example trees.
+
+        Args:
+            key (str):
+                ``'coco'``: the categories of kwcoco's ``photos`` demo plus
+                ``'background'`` (10 classes);
+                ``'btree'``: a balanced tree of integers 1..N (``r`` children
+                per node, height ``h``, both default 3) plus a lone node 0
+                unless ``add_zero=False``;
+                ``'btree2'``: the same with string names;
+                ``'animals_v1'``: a 22-class animal taxonomy.
 
         Example:
-            >>> CategoryTree.demo('btree', r=2, h=2).num_classes
-            7
-            >>> 'background' in CategoryTree.demo('coco')
-            True
+            >>> CategoryTree.demo()
+            <CategoryTree(nNodes=10, maxDepth=2, maxBreadth=4, nodes=['astronaut', 'human', 'rocket', 'object', 'helmet', 'mouth', 'star', 'astronomer', 'astroturf', 'background'])>
+            >>> CategoryTree.demo('btree', r=2, h=2).idx_to_node
+            [1, 2, 3, 4, 5, 6, 7, 0]
+            >>> CategoryTree.demo('animals_v1').num_classes
+            22
         """
-        import networkx as nx
-        if key == 'coco':
-            return cls.from_coco([
-                {'id': 0, 'name': 'background'},
-                {'id': 1, 'name': 'animal'},
-                {'id': 2, 'name': 'cat', 'supercategory': 'animal'},
-                {'id': 3, 'name': 'dog', 'supercategory': 'animal'},
-                {'id': 4, 'name': 'vehicle'},
-                {'id': 5, 'name': 'car', 'supercategory': 'vehicle'},
-                {'id': 6, 'name': 'bike', 'supercategory': 'vehicle'},
-            ])
-        if key == 'btree':
-            r, h = kwargs.get('r', 3), kwargs.get('h', 3)
-            tree = nx.balanced_tree(r=r, h=h, create_using=nx.DiGraph)
-            graph = nx.DiGraph()
-            for node in sorted(tree.nodes):
-                graph.add_node(node, id=node + 1)
-            graph.add_edges_from(tree.edges)
-            return cls(graph)
-        raise KeyError(f'unknown CategoryTree demo key {key!r}; known: coco, btree')
+        from xcoco.demo.trees import demo_category_graph
+        return cls(demo_category_graph(key, **kwargs))
 
     # ------------------------------------------------------------ exports
     def to_coco(self):
@@ -236,18 +332,28 @@ class CategoryTree:
 
     def __json__(self):
         """
-        A JSON-friendly state for :meth:`from_json`.
+        A JSON-friendly state for :meth:`from_json`, in kwcoco's layout:
+        ``graph`` (nested ``(node, data, children)`` tuples, see
+        :func:`to_directed_nested_tuples`), ``id_to_node`` and
+        ``idx_to_node``.
 
         Example:
-            >>> CategoryTree.from_mutex(['a', 'b']).__json__()['idx_to_node']
-            ['a', 'b']
+            >>> tree = CategoryTree.from_mutex(['a', 'b'])
+            >>> tree.__json__()
+            {'graph': [('a', {'id': 0}, []), ('b', {'id': 1}, [])], 'id_to_node': {0: 'a', 1: 'b'}, 'idx_to_node': ['a', 'b']}
         """
         return {
-            'idx_to_node': list(self.idx_to_node),
+            'graph': to_directed_nested_tuples(self.graph),
             'id_to_node': dict(self.id_to_node),
-            'edges': [list(e) for e in self.graph.edges],
-            'node_data': {n: dict(d) for n, d in self.graph.nodes(data=True)},
+            'idx_to_node': list(self.idx_to_node),
         }
+
+    def __getstate__(self):
+        # pickles carry kwcoco's JSON state, as kwcoco's do
+        return self.__json__()
+
+    def __setstate__(self, state):
+        self.__dict__.update(type(self).from_json(state).__dict__)
 
     def copy(self):
         """
@@ -360,7 +466,7 @@ class CategoryTree:
     def idx_pairwise_distance(self):
         """
         Signed hop counts between classes along the hierarchy (positive when
-        the column is below the row, NaN when unrelated).
+        the column is below the row, NaN when unrelated), as float32.
 
         Example:
             >>> tree = CategoryTree.from_coco([{'id': 1, 'name': 'a'}, {'id': 2, 'name': 'b', 'supercategory': 'a'}])
@@ -370,7 +476,7 @@ class CategoryTree:
         import networkx as nx
         import numpy as np
         n = len(self.idx_to_node)
-        dist = np.full((n, n), np.nan)
+        dist = np.full((n, n), np.nan, dtype=np.float32)
         for src, lengths in nx.all_pairs_shortest_path_length(self.graph):
             i = self.node_to_idx[src]
             for dst, length in lengths.items():
@@ -381,58 +487,98 @@ class CategoryTree:
 
     def subgraph(self, subnodes, closure=True):
         """
-        The tree restricted to ``subnodes`` (plus their descendants when
-        ``closure``), keeping ids.
+        The tree restricted to ``subnodes``, in that order, with their data.
+
+        Args:
+            subnodes (Iterable[str]): the class names to keep.
+            closure (bool): link two kept classes when one is an ancestor of
+                the other in this tree (through removed classes too), without
+                redundant links; when False only direct links between kept
+                classes survive.
+
+        Ids are recomputed from the node data as for any new tree, so classes
+        whose id was implicit get fresh ones (as in kwcoco).
 
         Example:
-            >>> CategoryTree.demo().subgraph(['vehicle']).idx_to_node
-            ['vehicle', 'car', 'bike']
+            >>> tree = CategoryTree.from_coco([
+            ...     {'id': 1, 'name': 'animal'},
+            ...     {'id': 2, 'name': 'mammal', 'supercategory': 'animal'},
+            ...     {'id': 3, 'name': 'cat', 'supercategory': 'mammal'}])
+            >>> list(tree.subgraph(['cat', 'animal']).graph.edges)
+            [('animal', 'cat')]
+            >>> list(tree.subgraph(['cat', 'animal'], closure=False).graph.edges)
+            []
         """
         import networkx as nx
         keep = list(subnodes)
-        if closure:
-            extra = set()
-            for node in keep:
-                extra |= nx.descendants(self.graph, node)
-            keep = keep + [n for n in self.idx_to_node if n in extra and n not in keep]
+        unknown = [n for n in keep if n not in self.graph]
+        if unknown:
+            raise CategoryTreeError(f'subgraph: classes {unknown!r} are not in the tree')
+        kept = set(keep)
         sub = nx.DiGraph()
-        for node in keep:
-            sub.add_node(node, **{**self.graph.nodes[node], 'id': self.node_to_id[node]})
-        sub.add_edges_from((u, v) for u, v in self.graph.edges if u in sub and v in sub)
+        sub.add_nodes_from((node, dict(self.graph.nodes[node])) for node in keep)
+        if closure:
+            order = {node: idx for idx, node in enumerate(keep)}
+            above = {node: nx.ancestors(self.graph, node) & kept for node in keep}
+            edges = []
+            for node in keep:
+                # a kept ancestor links directly unless another kept
+                # ancestor sits between them
+                between = set().union(*(above[mid] for mid in above[node]))
+                edges += [(parent, node) for parent in above[node] - between]
+            # parent-major order, so sibling groups follow the parents' order
+            sub.add_edges_from(sorted(edges, key=lambda e: (order[e[0]], order[e[1]])))
+        else:
+            sub.add_edges_from((u, v) for u in keep for v in self.graph.successors(u)
+                               if v in kept)
         return self.__class__(sub)
 
     def take(self, indexes):
         """
-        The tree restricted to the classes at ``indexes`` (in that order).
+        The tree restricted to the classes at ``indexes`` (in that order),
+        with ancestor links kept as in :meth:`subgraph`.
 
         Example:
             >>> CategoryTree.from_mutex(['a', 'b', 'c']).take([2, 0]).idx_to_node
             ['c', 'a']
         """
-        return self.subgraph([self.idx_to_node[i] for i in indexes], closure=False)
+        return self.subgraph([self.idx_to_node[i] for i in indexes])
 
     def normalize(self):
         """
-        A copy whose names are lower case without spaces (to match class
-        names across datasets).
+        A copy whose names (and ``name`` / ``supercategory`` fields) are
+        lower case without spaces, to match class names across datasets.
+
+        Raises:
+            CategoryTreeError: two names normalize to the same one.
 
         Example:
-            >>> CategoryTree.from_mutex(['Traffic Light']).normalize().idx_to_node
-            ['trafficlight']
+            >>> CategoryTree.from_coco([{'id': 2, 'name': 'Traffic Light', 'supercategory': 'Thing'}]).normalize().cats
+            {'trafficlight': {'id': 2, 'name': 'trafficlight', 'supercategory': 'thing'}, 'thing': {'id': 3}}
         """
         import networkx as nx
+
         def fix(name):
             return name.lower().replace(' ', '') if isinstance(name, str) else name
-        mapping = {node: fix(node) for node in self.graph.nodes}
-        graph = nx.relabel_nodes(self.graph, mapping, copy=True)
-        for old, new in mapping.items():
-            graph.nodes[new]['id'] = self.node_to_id[old]
-            if 'name' in graph.nodes[new]:
-                graph.nodes[new]['name'] = new
-        order = nx.DiGraph()
-        order.add_nodes_from((mapping[n], graph.nodes[mapping[n]]) for n in self.idx_to_node)
-        order.add_edges_from(graph.edges)
-        return self.__class__(order)
+
+        mapping = {}
+        for node in self.graph.nodes:
+            new = fix(node)
+            if new in mapping.values():
+                first = next(old for old, n in mapping.items() if n == new)
+                raise CategoryTreeError(
+                    f'normalize: classes {first!r} and {node!r} would both be named {new!r}')
+            mapping[node] = new
+        graph = nx.DiGraph()
+        for node, data in self.graph.nodes(data=True):
+            data = dict(data)
+            data.setdefault('id', self.node_to_id[node])
+            for field in ('name', 'supercategory'):
+                if field in data:
+                    data[field] = fix(data[field])
+            graph.add_node(mapping[node], **data)
+        graph.add_edges_from((mapping[u], mapping[v], d) for u, v, d in self.graph.edges(data=True))
+        return self.__class__(graph)
 
     def forest_str(self):
         """
@@ -458,6 +604,47 @@ class CategoryTree:
         """
         print(self.forest_str())
 
+    def show(self, ax=None, **kwargs):
+        """
+        Draw the hierarchy with matplotlib, roots on top.
+
+        kwcoco lays the graph out with graphviz when pygraphviz is installed
+        (else a spring layout); xcoco always uses its own top-down layout
+        (:func:`xcoco.objects.forest.hierarchy_layout`), so no extra package
+        is needed and the drawing is the same on every run.
+
+        Args:
+            ax (matplotlib.axes.Axes | None): where to draw (default: the
+                current axes).
+            **kwargs: passed to ``networkx.draw_networkx``.
+
+        Returns:
+            matplotlib.axes.Axes
+
+        Raises:
+            MissingDependencyError: matplotlib is not installed.
+
+        Example:
+            >>> tree = CategoryTree.demo('animals_v1')
+            >>> try:
+            ...     ax = tree.show()
+            ... except ImportError as ex:
+            ...     assert 'matplotlib' in str(ex)
+        """
+        from xcoco.errors import MissingDependencyError
+        try:
+            import matplotlib.pyplot as plt
+        except ImportError:
+            raise MissingDependencyError(
+                'CategoryTree.show needs matplotlib: pip install matplotlib') from None
+        import networkx as nx
+
+        from xcoco.objects.forest import hierarchy_layout
+        if ax is None:
+            ax = plt.gca()
+        nx.draw_networkx(self.graph, pos=hierarchy_layout(self.graph), ax=ax, **kwargs)
+        return ax
+
     # ------------------------------------------------------- container api
     def __len__(self):
         return len(self.idx_to_node)
@@ -469,7 +656,10 @@ class CategoryTree:
         return self.idx_to_node[index]
 
     def __contains__(self, node):
-        return node in self.node_to_idx
+        try:
+            return node in self.node_to_idx
+        except TypeError:   # an unhashable query is no class name
+            return False
 
     def __eq__(self, other):
         # kwcoco compares trees by identity; so do we (trees are mutable).
@@ -477,26 +667,37 @@ class CategoryTree:
 
     __hash__ = object.__hash__
 
-    def _shape_text(self):
-        import networkx as nx
+    def __nice__(self):
+        """
+        The summary inside the repr: size, and for a hierarchy its depth and
+        the largest sibling group.
+
+        Example:
+            >>> CategoryTree.demo('btree', r=2, h=1).__nice__()
+            'nNodes=4, maxDepth=2, maxBreadth=2, nodes=[1, 2, 3, 0]'
+        """
         parts = [f'nNodes={len(self)}']
-        if self.graph.number_of_edges():
-            depth = nx.dag_longest_path_length(self.graph) + 1
-            # breadth: the widest fan-out, counting the roots as the
-            # children of an implicit top node (matches kwcoco's repr)
-            num_roots = sum(1 for _, deg in self.graph.in_degree() if deg == 0)
-            breadth = max(num_roots, max(deg for _, deg in self.graph.out_degree()))
+        depth = tree_depth(self.graph)
+        if depth > 1:
+            breadth = max(len(group) for group in self.idx_groups)
             parts += [f'maxDepth={depth}', f'maxBreadth={breadth}']
         parts.append(f'nodes={self.idx_to_node!r}')
         return ', '.join(parts)
 
-    def __nice__(self):
-        return self._shape_text()
-
     def __repr__(self):
-        return f'<CategoryTree({self._shape_text()})>'
+        return f'<CategoryTree({self.__nice__()})>'
 
     __str__ = __repr__
+
+
+def _as_id(cid):
+    """A category id read back from JSON, where dict keys became strings."""
+    if isinstance(cid, str):
+        try:
+            return int(cid)
+        except ValueError:
+            return cid
+    return cid
 
 
 def _table(dset, table):

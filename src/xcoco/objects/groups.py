@@ -249,7 +249,7 @@ class AnnotGroups(ObjectGroups['Annots']):
         Example:
             >>> import xcoco
             >>> xcoco.CocoDataset.demo('shapes2').images().annots.cids
-            [[3, 2, 2, 3, 3, 2], [3, 3, 1, 3, 1]]
+            [[7, 6, 6, 7, 7, 6], [7, 7, 3, 7, 3]]
         """
         return [group.cids for group in self._groups]
 

@@ -76,7 +76,7 @@ class Categories(ObjectList1D):
     def cids(self) -> list[Id]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').categories().cids
-        [1, 2, 3]
+        [0, 3, 6, 7]
         """
         return self._ids
 
@@ -84,7 +84,7 @@ class Categories(ObjectList1D):
     def name(self) -> list[str]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').categories().name
-        ['star', 'superstar', 'eff']
+        ['background', 'star', 'superstar', 'eff']
         """
         return self.lookup('name')
 
@@ -92,7 +92,7 @@ class Categories(ObjectList1D):
     def supercategory(self) -> list[str | None]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').categories().supercategory
-        ['vector', 'raster', 'raster']
+        [None, 'vector', 'raster', 'raster']
         """
         return self.lookup('supercategory', default=None)
 
@@ -312,7 +312,7 @@ class Annots(ObjectList1D):
     def category_id(self) -> list[Id | None]:
         """
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').annots([1, 2, 9]).category_id
-        [3, 2, 1]
+        [7, 6, 3]
         """
         return self.lookup('category_id')
 
