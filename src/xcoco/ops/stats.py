@@ -71,7 +71,9 @@ def extended_stats(dset):
                     for cid in index.cats]
     annots_per_cat = [len(index.cid_to_aids.get(cid, ())) for cid in index.cats]
     imgs_per_video = [len(index.vidid_to_gids.get(vidid, ())) for vidid in index.videos]
-    annots_per_track = [len(aids) for aids in index.trackid_to_aids.values()]
+    # key None groups the annotations without a track: not a track
+    annots_per_track = [len(aids) for tid, aids in index.trackid_to_aids.items()
+                        if tid is not None]
     return {
         'annots_per_img': summarize_counts(annots_per_img),
         'imgs_per_cat': summarize_counts(imgs_per_cat),
