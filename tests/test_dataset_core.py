@@ -127,8 +127,10 @@ def test_add_image_errors_leave_dataset_unchanged():
         dset.add_image()
     with pytest.raises(xcoco.InvalidAddError, match="needs a 'frame_index'"):
         dset.add_image('d.png', video_id=vid)
-    with pytest.raises(KeyError, match='video_id=99 does not exist'):
-        dset.add_image('e.png', video_id=99, frame_index=0)
+    # (a video that does not exist yet is accepted, as in kwcoco; one that
+    # cannot be an id is not)
+    with pytest.raises(TypeError, match=r'video_id=\[99\] is a list'):
+        dset.add_image('e.png', video_id=[99], frame_index=0)
     with pytest.raises(xcoco.InvalidAddError, match="'width' must be an integer"):
         dset.add_image('f.png', width='wide')
     assert json.dumps(dset.dataset, sort_keys=True) == before

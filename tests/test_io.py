@@ -103,17 +103,23 @@ def test_top_level_not_object(tmp_path):
         xcoco.CocoDataset(fpath)
 
 
-def test_duplicate_ids_error_and_autobuild_false(tmp_path):
+def test_duplicate_ids_warn_and_autobuild_false(tmp_path):
     fpath = tmp_path / 'dups.json'
     data = {'images': [{'id': 1, 'file_name': 'a'}, {'id': 2, 'file_name': 'b'},
                        {'id': 1, 'file_name': 'c'}],
             'annotations': [{'id': 5, 'image_id': 1}, {'id': 5, 'image_id': 2}]}
     fpath.write_text(json.dumps(data))
-    with pytest.raises(xcoco.DuplicateIdError) as info:
-        xcoco.CocoDataset(fpath)
-    assert info.value.table == 'images' and info.value.ids == [1]
-    assert str(info.value) == f"{fpath}: duplicate image ids in table 'images': [1]"
-    # still openable for repair
+    with pytest.warns(UserWarning) as caught:
+        dset = xcoco.CocoDataset(fpath)
+    assert [str(w.message) for w in caught] == [
+        f"{fpath}: duplicate image ids in table 'images': [1]; the index "
+        'holds the last object with each id',
+        f"{fpath}: duplicate annotation ids in table 'annotations': [5]; the "
+        'index holds the last object with each id']
+    # loaded as kwcoco does (the last object with an id is indexed), nothing dropped
+    assert dset.imgs[1]['file_name'] == 'c' and dset.anns[5]['image_id'] == 2
+    assert len(dset.dataset['images']) == 3
+    # still openable for repair without the warnings
     dset = xcoco.CocoDataset(fpath, autobuild=False)
     dset.dataset['images'][2]['id'] = 3
     dset.dataset['annotations'][1]['id'] = 6

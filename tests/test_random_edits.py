@@ -3,9 +3,12 @@ Long random sequences of every edit path — adds (single and batch, some of
 them refused on purpose), sets through views and through ``CocoImage``,
 removals, keypoint categories, copy, dump/load, subset and union — keep the
 index equal to a fresh rebuild after each step, never reuse an id, and leave
-the dataset untouched whenever an edit is refused.
+the dataset untouched whenever an edit is refused.  Frames may come before
+their video and annotations before their track (as kwcoco allows), and a
+reload may bring repeated ids (indexed last-wins, as kwcoco does).
 """
 import itertools
+import warnings
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,7 +24,8 @@ OPS = ['add_image', 'add_frame', 'add_annot', 'add_cat', 'add_video', 'add_track
        'set_track', 'set_image_id', 'item_set',
        'rm_images', 'rm_annots', 'rm_cats', 'rm_videos', 'rm_tracks', 'rm_kpcats',
        'rm_cats_keep', 'rm_tracks_keep', 'rm_videos_keep', 'clear_annots',
-       'copy', 'roundtrip', 'subset', 'union_self', 'union_other']
+       'copy', 'roundtrip', 'subset', 'union_self', 'union_other',
+       'add_orphan_frame', 'add_orphan_annot', 'adopt_orphans', 'repeat_ids']
 
 
 _SERIAL = itertools.count()
@@ -178,13 +182,40 @@ def _apply(dset, op, pick, seen_ids):
             dset = sub
     elif op == 'union_self' and pick % 4 == 0:
         merged = dset.union(dset.copy())
-        assert merged.n_images == 2 * dset.n_images
-        assert merged.n_annots == 2 * dset.n_annots
+        # objects, not indexed ids: a file may repeat an id (see repeat_ids)
+        for table in ('images', 'annotations'):
+            assert len(merged.dataset[table]) == 2 * len(dset.dataset[table])
         names = [img['name'] for img in merged.imgs.values() if img.get('name') is not None]
         assert len(names) == len(set(names))
         assert_index_consistent(merged)
         if pick % 8 == 0:
             dset = merged
+    elif op == 'add_orphan_frame':
+        # a frame of a video that is not there yet: it joins the video later
+        vid = index.peek_id('videos') + pick % 3
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', UserWarning)
+            new_image(dset.add_image(f'orphan_{pick}_{n}.png', video_id=vid, frame_index=pick % 5))
+    elif op == 'add_orphan_annot' and index.imgs:
+        tid = index.peek_id('tracks') + pick % 3
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', UserWarning)
+            new_annot(dset.add_annotation(_some(index.imgs, pick)[0], track_id=tid))
+    elif op == 'adopt_orphans':
+        _adopt_orphans(dset)
+    elif op == 'repeat_ids' and index.imgs and pick % 3 == 0:
+        # reload a file that repeats an image id and an annotation id
+        data = xcoco.manifest.io.parse_manifest(dset.dumps())
+        img = dict(data['images'][pick % len(data['images'])], file_name=f'rep_{pick}_{n}.png')
+        img.pop('name', None)
+        data['images'].append(img)
+        if data['annotations']:
+            data['annotations'].append(dict(data['annotations'][pick % len(data['annotations'])]))
+        next_ids = dict(dset.index.next_ids)
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', UserWarning)
+            dset = xcoco.CocoDataset(data)
+        dset.index.next_ids.update({k: max(v, next_ids[k]) for k, v in dset.index.next_ids.items()})
     elif op == 'union_other':
         other = xcoco.CocoDataset()
         other.add_annotation(other.add_image(f'other_{pick}.png', name='n_1_0'),
@@ -194,6 +225,21 @@ def _apply(dset, op, pick, seen_ids):
         if pick % 2:
             dset = merged
     return dset
+
+
+def _adopt_orphans(dset):
+    """Add the videos and tracks that frames and annotations wait for."""
+    index = dset.index
+    for vid in sorted({img['video_id'] for img in index.imgs.values()
+                       if img.get('video_id') is not None} - set(index.videos)):
+        dset.add_video(f'adopted_video_{vid}', id=vid)
+        assert_index_consistent(dset)
+    for tid in sorted({ann['track_id'] for ann in index.anns.values()
+                       if ann.get('track_id') is not None} - set(index.tracks)):
+        held = list(index.trackid_to_aids[tid])
+        dset.add_track(f'adopted_track_{tid}', id=tid)
+        assert list(index.trackid_to_aids[tid]) == held   # nothing lost
+        assert_index_consistent(dset)
 
 
 @settings(max_examples=150, deadline=None,
@@ -216,6 +262,8 @@ def test_random_edit_sequences_keep_index_consistent(steps):
         assert dset.hashid == manifest_hashid(dset.dataset), op
         seen_ids['images'].update(dset.imgs)
         seen_ids['annotations'].update(dset.anns)
+    _adopt_orphans(dset)
+    assert_index_consistent(dset)
     # every annotation points at a live image, every frame at a live video
     for ann in dset.anns.values():
         assert ann['image_id'] in dset.imgs

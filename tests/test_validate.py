@@ -60,7 +60,7 @@ def good_manifest():
 
 
 def test_good_manifest_is_clean():
-    result = validate(good_manifest())
+    result = validate(good_manifest(), missing=False)
     assert result == {'errors': [], 'warnings': []}
 
 
@@ -104,13 +104,13 @@ CATALOGUE = [
     ('schema', _set(['annotations', 2, 'keypoints', 0, 'visible'], 5),
      '/annotations/2/keypoints', 3, "field 'keypoints", 'error', {}),
     ('id.unique', _append('images', {'id': 2, 'file_name': 'dup.png', 'name': 'dup'}),
-     '/images/3/id', 2, 'duplicate id=2', 'error', {}),
+     '/images/3/id', 2, 'Duplicate images id = 2 at /images/3 (first at /images/1', 'error', {}),
     ('id.unique', _append('annotations', {'id': 1, 'image_id': 1, 'category_id': 1}),
-     '/annotations/5/id', 1, 'duplicate id=1', 'error', {}),
+     '/annotations/5/id', 1, 'Duplicate annotations id = 1', 'error', {}),
     ('name.unique', _append('categories', {'id': 9, 'name': 'cat'}),
-     '/categories/3/name', 9, "repeats name='cat'", 'error', {}),
+     '/categories/3/name', 9, "Duplicate categories name = 'cat'", 'error', {}),
     ('name.unique', _append('videos', {'id': 9, 'name': 'clip'}),
-     '/videos/1/name', 9, "repeats name='clip'", 'error', {}),
+     '/videos/1/name', 9, "Duplicate videos name = 'clip'", 'error', {}),
     ('image.name.missing', _pop(['images', 0, 'name']), '/images', None,
      "missing 1 / 3 values for column 'name'", 'warning', {}),
     ('annotation.image_id.exists', _set(['annotations', 1, 'image_id'], 99),
@@ -196,7 +196,7 @@ def test_broken_manifest_is_reported(rule, mutate, path, oid, fragment, severity
     mutate(data)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        result = validate(data, **config)
+        result = validate(data, **{'missing': False, **config})
     found = result['errors'] if severity == 'error' else result['warnings']
     hits = [p for p in found if p.rule == rule and p.path.startswith(path)]
     assert hits, f'{rule} not reported; got {[(p.rule, p.path, str(p)) for p in found]}'
@@ -212,7 +212,7 @@ def test_broken_manifest_is_reported(rule, mutate, path, oid, fragment, severity
 def test_problem_is_a_kwcoco_string_and_a_record():
     data = good_manifest()
     data['annotations'][0]['image_id'] = 99
-    result = validate(data)
+    result = validate(data, missing=False)
     assert set(result) == {'errors', 'warnings'}
     text = '\n'.join(result['errors'])
     assert 'image_id=99' in text
@@ -237,7 +237,7 @@ def test_every_problem_reported_not_only_the_first():
     data = good_manifest()
     for ann in data['annotations']:
         ann['image_id'] = 1000 + ann['id']
-    result = validate(data)
+    result = validate(data, missing=False)
     hits = [p for p in result['errors'] if p.rule == 'annotation.image_id.exists']
     assert [p.id for p in hits] == [1, 2, 3, 4, 5]
 
@@ -247,7 +247,7 @@ def test_warnings_raise_one_userwarning():
     for img in data['images']:
         del img['name']
     with pytest.warns(UserWarning, match='validate found 1 warnings'):
-        validate(data)
+        validate(data, missing=False)
 
 
 def test_fastfail_raises_a_manifest_error():
@@ -255,7 +255,7 @@ def test_fastfail_raises_a_manifest_error():
     data = good_manifest()
     data['annotations'][0]['category_id'] = 77
     with pytest.raises(xcoco.ManifestError, match='annotation.category_id.exists'):
-        validate(data, fastfail=True)
+        validate(data, fastfail=True, missing=False)
 
 
 def test_unknown_option_is_refused():
@@ -268,7 +268,7 @@ def test_switching_checks_off():
     data['annotations'][0]['image_id'] = 99
     data['annotations'][0]['bbox'] = [0, 0, -1, 1]
     data['images'][0]['file_name'] = '../x.png'
-    result = validate(data, references=False, geometry=False)
+    result = validate(data, references=False, geometry=False, missing=False)
     assert [p.rule for p in result['errors']] == []
     assert [p.rule for p in result['warnings']] == ['file_name.escape']
 
@@ -286,7 +286,7 @@ def test_garbage_values_do_not_crash():
     data['images'][0]['frame_index'] = [0]
     data['annotations'].append('not an object')
     data['images'][1]['id'] = {'x': 1}
-    result = validate(data)
+    result = validate(data, missing=False)
     rules = {p.rule for p in result['errors']}
     # image 2 lost its usable id, so annotation 2 now dangles
     assert rules == {'schema', 'annotation.image_id.exists'}
@@ -309,7 +309,7 @@ def test_missing_and_unreadable_files_are_opt_in(tmp_path):
         bundle_dpath = str(tmp_path)
         fpath = str(tmp_path / 'data.kwcoco.json')
 
-    assert validate(Bundle())['errors'] == []
+    assert validate(Bundle(), missing=False)['errors'] == []
     result = validate(Bundle(), missing=True, corrupted=True)
     by_rule = {p.rule: p for p in result['errors']}
     assert by_rule['file.missing'].id == 3
@@ -329,7 +329,7 @@ def test_dataset_loaded_without_index_reports_duplicates(tmp_path):
     fpath = tmp_path / 'broken.kwcoco.json'
     fpath.write_text(json.dumps(data))
     dset = xcoco.CocoDataset(str(fpath), autobuild=False)
-    result = validate(dset)
+    result = validate(dset, missing=False)
     rules = sorted({p.rule for p in result['errors']})
     assert rules == ['annotation.image_id.exists', 'id.unique',
                      'image.frame_index.unique', 'name.unique']
@@ -351,7 +351,8 @@ def test_kwcoco_demo_datasets_validate():
         dset = kwcoco.CocoDataset.demo(key)
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            assert validate(dset.dataset)['errors'] == [], key
+            # the dataset, not its dict: its files are checked in its bundle
+            assert validate(dset)['errors'] == [], key
 
 
 def test_same_verdict_as_kwcoco_on_what_kwcoco_checks():
@@ -363,7 +364,7 @@ def test_same_verdict_as_kwcoco_on_what_kwcoco_checks():
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         kw_result = theirs.validate(missing=False)
-        ours = validate(data)
+        ours = validate(data, missing=False)
     assert len(kw_result['errors']) == 2
     assert {p.rule for p in ours['errors']} == {'schema', 'id.unique'}
 
@@ -374,7 +375,7 @@ def test_real_coco_files(shared_real_files):
         data = json.loads(fpath.read_text())
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            result = validate(data)
+            result = validate(data, missing=False)
         if name == 'tdio':
             # string ids, names as category ids: a dialect, not a kwcoco file
             assert {'schema', 'annotation.category_id.exists'} <= {p.rule for p in result['errors']}
@@ -397,12 +398,13 @@ def test_problem_doc_fields():
     assert p.severity == 'warning' and str(p) == 'm'
 
 
-def test_verbose_prints_each_problem(capsys):
+def test_verbose_prints_each_error_message(capsys):
     data = good_manifest()
     data['annotations'][0]['category_id'] = 77
-    validate(data, verbose=1)
+    result = validate(data, verbose=1, missing=False)
     out = capsys.readouterr().out
-    assert '[error] annotation.category_id.exists /annotations/0/category_id' in out
+    assert out.splitlines() == [str(p) for p in result['errors']]
+    assert 'refers to category_id=77' in out
 
 
 def test_track_ids_without_a_tracks_table_warn_once():
@@ -411,7 +413,7 @@ def test_track_ids_without_a_tracks_table_warn_once():
     data['annotations'][1]['track_id'] = 2
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        result = validate(data)
+        result = validate(data, missing=False)
     hits = [p for p in result['warnings'] if p.rule == 'annotation.track_id.exists']
     assert [(p.id, p.path) for p in hits] == [(1, '/annotations/0/track_id')]
     assert 'no tracks table' in hits[0].message
@@ -429,15 +431,16 @@ def test_absolute_paths_outside_and_inside_the_bundle(tmp_path):
 
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        result = validate(Bundle())
+        result = validate(Bundle(), missing=False)
     assert [(p.rule, p.id) for p in result['warnings']] == [('file_name.escape', 2)]
-    result = validate(Bundle(), require_relative=1)
+    result = validate(Bundle(), require_relative=1, missing=False)
     assert [(p.rule, p.id) for p in result['errors']] == [('file_name.absolute', 1),
                                                           ('file_name.absolute', 2)]
 
 
 def test_dataset_built_with_the_edit_api_is_clean(small_dset):
-    result = validate(small_dset)
+    # its bundle is made up: only the manifest is checked
+    result = validate(small_dset, missing=False)
     assert result['errors'] == []
     assert {p.rule for p in result['warnings']} <= {'image.name.missing'}
 
@@ -515,8 +518,8 @@ def numpy_manifest():
 
 def test_numpy_values_and_tuples_validate_clean():
     data, plain = numpy_manifest()
-    assert validate(plain) == {'errors': [], 'warnings': []}
-    assert validate(data) == {'errors': [], 'warnings': []}
+    assert validate(plain, missing=False) == {'errors': [], 'warnings': []}
+    assert validate(data, missing=False) == {'errors': [], 'warnings': []}
 
 
 def test_numpy_values_and_tuples_round_trip_as_plain_json(tmp_path):
@@ -576,7 +579,7 @@ def test_bad_numpy_values_are_still_reported(where, value, rule, path, fragment)
     _set(where, value)(data)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        result = validate(data, schema=(rule == 'schema'))
+        result = validate(data, schema=(rule == 'schema'), missing=False)
     hits = [p for p in result['errors'] if p.rule == rule]
     assert [p.path for p in hits] == [path], [str(p) for p in result['errors']]
     assert fragment in hits[0].message
@@ -605,7 +608,7 @@ def test_kwcoco_multisensor_demo_built_on_a_new_machine_validates(tmp_path, monk
     with warnings.catch_warnings():
         # its boxes poke out of their images: warnings, which are not the point
         warnings.filterwarnings('ignore', 'validate found', UserWarning)
-        result = validate(dset.dataset)
+        result = validate(dset)
     assert result['errors'] == []
 
 
@@ -632,12 +635,12 @@ class IndexOnly:
 def test_validate_reads_an_index_without_a_dataset(tmp_path):
     dset = IndexOnly(good_manifest(), tmp_path)
     assert not hasattr(dset, 'dataset')
-    assert validate(dset) == {'errors': [], 'warnings': []}
+    assert validate(dset, missing=False) == {'errors': [], 'warnings': []}
     data = good_manifest()
     data['annotations'][1]['image_id'] = 99
     data['images'][2]['auxiliary'][1]['warp_aux_to_img'] = {'scale': 0}
     data['keypoint_categories'][0]['reflection_id'] = 7
-    result = validate(IndexOnly(data, tmp_path), schema=False)
+    result = validate(IndexOnly(data, tmp_path), schema=False, missing=False)
     assert [(p.rule, p.path, p.id) for p in result['errors']] == [
         ('warp.coerce', '/images/2/auxiliary/1/warp_aux_to_img', 3),
         ('annotation.image_id.exists', '/annotations/1/image_id', 2),

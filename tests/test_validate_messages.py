@@ -15,7 +15,7 @@ from xcoco.ops.validate import validate
 def _messages(data, **config):
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', 'validate found', UserWarning)
-        result = validate(data, **config)
+        result = validate(data, **{'missing': False, **config})
     return [(p.rule, p.path, str(p)) for p in result['errors'] + result['warnings']]
 
 

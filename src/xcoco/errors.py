@@ -15,7 +15,7 @@ keep working after ``import xcoco as kwcoco``.
     │   ├── ManifestStructureError  (also ValueError)  wrong shape
     │   │   └── FieldTypeError      (also TypeError)   an id / reference / name
     │   │                                              the index cannot use
-    │   ├── DuplicateIdError        (also ValueError)  repeated ids / names
+    │   ├── DuplicateIdError        (also ValueError)  repeated unique names
     │   └── UnserializableError     (also TypeError)   a value JSON cannot hold
     ├── AddError                 (also ValueError)     an edit was refused
     │   ├── DuplicateAddError                          id / name taken
@@ -198,17 +198,19 @@ class FieldTypeError(ManifestStructureError, TypeError):
 
 class DuplicateIdError(ManifestError, ValueError):
     """
-    A table repeats an id (or a unique name); ``table`` and ``ids`` say which.
+    A table repeats a name that must be unique (category and video names);
+    ``table`` and ``ids`` say which.  (A repeated *id* loads, as in kwcoco,
+    with a UserWarning; ``validate`` reports it.)
 
     Example:
         >>> import xcoco
-        >>> data = {'images': [{'id': 1, 'file_name': 'a.png'},
-        ...                    {'id': 1, 'file_name': 'b.png'}]}
+        >>> data = {'categories': [{'id': 1, 'name': 'cat'},
+        ...                        {'id': 2, 'name': 'cat'}]}
         >>> try:
         ...     xcoco.CocoDataset(data)
         ... except xcoco.DuplicateIdError as ex:
         ...     print(ex.table, ex.ids)
-        images [1]
+        categories [1]
     """
 
     table: str | None

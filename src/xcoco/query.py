@@ -699,33 +699,38 @@ class Queryable:
         from xcoco.ops.stats import category_annotation_frequency
         return category_annotation_frequency(self)
 
-    def corrupted_images(self, check_aux: bool = True,
-                         verbose: int = 0) -> list[tuple[int, str, Id]]:
+    def corrupted_images(self, check_aux: bool = True, verbose: int = 0,
+                         workers: int = 0) -> list[tuple[int, str, Id]]:
         """
         Images whose files exist but do not decode in full, as
         ``(position, path, image_id)``; ``check_aux=False`` skips the files
-        of assets.  See :func:`xcoco.ops.stats.corrupted_images`.
+        of assets, ``workers`` threads decode at once.  See
+        :func:`xcoco.ops.stats.corrupted_images`.
 
         Example:
             >>> import xcoco
-            >>> xcoco.CocoDataset.demo('shapes2').corrupted_images()
+            >>> xcoco.CocoDataset.demo('shapes2').corrupted_images(workers=2)
             []
         """
         from xcoco.ops.stats import corrupted_images
-        return corrupted_images(self, check_aux=check_aux, verbose=verbose)
+        return corrupted_images(self, check_aux=check_aux, verbose=verbose,
+                                workers=workers)
 
     # ---- checks and category structure -------------------------------
     def validate(self, **config: Any) -> dict[str, list[Any]]:
         """
         Check the manifest against the schema and every reference / geometry
-        / channel rule; see :func:`xcoco.ops.validate.validate`.  Returns
-        ``{'errors': [...], 'warnings': [...]}`` whose entries are strings
-        that also carry ``rule``, ``path``, ``id`` and ``message``.
+        / channel rule, and (as in kwcoco, unless ``missing=False``) that
+        every registered file exists; see :func:`xcoco.ops.validate.validate`.
+        Returns ``{'errors': [...], 'warnings': [...]}`` (and kwcoco's
+        ``'missing'`` / ``'corrupted'`` lists when files are missing or
+        broken) whose entries are strings that also carry ``rule``,
+        ``path``, ``id`` and ``message``.
 
         Example:
             >>> import xcoco
             >>> dset = xcoco.CocoDataset.demo('shapes8')
-            >>> dset.validate(missing=True)['errors']
+            >>> dset.validate()['errors']
             []
             >>> dset.dataset['annotations'][0]['image_id'] = 999
             >>> problem = dset.validate()['errors'][0]

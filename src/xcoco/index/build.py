@@ -8,7 +8,21 @@ The index holds no reference back to itself (no bound methods stored in its
 own containers), so a dataset and its index are freed by reference counting
 the moment the last user reference goes, without waiting for the cyclic
 collector.
+
+Where kwcoco is lax but loses nothing, so is the index:
+
+* a frame may name a video (an annotation a track) that is not in its table
+  yet: it is grouped under that id all the same, and the video or track
+  added later with that id adopts it (``validate`` reports one that never
+  comes);
+* a file may repeat an id: it loads with a UserWarning, the index holds the
+  last object with each id (as kwcoco's does) and builds every group and
+  name lookup from those; the others stay in the manifest (``dump`` writes
+  them back) and ``validate`` reports them.  A removal by such an id removes
+  every object holding it; a field edit changes the indexed one;
+* ``trackid_to_aids[None]`` groups the annotations without a ``track_id``.
 """
+import warnings
 from collections import defaultdict
 from functools import partial
 from os import fspath
@@ -28,6 +42,9 @@ __all__ = [
 
 #: the types an id may have (strings come from other COCO dialects)
 ID_TYPES = (int, str)
+
+#: how many repeated ids a load warning lists
+SHOWN_DUPLICATES = 20
 
 #: name lookups where, as in kwcoco, a loaded file may repeat a value: the
 #: first object in table order wins.  lookup attribute -> (table, field)
@@ -87,7 +104,9 @@ class CocoIndex:
         imgs, anns, cats, videos, tracks, kpcats (Dict[id, dict]): each table by id.
         gid_to_aids, cid_to_aids (Dict[id, Set[id]]): annotations per image / category.
         vidid_to_gids (Dict[id, SortedIdSet]): frames of a video in frame order.
-        trackid_to_aids (Dict[id, SortedIdSet]): annotations of a track in frame order.
+        trackid_to_aids (Dict[id, SortedIdSet]): annotations of a track in
+            frame order; as in kwcoco, key ``None`` holds (as a plain set)
+            the annotations without a ``track_id``, once there are any.
         name_to_cat, name_to_img, name_to_video, name_to_track, file_name_to_img
             (Dict[str, dict]): name lookups (for images and tracks the first
             object in table order wins where a file repeats a value).
@@ -217,14 +236,28 @@ class CocoIndex:
                 union); they are used instead of a pass over the annotations.
                 Only valid for manifests without track ids.
 
+        A file that repeats an id loads, as in kwcoco: a UserWarning names
+        the table and the repeated ids, the index holds the *last* object
+        with each id (the others stay in the manifest, where ``validate``
+        reports them), and every group and name lookup is built from the
+        indexed objects only.
+
         Raises:
-            DuplicateIdError: an id, or a name that must be unique, repeats.
+            DuplicateIdError: a category or video name repeats.
             ManifestStructureError: an object lacks its ``id``.
             FieldTypeError: an id, reference, name, file name or frame index
                 has a type the index cannot use (e.g. a list as an id).
 
         Example:
+            >>> import warnings
             >>> index = CocoIndex()
+            >>> with warnings.catch_warnings(record=True) as caught:
+            ...     warnings.simplefilter('always')
+            ...     index.build({'images': [{'id': 1, 'file_name': 'a'}, {'id': 1, 'file_name': 'b'}]})
+            >>> print(caught[0].message)
+            duplicate image ids in table 'images': [1]; the index holds the last object with each id
+            >>> index.imgs[1]['file_name']
+            'b'
             >>> try:
             ...     index.build({'categories': [{'id': 1, 'name': 'a'}, {'id': 2, 'name': 'a'}]})
             ... except DuplicateIdError as ex:
@@ -292,17 +325,25 @@ class CocoIndex:
             pos, obj = next((i, o) for i, o in enumerate(items) if not _is_id(o['id']))
             raise self._field_error(table, pos, obj, 'id', 'an int or a string')
         if len(lookup) != len(items):
-            seen, dups = set(), []
-            for obj in items:
-                if obj['id'] in seen and obj['id'] not in dups:
-                    dups.append(obj['id'])
-                seen.add(obj['id'])
-            raise DuplicateIdError(
-                f'{self._where()}duplicate {NOUN[table]} ids in table '
-                f'{table!r}: {dups[:20]}', fpath=self._fpath, table=table,
-                ids=dups)
+            self._warn_duplicates(table, items)
         self.next_ids[table] = _next_free_id(lookup)
         return lookup
+
+    def _warn_duplicates(self, table, items):
+        # kwcoco loads such a file (the last object with an id wins) and so
+        # does xcoco: nothing is dropped from the manifest, and validate()
+        # reports every repeat as an error.
+        seen, dups = set(), []
+        for obj in items:
+            if obj['id'] in seen and obj['id'] not in dups:
+                dups.append(obj['id'])
+            seen.add(obj['id'])
+        more = (f' (and {len(dups) - SHOWN_DUPLICATES} more)'
+                if len(dups) > SHOWN_DUPLICATES else '')
+        warnings.warn(
+            f'{self._where()}duplicate {NOUN[table]} ids in table {table!r}: '
+            f'{dups[:SHOWN_DUPLICATES]}{more}; the index holds the last '
+            'object with each id', UserWarning, stacklevel=user_stacklevel())
 
     def _by_name(self, lookup, table):
         by_name = {}
@@ -360,23 +401,25 @@ class CocoIndex:
             cid_to_aids[cid] = set()
         for tid in self.tracks:
             trackid_to_aids[tid] = self.new_track_set()
-        tracked = []
+        tracked, trackless = [], []
         try:
             for aid, ann in self.anns.items():
                 gid_to_aids[ann.get('image_id')].add(aid)
                 cid = ann.get('category_id', None)
                 if cid is not None:
                     cid_to_aids[cid].add(aid)
-                if 'track_id' in ann:
+                if ann.get('track_id', None) is None:
+                    trackless.append(aid)
+                else:
                     tracked.append(aid)
             for aid in tracked:
                 tid = self.anns[aid]['track_id']
-                if tid is None:
-                    continue
                 aids = trackid_to_aids.get(tid)
                 if aids is None:
                     aids = trackid_to_aids[tid] = self.new_track_set()
                 aids.add(aid)
+            if trackless:
+                trackid_to_aids[None] = set(trackless)
         except TypeError:
             raise next(err for err in (
                 self._locate('annotations', field, _is_ref, 'an int or a string')
@@ -394,6 +437,9 @@ class CocoIndex:
         cid_to_aids.update(groups['cid_to_aids'])
         for tid in self.tracks:
             self.trackid_to_aids[tid] = self.new_track_set()
+        if self.anns:
+            # groups are only given for manifests without track ids
+            self.trackid_to_aids[None] = set(self.anns)
 
     def _where(self):
         return f'{fspath(self._fpath)}: ' if self._fpath is not None else ''
@@ -460,6 +506,40 @@ class CocoIndex:
                     counts[value] += 1
             repeated.intersection_update(v for v, n in counts.items() if n > 1)
 
+    def link_track(self, aid, tid):
+        """
+        Put annotation ``aid`` in the group of track ``tid``; ``None`` is
+        the group of annotations without a track (a plain set: it has no
+        frame order to keep).
+
+        Example:
+            >>> index = CocoIndex()
+            >>> index.link_track(7, None)
+            >>> index.link_track(8, 3)
+            >>> index.trackid_to_aids[None], list(index.trackid_to_aids[3])
+            ({7}, [8])
+        """
+        aids = self.trackid_to_aids.get(tid)
+        if aids is None:
+            aids = self.trackid_to_aids[tid] = set() if tid is None else self.new_track_set()
+        aids.add(aid)
+
+    def unlink_track(self, aid, tid):
+        """
+        Take annotation ``aid`` out of the group of track ``tid`` (``None``:
+        the trackless group); the group itself stays, even when empty.
+
+        Example:
+            >>> index = CocoIndex()
+            >>> index.link_track(7, None)
+            >>> index.unlink_track(7, None)
+            >>> index.trackid_to_aids
+            {None: set()}
+        """
+        aids = self.trackid_to_aids.get(tid)
+        if aids is not None:
+            aids.discard(aid)
+
     def refresh_lookup(self, attr):
         """
         Recompute one repeatable name lookup (see :data:`REPEATABLE_NAMES`)
@@ -517,6 +597,27 @@ class CocoIndex:
         """
         if type(used_id) is int and used_id >= self.next_ids[table]:
             self.next_ids[table] = used_id + 1
+
+
+def user_stacklevel():
+    """
+    The ``stacklevel`` that makes a warning issued by the caller of this
+    function point at the first frame outside the xcoco package (the user's
+    line, however deep inside xcoco the warning was raised).
+
+    Example:
+        >>> user_stacklevel() >= 1
+        True
+    """
+    import os
+    import sys
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def _is_hashable(value):

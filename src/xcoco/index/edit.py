@@ -14,12 +14,13 @@ and are called by the thin methods of :class:`xcoco.CocoDataset`.  Removals
 live in :mod:`xcoco.index.remove`, field edits through views in
 :mod:`xcoco.index.fields`.
 """
+import warnings
 from collections import defaultdict
 from numbers import Integral, Real
 from os import PathLike, fspath
 
 from xcoco.errors import AddTypeError, DuplicateAddError, InvalidAddError, UnknownIdError
-from xcoco.index.build import ID_TYPES
+from xcoco.index.build import ID_TYPES, user_stacklevel
 from xcoco.tables import INDEX_ATTR, NOUN
 
 __all__ = [
@@ -238,7 +239,9 @@ def _check_image(dset, img, where, claims):
     check_frame_index(where, img.get('frame_index', None))
     vidid = img.get('video_id', None)
     if vidid is not None:
-        check_reference(where, 'video_id', vidid, index.videos, 'videos')
+        # As in kwcoco, a frame may come before its video (the video adopts
+        # it when added); validate() reports a video that never comes.
+        check_id_value(where, 'video_id', vidid)
         if img.get('frame_index', None) is None:
             raise InvalidAddError(
                 f"{where}: a frame of video_id={vidid!r} needs a 'frame_index'")
@@ -285,6 +288,28 @@ def _insert_image(dset, img):
         index.vidid_to_gids[img['video_id']].add(gid)
 
 
+def _warn_orphans(dset, table, objs):
+    """
+    Warn (as kwcoco does) about new images whose video, or new annotations
+    whose track, is not in its table yet: they are kept, and join it when
+    it is added.
+    """
+    field, parents = (('video_id', dset.index.videos) if table == 'images'
+                      else ('track_id', dset.index.tracks))
+    orphans = [(obj['id'], obj[field]) for obj in objs
+               if obj.get(field, None) is not None and obj[field] not in parents]
+    if not orphans:
+        return
+    parent = field[:-3]
+    shown = '; '.join(f'{NOUN[table]} id={id_!r} refers to {field}={ref!r}'
+                      for id_, ref in orphans[:5])
+    more = f' (and {len(orphans) - 5} more)' if len(orphans) > 5 else ''
+    warnings.warn(
+        f'{shown}{more}, which is not in the {parent}s table yet; it joins '
+        f'the {parent} once one with that id is added',
+        UserWarning, stacklevel=user_stacklevel())
+
+
 def _check_annotation(dset, ann, where, claims):
     index = dset.index
     claims.claim_id(where, 'annotation', ann.get('id', None), index.anns)
@@ -311,12 +336,7 @@ def _insert_annotation(dset, ann):
     cid = ann.get('category_id', None)
     if cid is not None:
         index.cid_to_aids[cid].add(aid)
-    tid = ann.get('track_id', None)
-    if tid is not None:
-        aids = index.trackid_to_aids.get(tid)
-        if aids is None:
-            aids = index.trackid_to_aids[tid] = index.new_track_set()
-        aids.add(aid)
+    index.link_track(aid, ann.get('track_id', None))
 
 
 def _check_named(dset, table, obj, where, claims, name_lookup, required=True):
@@ -423,6 +443,8 @@ def _add_batch(dset, table, objs, single=False):
         index.reserve_id(table, id_)
     if new_ids:
         index.note_edit()
+    if table in ('images', 'annotations'):
+        _warn_orphans(dset, table, objs)
     return new_ids
 
 

@@ -255,7 +255,10 @@ def _apply_annotation_links(dset, key, objs, final):
                 'track_id': index.trackid_to_aids}[key]
     for aid, ann in objs.items():
         old = ann.get(key)
-        if old is not None and old in group_of:
+        if key == 'track_id':
+            # None is a group too: the trackless annotations (as in kwcoco)
+            index.unlink_track(aid, old)
+        elif old is not None and old in group_of:
             group_of[old].discard(aid)
         tid = ann.get('track_id')
         # a track is sorted by the frame of each annotation's image
@@ -264,9 +267,9 @@ def _apply_annotation_links(dset, key, objs, final):
             index.trackid_to_aids[tid].discard(aid)
         _assign(ann, key, final[aid])
         new = ann.get(key)
-        if new is not None:
-            if key == 'track_id' and new not in group_of:
-                group_of[new] = index.new_track_set()
+        if key == 'track_id':
+            index.link_track(aid, new)
+        elif new is not None:
             group_of[new].add(aid)
         if moved_in_track:
             index.trackid_to_aids[tid].add(aid)

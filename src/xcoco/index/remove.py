@@ -79,9 +79,7 @@ def _unindex_annotations(dset, aids):
         cid = ann.get('category_id', None)
         if cid is not None and cid in index.cid_to_aids:
             index.cid_to_aids[cid].discard(aid)
-        tid = ann.get('track_id', None)
-        if tid is not None and tid in index.trackid_to_aids:
-            index.trackid_to_aids[tid].discard(aid)
+        index.unlink_track(aid, ann.get('track_id', None))
 
 
 def remove_annotations(dset, aids_or_anns, safe=True, verbose=0):
@@ -184,7 +182,8 @@ def remove_videos(dset, vidids_or_videos, keep_images=False, safe=True, verbose=
 def remove_tracks(dset, track_identifiers, keep_annots=False, safe=True, verbose=0):
     """
     Remove tracks.  Their annotations go too unless ``keep_annots``, in
-    which case those annotations lose their ``track_id``.
+    which case those annotations lose their ``track_id`` and join, as in
+    kwcoco, the trackless group ``index.trackid_to_aids[None]``.
 
     Example:
         >>> import xcoco
@@ -194,8 +193,8 @@ def remove_tracks(dset, track_identifiers, keep_annots=False, safe=True, verbose
         >>> aid = dset.add_annotation(gid, bbox=[0, 0, 1, 1], track_id=tid)
         >>> remove_tracks(dset, ['t1'], keep_annots=True)
         {'annotations': 0, 'tracks': 1}
-        >>> 'track_id' in dset.anns[aid]
-        False
+        >>> 'track_id' in dset.anns[aid], dset.index.trackid_to_aids
+        (False, {None: {1}})
     """
     return _report(_remove_parents(dset, 'tracks', track_identifiers, keep_annots, safe),
                    verbose)
@@ -229,6 +228,9 @@ def _remove_parents(dset, table, identifiers, keep_children, safe):
                 child_lookup[child][field] = None
             else:
                 child_lookup[child].pop(field, None)
+            if table == 'tracks':
+                # kwcoco's group of trackless annotations takes them in
+                index.link_track(child, None)
         info = {child_table: 0}
     elif child_table == 'annotations':
         info = remove_annotations(dset, child_ids)
@@ -310,7 +312,7 @@ def clear_annotations(dset):
     for aids in index.cid_to_aids.values():
         aids.clear()
     for tid in list(index.trackid_to_aids):
-        index.trackid_to_aids[tid] = index.new_track_set()
+        index.trackid_to_aids[tid] = set() if tid is None else index.new_track_set()
     index.note_edit()
 
 

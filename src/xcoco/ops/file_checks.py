@@ -22,6 +22,8 @@ import warnings
 
 from xcoco.manifest.assets import iter_asset_entries
 
+__all__ = ['check_files', 'decode_error', 'decode_errors']
+
 _TIFF_MAGIC = (b'II*\x00', b'MM\x00*', b'II+\x00', b'MM\x00+')
 _PNG_MAGIC = b'\x89PNG'
 _JPEG_MAGIC = b'\xff\xd8\xff'
@@ -136,20 +138,50 @@ def _registered_files(img, idx):
             yield f'/images/{idx}/{key}/{pos}/file_name', asset['file_name']
 
 
+def decode_errors(fpaths, workers=0):
+    """
+    :func:`decode_error` of each path, in order; with ``workers > 0`` that
+    many threads decode at once (the readers release the GIL while they
+    decode).
+
+    Example:
+        >>> import tempfile
+        >>> import ubelt as ub
+        >>> from xcoco.ops.file_checks import decode_errors
+        >>> fpath = ub.Path(tempfile.mkdtemp()) / 'junk.png'
+        >>> _ = fpath.write_bytes(b'not an image')
+        >>> [reason is None for reason in decode_errors([fpath, fpath], workers=2)]
+        [False, False]
+    """
+    fpaths = list(fpaths)
+    workers = int(workers or 0)
+    if workers <= 0 or len(fpaths) < 2:
+        return [decode_error(fpath) for fpath in fpaths]
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=min(workers, len(fpaths))) as pool:
+        return list(pool.map(decode_error, fpaths))
+
+
 def check_files(images, cfg, bundle_dpath, label, result, report):
     """
-    Path rules for every registered file; existence and decoding on request.
+    Path rules for every registered file; existence (``missing``, on by
+    default as in kwcoco) and decoding (``corrupted``) on request.  As in
+    kwcoco, a file that does not exist is corrupted too when only the
+    decoding is checked; when both are, it is reported once, as missing.
 
     Example:
         >>> from xcoco.ops.validate import validate
         >>> data = {'images': [{'id': 1, 'name': 'a', 'file_name': '/abs/a.png'}]}
-        >>> [p.rule for p in validate(data, require_relative=1)['errors']]
+        >>> [p.rule for p in validate(data, require_relative=1, missing=False)['errors']]
         ['file_name.absolute']
     """
     rr = cfg['require_relative']
     rr = int(rr) if rr else 0
     root = os.fspath(bundle_dpath) if bundle_dpath else os.getcwd()
     missing, corrupted = [], []
+    to_decode = []
+    if cfg['missing']:
+        report.step('Check for missing images')
     for idx, img in enumerate(images):
         if not isinstance(img, dict):
             continue
@@ -173,18 +205,22 @@ def check_files(images, cfg, bundle_dpath, label, result, report):
             if not (cfg['missing'] or cfg['corrupted']):
                 continue
             full = fname if os.path.isabs(fname) else os.path.join(root, fname)
-            if not os.path.exists(full):
-                if cfg['missing']:
-                    missing.append((idx, full, gid))
-                    report.add('file.missing', path, gid,
-                               f'{name} file {full!r} does not exist')
+            if cfg['missing'] and not os.path.exists(full):
+                missing.append((idx, full, gid))
+                report.add('file.missing', path, gid,
+                           f'{name} file {full!r} does not exist')
             elif cfg['corrupted']:
-                reason = decode_error(full)
-                if reason is not None:
-                    corrupted.append((idx, full, gid))
-                    report.add('file.unreadable', path, gid,
-                               f'{name} file {full!r} exists but does not decode '
-                               f'as an image ({reason})')
+                to_decode.append((idx, full, gid, path, name))
+    report.summarize('missing', missing)
+    if to_decode:
+        report.step('Check for corrupted images')
+        reasons = decode_errors([job[1] for job in to_decode], cfg.get('workers', 0))
+        for (idx, full, gid, path, name), reason in zip(to_decode, reasons):
+            if reason is not None:
+                corrupted.append((idx, full, gid))
+                report.add('file.unreadable', path, gid,
+                           f'{name} file {full!r} does not decode as an image ({reason})')
+        report.summarize('corrupted', corrupted)
     if missing:
         result['missing'] = missing
     if corrupted:

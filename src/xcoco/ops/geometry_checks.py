@@ -15,7 +15,7 @@ Example:
     >>> from xcoco.ops.validate import validate
     >>> data = {'annotations': [{'id': 1, 'image_id': 1, 'bbox': [0, 0, -2, 3]}],
     ...         'images': [{'id': 1, 'file_name': 'a.png', 'name': 'a'}]}
-    >>> [p.rule for p in validate(data)['errors']]
+    >>> [p.rule for p in validate(data, missing=False)['errors']]
     ['annotation.bbox.size']
 """
 import math
@@ -36,7 +36,7 @@ def check_bbox(bbox, base, oid, size, report, kind, shaped=False):
         >>> from xcoco.ops.validate import validate
         >>> data = {'images': [{'id': 1, 'name': 'a', 'file_name': 'a', 'width': 4, 'height': 4}],
         ...         'annotations': [{'id': 1, 'image_id': 1, 'bbox': [0, 0, -1, 2]}]}
-        >>> [p.rule for p in validate(data)['errors']]
+        >>> [p.rule for p in validate(data, missing=False)['errors']]
         ['annotation.bbox.size']
     """
     if bbox is None or not (shaped or (_all_numbers(bbox) and len(bbox) == 4)):
@@ -79,7 +79,7 @@ def check_segmentation(segm, path, aid, report, shaped=False):
         >>> from xcoco.ops.validate import validate
         >>> data = {'images': [{'id': 1, 'name': 'a', 'file_name': 'a'}],
         ...         'annotations': [{'id': 1, 'image_id': 1, 'segmentation': [[0, 0, 1, 0, 1]]}]}
-        >>> [p.rule for p in validate(data)['errors']]
+        >>> [p.rule for p in validate(data, missing=False)['errors']]
         ['annotation.segmentation.even']
     """
     if isinstance(segm, list):
@@ -141,7 +141,7 @@ def check_flat_keypoints(kpts, expected, category_id, path, aid, report):
         ...         'categories': [{'id': 1, 'name': 'face', 'keypoints': ['l', 'r']}],
         ...         'annotations': [{'id': 1, 'image_id': 1, 'category_id': 1,
         ...                          'keypoints': [1, 1, 2]}]}
-        >>> [p.rule for p in validate(data)['errors']]
+        >>> [p.rule for p in validate(data, missing=False)['errors']]
         ['annotation.keypoints.length']
     """
     if not _all_numbers(kpts):

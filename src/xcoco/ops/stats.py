@@ -71,7 +71,9 @@ def extended_stats(dset):
                     for cid in index.cats]
     annots_per_cat = [len(index.cid_to_aids.get(cid, ())) for cid in index.cats]
     imgs_per_video = [len(index.vidid_to_gids.get(vidid, ())) for vidid in index.videos]
-    annots_per_track = [len(aids) for aids in index.trackid_to_aids.values()]
+    # key None groups the annotations without a track: not a track
+    annots_per_track = [len(aids) for tid, aids in index.trackid_to_aids.items()
+                        if tid is not None]
     return {
         'annots_per_img': summarize_counts(annots_per_img),
         'imgs_per_cat': summarize_counts(imgs_per_cat),
@@ -131,11 +133,12 @@ def missing_images(dset, check_aux=True, verbose=0):
     return missing
 
 
-def corrupted_images(dset, check_aux=True, verbose=0):
+def corrupted_images(dset, check_aux=True, verbose=0, workers=0):
     """
     ``(position, path, image_id)`` of each file that exists but whose pixels
     do not all decode (a truncated PNG or GeoTIFF still has a readable
-    header); with ``check_aux`` the files of assets are checked too.  Reads
+    header); with ``check_aux`` the files of assets are checked too, with
+    ``workers > 0`` that many threads decode at once.  Reads
     only ``dset.index`` and ``dset.bundle_dpath``, so it works on any backend.
 
     Example:
@@ -150,13 +153,15 @@ def corrupted_images(dset, check_aux=True, verbose=0):
         >>> corrupted_images(dset) == [(1, str(dpath / 'bad.png'), 2)]
         True
     """
-    from xcoco.ops.file_checks import decode_error
-    corrupted = []
+    from xcoco.ops.file_checks import decode_errors
+    existing = []
     for pos, (gid, img) in enumerate(dset.index.imgs.items()):
         for file_name in _image_paths(img, check_aux):
             fpath = os.path.join(dset.bundle_dpath, file_name)
-            if os.path.exists(fpath) and decode_error(fpath) is not None:
-                corrupted.append((pos, fpath, gid))
+            if os.path.exists(fpath):
+                existing.append((pos, fpath, gid))
+    reasons = decode_errors([fpath for _, fpath, _ in existing], workers)
+    corrupted = [entry for entry, reason in zip(existing, reasons) if reason is not None]
     if verbose:
         print(f'{len(corrupted)} corrupted files')
     return corrupted

@@ -248,7 +248,8 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
 
         anns = data.get('annotations') or ()
         index = dset.index
-        simple = (keep_gids and index.is_built and not index.trackid_to_aids
+        # (key None of trackid_to_aids groups the annotations without a track)
+        simple = (keep_gids and index.is_built and set(index.trackid_to_aids) <= {None}
                   and not kpcat_map and all(k == v for k, v in cat_map.items())
                   and not vid_map)
         if simple and ids['annotations'].claim_all(list(index.anns)):

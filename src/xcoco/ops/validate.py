@@ -19,7 +19,7 @@ Example:
     >>> data = {'images': [{'id': 1, 'file_name': 'a.png', 'width': 10, 'height': 10}],
     ...         'categories': [{'id': 1, 'name': 'cat'}],
     ...         'annotations': [{'id': 17, 'image_id': 99, 'category_id': 1}]}
-    >>> result = validate(data, verbose=0)
+    >>> result = validate(data, missing=False)
     >>> problem = result['errors'][0]
     >>> problem['rule'], problem['path'], problem['id']
     ('annotation.image_id.exists', '/annotations/0/image_id', 17)
@@ -35,9 +35,9 @@ from xcoco.tables import INDEX_ATTR, NOUN, TABLES
 
 __all__ = ['DEFAULT_CONFIG', 'RULES', 'Problem', 'validate']
 
-#: kwcoco's options (same names) plus xcoco's.  ``missing`` is opt-in here
-#: (kwcoco checks files by default): touching 100k files is not a cheap
-#: default for a shape check (issue 5).
+#: kwcoco's options (same names and defaults) plus xcoco's.  As in kwcoco
+#: ``missing`` is on: pass ``missing=False`` for a check of the manifest
+#: alone (it touches no file).
 DEFAULT_CONFIG = {
     'schema': True,             # json-schema of every object
     'unique': True,             # unique ids per table and unique names
@@ -45,14 +45,14 @@ DEFAULT_CONFIG = {
     'geometry': True,           # bbox / polygon / RLE / keypoint sanity
     'channels': True,           # channel specs parse, names not repeated
     'warps': True,              # TransformSpecs coerce to an invertible affine
-    'missing': False,           # registered files exist
+    'missing': True,            # registered files exist
     'corrupted': False,         # registered files decode in full (slow: reads every pixel)
     'require_relative': False,  # >0: absolute paths are errors, >1: escaping paths too
     'img_attrs': False,         # 'warn' / 'error': images need width / height
     'annot_attrs': False,       # 'warn' / 'error': annotations need bbox
-    'verbose': 0,
+    'verbose': 0,               # 1: print each error, 2: also each step and warning
     'fastfail': False,
-    'workers': 0,
+    'workers': 0,               # threads decoding files for the corrupted check
 }
 
 #: rule -> (default severity, what it checks).
@@ -157,20 +157,42 @@ class Problem(str):
                           self.severity))
 
 
+#: rules whose errors verbose=1 prints as one summary line per check (one
+#: line per file would flood the output for a bundle that moved)
+SUMMARIZED_RULES = ('file.missing', 'file.unreadable')
+
+
 class _Report:
+    """
+    Collects problems.  What it prints follows kwcoco's levels: ``verbose=1``
+    prints each error's message (files as one summary line per check),
+    ``verbose=2`` also each step, each warning and each file.
+    """
+
     def __init__(self, verbose=0, fastfail=False, fpath=None):
         self.errors = []
         self.warnings = []
-        self.verbose = verbose
+        self.verbose = int(verbose or 0)
         self.fastfail = fastfail
         self.fpath = fpath
+
+    def step(self, text):
+        if self.verbose >= 2:
+            print(text)
+
+    def summarize(self, what, found):
+        """kwcoco's one-line summary of a file check's ``(index, path, gid)`` list."""
+        if self.verbose and found:
+            print(f'There are {len(found)} {what} images. '
+                  f'The first one is {found[0][1]!r}.')
 
     def add(self, rule, path, id, message, severity=None):
         severity = severity or RULES[rule][0]
         problem = Problem(message, rule=rule, path=path, id=id,
                           severity=severity)
-        if self.verbose:
-            print(f'[{severity}] {rule} {path}: {message}')
+        if self.verbose >= 2 or (self.verbose and severity == 'error'
+                                 and rule not in SUMMARIZED_RULES):
+            print(message if severity == 'error' else f'Warning: {message}')
         if severity == 'error':
             if self.fastfail:
                 from xcoco.errors import ManifestError
@@ -213,16 +235,23 @@ def validate(dset, **config):
         **config: see :data:`DEFAULT_CONFIG`; kwcoco's option names work.
 
     Returns:
-        dict: ``{'errors': [Problem], 'warnings': [Problem]}``, plus
-        ``'missing'`` / ``'corrupted'`` lists of ``(index, path, image_id)``
-        when those checks ran and found something.
+        dict: kwcoco's keys: ``{'errors': [Problem], 'warnings': [Problem]}``,
+        plus ``'missing'`` / ``'corrupted'`` lists of ``(index, path,
+        image_id)`` when those checks ran and found something.  Files are
+        checked by default (``missing=True``, as in kwcoco), relative to the
+        dataset's bundle (the working directory for a raw dict).
 
     Example:
         >>> from xcoco.ops.validate import validate
-        >>> data = {'images': [{'id': 1, 'name': 'a', 'file_name': 'a.png', 'channels': 'B1||B2'}]}
-        >>> result = validate(data)
+        >>> data = {'images': [{'id': 1, 'name': 'a', 'file_name': 'absent.png', 'channels': 'B1||B2'}]}
+        >>> result = validate(data, missing=False)
         >>> [(p.rule, p.path) for p in result['errors']]
         [('channels.parse', '/images/0/channels')]
+        >>> result = validate(data, verbose=1)   # absent.png is not in the working directory
+        image id=1 field 'channels': channel spec 'B1||B2' has an empty channel name (doubled or trailing '|' or ',')
+        There are 1 missing images. The first one is '...absent.png'.
+        >>> sorted(result)
+        ['errors', 'missing', 'warnings']
     """
     unknown = set(config) - set(DEFAULT_CONFIG) - {'schema_backend'}
     if unknown:
@@ -240,11 +269,14 @@ def validate(dset, **config):
         return result
     unsure = _plain_tables(tables)
     if cfg['schema']:
+        report.step('Validate json-schema (xcoco.coco_schema)')
         _check_schema(tables, unsure, report)
     if cfg['unique']:
         _check_unique(tables, report)
     ctx = _Context(tables)
+    report.step('Check images: references, frames, sizes, channels and warps')
     _check_images(tables, ctx, cfg, report)
+    report.step('Check annotations: references and geometry')
     _check_annotations(tables, ctx, cfg, report, set(unsure['annotations']))
     if cfg['references']:
         _check_kpcats(tables, report)
@@ -390,7 +422,10 @@ def _show(value, limit=80):
 
 
 def _check_unique(tables, report):
+    # Messages start with kwcoco's words ("Duplicate images id = 3") so that
+    # scripts that look for them keep working; the rest says where.
     for table in TABLES:
+        report.step(f"Check table {table!r} has unique 'id'")
         first = {}
         for idx, obj in enumerate(tables[table]):
             key = _id(obj)
@@ -398,12 +433,14 @@ def _check_unique(tables, report):
                 continue
             if key in first:
                 report.add('id.unique', f'/{table}/{idx}/id', key,
-                           f'duplicate id={key!r} in {table!r} at /{table}/{idx} '
-                           f'(first at /{table}/{first[key]})')
+                           f'Duplicate {table} id = {key!r} at /{table}/{idx} '
+                           f'(first at /{table}/{first[key]}; the index holds '
+                           'the last one)')
             else:
                 first[key] = idx
     named = ['categories', 'videos', 'keypoint_categories', 'tracks', 'images']
     for table in named:
+        report.step(f"Check table {table!r} has unique 'name'")
         first = {}
         num_unnamed = 0
         for idx, obj in enumerate(tables[table]):
@@ -415,8 +452,8 @@ def _check_unique(tables, report):
                 continue
             if name in first:
                 report.add('name.unique', f'/{table}/{idx}/name', _id(obj),
-                           f'{_label(table, obj, idx)} repeats name={name!r} '
-                           f'of /{table}/{first[name]}')
+                           f'Duplicate {table} name = {name!r} at /{table}/{idx} '
+                           f'({_label(table, obj, idx)}; first at /{table}/{first[name]})')
             else:
                 first[name] = idx
         if table == 'images' and num_unnamed:
