@@ -9,9 +9,20 @@ Example:
     >>> Images is Images2
     True
 """
-from xcoco.objects.vectorized import (  # NOQA
-    ObjectList1D, ObjectGroups, Images, Annots, Categories, Videos, Tracks,
-    ImageGroups, AnnotGroups, ObjView, CocoImageView,
+from typing import TypeVar
+
+from xcoco.objects.vectorized import (
+    AnnotGroups,
+    Annots,
+    Categories,
+    CocoImageView,
+    ImageGroups,
+    Images,
+    ObjectGroups,
+    ObjectList1D,
+    ObjView,
+    Tracks,
+    Videos,
 )
 
 __all__ = [
@@ -23,7 +34,12 @@ __all__ = [
     'Images',
     'ObjView',
     'ObjectGroups',
+    'ObjectGroupsT',
     'ObjectList1D',
+    'ObjectListT',
     'Tracks',
     'Videos',
 ]
+
+ObjectListT = TypeVar('ObjectListT', bound=ObjectList1D)
+ObjectGroupsT = TypeVar('ObjectGroupsT', bound=ObjectGroups)
