@@ -405,3 +405,28 @@ def test_assert_dsets_allclose_checks_every_table_with_tolerance():
     dset2.index.videos[1]['name'] = 'renamed'  # kwcoco does not compare videos
     with pytest.raises(AssertionError, match=r"videos id=1 field 'name': 'a' has 'v', 'b' has 'renamed'"):
         assert_dsets_allclose(dset1, dset2, tag1='a', tag2='b')
+
+
+@pytest.mark.parametrize('modname', ['coco_schema', 'util.jsonschema_elements', 'util.util_json',
+                                     'util.util_archive', 'util.util_reroot', 'sensorchan_spec',
+                                     'abstract_coco_dataset'])
+def test_public_names_of_kwcoco_modules_exist(modname):
+    import importlib
+    import inspect
+    import warnings
+    pytest.importorskip('kwcoco')
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        theirs = importlib.import_module(f'kwcoco.{modname}')
+    ours = importlib.import_module(f'xcoco.{modname}')
+    # kwcoco's own public names, not the modules and typing names it imports
+    names = {name for name, value in vars(theirs).items()
+             if not name.startswith('_') and not inspect.ismodule(value)
+             and getattr(value, '__module__', theirs.__name__) not in {'typing', 'collections', '__future__'}
+             and name not in {'annotations', 'Any', 'Dict', 'Iterator', 'Literal', 'Tuple', 'ModuleType',
+                              'TYPE_CHECKING', 'cast', 'overload', 'dirname', 'exists', 'join', 'relpath',
+                              'NoParam', 'Mapping', 'Callable', 'ABC'}}
+    # coerce_indent: kwcoco's dump helper (CocoDataset.dump(indent=) takes the same values);
+    # Difference / UnserializablePart: typing-only NamedTuple / TypedDict of kwcoco's results
+    internal = {'coerce_indent', 'Difference', 'UnserializablePart'}
+    assert names - internal - set(dir(ours)) == set()
