@@ -240,3 +240,60 @@ def test_fast_path_accepts_the_common_shapes():
 def test_table_schemas_cover_the_manifest_tables():
     assert set(TABLE_SCHEMAS) == {'images', 'annotations', 'categories', 'videos',
                                   'tracks', 'keypoint_categories'}
+
+
+def test_shipped_schema_file_is_current():
+    # Regenerate after a schema edit with:
+    #   python -c "from xcoco.manifest.schema import write_schema_json; write_schema_json()"
+    from pathlib import Path
+    shipped = Path(schema.__file__).with_name(schema.SCHEMA_FNAME)
+    assert shipped.read_text(encoding='utf8') == schema.schema_text()
+    assert schema.shipped_schema() == COCO_SCHEMA
+    pyproject = (Path(__file__).resolve().parents[1] / 'pyproject.toml').read_text()
+    assert '"manifest/*.json"' in pyproject  # packaged with the wheel
+
+
+def test_schema_parts_are_elements_with_validate():
+    from xcoco import coco_schema
+    from xcoco.util.jsonschema_elements import Element
+    for name in coco_schema.__all__:
+        value = getattr(coco_schema, name)
+        if isinstance(value, dict):
+            assert isinstance(value, Element), name
+    for table, part in TABLE_SCHEMAS.items():
+        assert isinstance(part, Element) and isinstance(COCO_SCHEMA['properties'][table]['items'], Element)
+    with pytest.raises(jsonschema.ValidationError):
+        coco_schema.IMAGE.validate({'id': 'one'})
+    assert COCO_SCHEMA.validate() is COCO_SCHEMA
+
+
+MSCOCO_INFO = {'description': 'COCO 2017 Dataset', 'url': 'http://cocodataset.org',
+               'version': '1.0', 'year': 2017, 'contributor': 'COCO Consortium',
+               'date_created': '2017/09/01'}
+
+
+@pytest.mark.parametrize('info', [
+    MSCOCO_INFO,
+    dict.fromkeys(MSCOCO_INFO),                     # exports that leave it blank
+    {**MSCOCO_INFO, 'year': '2017', 'version': 1.0, 'extra': [1]},
+    [{'type': 'process', 'properties': {'name': 'kwcoco'}}],  # kwcoco's process records
+    None,
+])
+def test_info_accepts_mscoco_and_kwcoco_forms(info):
+    assert manifest_validator().is_valid({'info': info, 'images': []})
+
+
+@pytest.mark.parametrize('info', [5, 'text', {'year': [2017]}, {'url': 3}])
+def test_info_rejects_other_values(info):
+    assert not manifest_validator().is_valid({'info': info})
+
+
+def test_both_schemas_accept_an_mscoco_manifest_with_info():
+    pytest.importorskip('kwcoco')
+    from kwcoco.coco_schema import COCO_SCHEMA as KWCOCO_SCHEMA
+    data = {'info': MSCOCO_INFO, 'licenses': [{'id': 1, 'name': 'CC', 'url': 'http://x'}],
+            'images': [{'id': 1, 'file_name': 'a.jpg', 'width': 4, 'height': 4}],
+            'categories': [{'id': 1, 'name': 'cat'}],
+            'annotations': [{'id': 1, 'image_id': 1, 'category_id': 1, 'bbox': [0, 0, 1, 1]}]}
+    KWCOCO_SCHEMA.validate(data)
+    COCO_SCHEMA.validate(data)

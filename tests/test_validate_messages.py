@@ -121,7 +121,7 @@ def test_asset_warps_are_named_as_the_file_spells_them(akey, wkey):
      ('keypoint_category.reflection_id.exists', '/keypoint_categories/0/reflection_id',
       'keypoint category id=4 refers to reflection_id=5 which does not exist')),
     ({'info': 5}, {},
-     ('manifest.schema', '/info', "field 'info': expected an object, a list or null, got 5")),
+     ('manifest.schema', '/info', "field 'info': expected an MS-COCO info object, a list or null, got 5")),
 ])
 def test_one_message_each(obj, config, expected):
     assert _messages(obj, **config) == [expected]

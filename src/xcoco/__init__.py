@@ -2,8 +2,11 @@
 xcoco: COCO-style manifests for images, videos and multispectral rasters.
 
 A drop-in for kwcoco's core API: ``import xcoco as kwcoco`` and code written
-for kwcoco runs.  Importing the package is cheap; the parts that need numpy,
-kwimage or delayed-image load on first use.
+for kwcoco runs.  Unchanged kwcoco code (``import kwcoco``, ``from
+kwcoco.coco_image import CocoImage`` ...) runs on xcoco after
+``xcoco.install_as_kwcoco()``, or as ``python -m xcoco.as_kwcoco script.py``.
+Importing the package is cheap; the parts that need numpy, kwimage or
+delayed-image load on first use.
 
 Example:
     >>> import xcoco
@@ -36,11 +39,13 @@ _LAZY = {
     'ChannelSpec': 'xcoco.channel_spec',
     'FusedChannelSpec': 'xcoco.channel_spec',
     'SensorChanSpec': 'xcoco.channel_spec',
+    'install_as_kwcoco': 'xcoco.kwcoco_alias',
 }
 _LAZY_MODULES = {
     'coco_dataset', 'coco_image', 'coco_objects1d', 'channel_spec',
     'category_tree', 'coco_sql_dataset', 'coco_schema', 'exceptions',
-    'testing', 'demo', 'cli',
+    'abstract_coco_dataset', 'sensorchan_spec', 'util',
+    'testing', 'demo', 'cli', 'kwcoco_alias',
     'manifest', 'index', 'ops', 'objects', 'query', 'dataset',
     'compat_dataset',
 }
@@ -52,6 +57,7 @@ if TYPE_CHECKING:
     from xcoco.channel_spec import FusedChannelSpec as FusedChannelSpec
     from xcoco.channel_spec import SensorChanSpec as SensorChanSpec
     from xcoco.dataset import CocoDataset as CocoDataset
+    from xcoco.kwcoco_alias import install_as_kwcoco as install_as_kwcoco
     from xcoco.objects.asset import CocoAsset as CocoAsset
     from xcoco.objects.category_tree import CategoryTree as CategoryTree
     from xcoco.objects.image import CocoImage as CocoImage

@@ -17,6 +17,7 @@ keep working after ``import xcoco as kwcoco``.
     │   │                                              the index cannot use
     │   ├── DuplicateIdError        (also ValueError)  repeated unique names
     │   └── UnserializableError     (also TypeError)   a value JSON cannot hold
+    │       └── CircularReferenceError  (also ValueError)  data contains itself
     ├── AddError                 (also ValueError)     an edit was refused
     │   ├── DuplicateAddError                          id / name taken
     │   ├── InvalidAddError                            malformed value
@@ -36,7 +37,11 @@ keep working after ``import xcoco as kwcoco``.
     ├── RerootError              (also FileNotFoundError)  files would be lost
     ├── DemoKeyError             (also ValueError)     unknown demo key
     ├── DemoCacheError           (also OSError)        demo bundle unusable
-    └── MissingDependencyError   (also ImportError)    an optional extra
+    ├── SchemaElementError       (also TypeError)      bad schema-element option
+    ├── ArchiveError             (also ValueError)     not a zip / tar, bad mode
+    │   └── ArchiveNotFoundError    (also FileNotFoundError)
+    ├── MissingDependencyError   (also ImportError)    an optional extra
+    └── KwcocoAliasError         (also ImportError)    kwcoco cannot be served
 
 Example:
     >>> import xcoco
@@ -54,8 +59,11 @@ from typing import Any
 __all__ = [
     'AddError',
     'AddTypeError',
+    'ArchiveError',
+    'ArchiveNotFoundError',
     'CategoryTreeError',
     'ChannelError',
+    'CircularReferenceError',
     'DemoCacheError',
     'DemoKeyError',
     'DetachedError',
@@ -66,6 +74,7 @@ __all__ = [
     'GeometryError',
     'InvalidAddError',
     'InvalidIdError',
+    'KwcocoAliasError',
     'MalformedJSONError',
     'ManifestError',
     'ManifestNotFoundError',
@@ -75,6 +84,7 @@ __all__ = [
     'ReadOnlyFieldError',
     'RerootError',
     'ResolutionError',
+    'SchemaElementError',
     'UnitMismatchError',
     'UnknownIdError',
     'UnknownSpaceError',
@@ -237,6 +247,23 @@ class UnserializableError(ManifestError, TypeError):
         ... except xcoco.UnserializableError as ex:
         ...     print(str(ex).split(' (Type')[0])
         cannot write the manifest as JSON: table 'images' item 0 (id=1) field 'handle'
+    """
+
+
+class CircularReferenceError(UnserializableError, ValueError):
+    """
+    Data meant to be JSON contains itself (a list or dict that holds a
+    reference to one of its ancestors); the message gives the path.
+
+    Example:
+        >>> from xcoco.util.util_json import ensure_json_serializable
+        >>> data = {'a': []}
+        >>> data['a'].append(data)
+        >>> try:
+        ...     ensure_json_serializable(data)
+        ... except ValueError as ex:
+        ...     print(type(ex).__name__, '|', ex)
+        CircularReferenceError | circular reference at ['a', 0]: the container contains itself, which JSON cannot represent
     """
 
 
@@ -546,3 +573,62 @@ class MissingDependencyError(XcocoError, ImportError):
         >>> issubclass(MissingDependencyError, ImportError)
         True
     """
+
+
+class KwcocoAliasError(XcocoError, ImportError):
+    """
+    xcoco cannot serve the ``kwcoco`` module name: the real kwcoco (or one
+    of its submodules) is already imported in this process, so code holding
+    it would mix the two libraries.
+
+    Example:
+        >>> issubclass(KwcocoAliasError, ImportError)
+        True
+    """
+
+
+class SchemaElementError(XcocoError, TypeError):
+    """
+    A JSON Schema element (:mod:`xcoco.util.jsonschema_elements`) was given
+    an option that its kind of element does not take, or an argument that
+    is not a schema.
+
+    Example:
+        >>> from xcoco.util.jsonschema_elements import STRING
+        >>> try:
+        ...     STRING(minItems=3)
+        ... except SchemaElementError as ex:
+        ...     print(ex)
+        the 'string' schema element takes no option 'minItems' (its options: contentEncoding, contentMediaType, format, maxLength, minLength, pattern; and, like every element, annotations such as title, description, default, examples, or const, enum, anyOf ...)
+    """
+
+
+class ArchiveError(XcocoError, ValueError):
+    """
+    A file cannot be used as a zip / tar archive (unknown kind, wrong mode,
+    or a member that would land outside the extraction folder).
+
+    Example:
+        >>> import tempfile, ubelt as ub
+        >>> from xcoco.util.util_archive import Archive
+        >>> fpath = ub.Path(tempfile.mkdtemp()) / 'notes.txt'
+        >>> _ = fpath.write_text('not an archive')
+        >>> try:
+        ...     Archive(fpath)
+        ... except ArchiveError as ex:
+        ...     print(str(ex).replace(str(fpath), '<fpath>'))
+        cannot open '<fpath>' as an archive: it is neither a zip nor a tar file
+    """
+
+
+class ArchiveNotFoundError(ArchiveError, FileNotFoundError):
+    """
+    The archive to read does not exist.
+
+    Example:
+        >>> issubclass(ArchiveNotFoundError, FileNotFoundError)
+        True
+    """
+
+    def __str__(self) -> str:
+        return self.args[0] if self.args else ''

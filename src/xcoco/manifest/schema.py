@@ -25,8 +25,11 @@ Example:
     >>> [list(e.absolute_path) for e in errors]
     [['bbox']]
 """
-import copy
 import functools
+import json
+import os
+
+from xcoco.util.jsonschema_elements import ANYOF, ARRAY, OBJECT, Element, elem
 
 __all__ = [
     'ANNOTATION',
@@ -38,6 +41,7 @@ __all__ = [
     'COCO_SCHEMA',
     'ID',
     'IMAGE',
+    'INFO',
     'INTEGER',
     'KEYPOINTS',
     'KEYPOINT_CATEGORY',
@@ -45,6 +49,7 @@ __all__ = [
     'KWCOCO_KEYPOINTS',
     'KWCOCO_MULTIPOLYGON',
     'KWCOCO_POLYGON',
+    'LICENSE',
     'MASK_PATH',
     'MSCOCO_KEYPOINTS',
     'MSCOCO_MULTIPOLYGON',
@@ -68,47 +73,44 @@ __all__ = [
     'manifest_validator',
     'object_validator',
     'schema_json',
+    'schema_text',
+    'shipped_schema',
+    'write_schema_json',
 ]
 
 SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema'
 
+# Every named part is a schema element (xcoco.util.jsonschema_elements): a
+# plain dict for jsonschema and json.dumps, with .validate(data) and kwcoco's
+# call syntax for making variants.
+
 # ---------------------------------------------------------------- primitives
-NULL = {'type': 'null'}
-BOOLEAN = {'type': 'boolean'}
-INTEGER = {'type': 'integer'}
-NUMBER = {'type': 'number'}
-STRING = {'type': 'string'}
-NAME = {'type': 'string', 'minLength': 1,
-        'description': 'a non-empty external name'}
-ID = {'type': 'integer', 'description': 'an internal integer id'}
+NULL = elem.NULL
+BOOLEAN = elem.BOOLEAN
+INTEGER = elem.INTEGER
+NUMBER = elem.NUMBER
+STRING = elem.STRING
+NAME = STRING(minLength=1, description='a non-empty external name')
+ID = INTEGER(description='an internal integer id')
 
 
 def _nullable(schema):
-    return {'anyOf': [schema, NULL]}
+    return ANYOF(schema, NULL)
 
 
-def _array(items, **kw):
-    return {'type': 'array', 'items': items, **kw}
+XY = ARRAY(NUMBER, minItems=2, maxItems=2, description='an [x, y] point')
+NUMBER_OR_XY = ANYOF(NUMBER, XY)
 
-
-XY = _array(NUMBER, minItems=2, maxItems=2, description='an [x, y] point')
-NUMBER_OR_XY = {'anyOf': [NUMBER, XY]}
-
-BBOX = _array(NUMBER, minItems=4, maxItems=4,
-              description='[top-left x, top-left y, width, height]')
+BBOX = ARRAY(NUMBER, minItems=4, maxItems=4,
+             description='[top-left x, top-left y, width, height]')
 
 # ------------------------------------------------------------ TransformSpec
 # kwimage.Affine.coerce accepts a dict of these keys and rejects unknown
 # ones, hence additionalProperties=False (seed 000, TransformSpec).
-_MATRIX = _array(_array(NUMBER, minItems=3, maxItems=3),
-                 minItems=2, maxItems=3)
-TRANSFORM_SPEC = _nullable({
-    'type': 'object',
-    'title': 'TransformSpec',
-    'description': 'anything kwimage.Affine.coerce accepts: an explicit '
-                   'matrix or scale / offset / skew / theta parameters',
-    'properties': {
-        'type': {'const': 'affine'},
+_MATRIX = ARRAY(ARRAY(NUMBER, minItems=3, maxItems=3), minItems=2, maxItems=3)
+TRANSFORM_SPEC = _nullable(OBJECT(
+    {
+        'type': elem.ANY(const='affine'),
         'matrix': _MATRIX,
         'scale': NUMBER_OR_XY,
         'offset': NUMBER_OR_XY,
@@ -117,19 +119,19 @@ TRANSFORM_SPEC = _nullable({
         'shearx': NUMBER,
         'theta': NUMBER,
     },
-    'additionalProperties': False,
-})
+    title='TransformSpec',
+    description='anything kwimage.Affine.coerce accepts: an explicit matrix or '
+                'scale / offset / skew / theta parameters',
+    additionalProperties=False,
+))
 
-CHANNEL_SPEC = {
-    'type': 'string', 'minLength': 1, 'title': 'ChannelSpec',
-    'description': "channel names joined by '|' (early fused) and ',' "
-                   "(late fused), e.g. 'r|g|b' or 'B1|B2,mask'",
-}
+CHANNEL_SPEC = STRING(
+    minLength=1, title='ChannelSpec',
+    description="channel names joined by '|' (early fused) and ',' (late "
+                "fused), e.g. 'r|g|b' or 'B1|B2,mask'")
 
-QUANTIZATION_SPEC = {
-    'type': 'object',
-    'title': 'QuantizationSpec',
-    'properties': {
+QUANTIZATION_SPEC = OBJECT(
+    {
         'orig_min': NUMBER,
         'orig_max': NUMBER,
         'quant_min': INTEGER,
@@ -138,97 +140,84 @@ QUANTIZATION_SPEC = {
         'orig_dtype': STRING,
         'quant_dtype': STRING,
     },
-    'required': ['orig_min', 'orig_max', 'quant_min', 'quant_max'],
-}
+    title='QuantizationSpec',
+    required=['orig_min', 'orig_max', 'quant_min', 'quant_max'],
+)
 
-RESOLUTION = {'anyOf': [NUMBER, STRING, XY, NULL],
-              'description': 'the size of a pixel, e.g. 10 or "10 GSD"'}
+RESOLUTION = ANYOF(NUMBER, STRING, XY, NULL)(
+    description='the size of a pixel, e.g. 10 or "10 GSD"')
 
-TIMESTAMP = {'anyOf': [STRING, NUMBER],
-             'description': 'an ISO-8601 string or a UNIX time'}
+TIMESTAMP = ANYOF(STRING, NUMBER)(description='an ISO-8601 string or a UNIX time')
 
 # ------------------------------------------------------------- segmentation
-MSCOCO_POLYGON = _array(NUMBER, title='MSCOCO_POLYGON',
-                        description='flat [x1, y1, x2, y2, ...] coordinates')
-MSCOCO_MULTIPOLYGON = _array(MSCOCO_POLYGON, title='MSCOCO_MULTIPOLYGON',
-                             description='a list of flat polygons')
-_RING = _array(XY)
-KWCOCO_POLYGON = {
-    'type': 'object', 'title': 'KWCOCO_POLYGON',
-    'properties': {'exterior': _RING, 'interiors': _array(_RING)},
-    'required': ['exterior'],
-    'additionalProperties': False,
-}
-KWCOCO_MULTIPOLYGON = _array(KWCOCO_POLYGON, title='KWCOCO_MULTIPOLYGON')
-RUN_LENGTH_ENCODING = {
-    'type': 'object', 'title': 'RUN_LENGTH_ENCODING',
-    'description': "MS-COCO RLE: 'counts' as a run list or the compressed "
-                   "string, 'size' as [height, width]",
-    'properties': {
-        'size': _array(INTEGER, minItems=2, maxItems=2),
-        'counts': {'anyOf': [STRING, _array(INTEGER)]},
-        'shape': _array(INTEGER, minItems=2, maxItems=2),
+MSCOCO_POLYGON = ARRAY(NUMBER, title='MSCOCO_POLYGON',
+                       description='flat [x1, y1, x2, y2, ...] coordinates')
+MSCOCO_MULTIPOLYGON = ARRAY(MSCOCO_POLYGON, title='MSCOCO_MULTIPOLYGON',
+                            description='a list of flat polygons')
+_RING = ARRAY(XY)
+KWCOCO_POLYGON = OBJECT(
+    {'exterior': _RING, 'interiors': ARRAY(_RING)},
+    title='KWCOCO_POLYGON', required=['exterior'], additionalProperties=False)
+KWCOCO_MULTIPOLYGON = ARRAY(KWCOCO_POLYGON, title='KWCOCO_MULTIPOLYGON')
+RUN_LENGTH_ENCODING = OBJECT(
+    {
+        'size': ARRAY(INTEGER, minItems=2, maxItems=2),
+        'counts': ANYOF(STRING, ARRAY(INTEGER)),
+        'shape': ARRAY(INTEGER, minItems=2, maxItems=2),
         'binary': BOOLEAN,
-        'order': {'enum': ['C', 'F']},
+        'order': elem.ANY(enum=['C', 'F']),
     },
-    'required': ['counts'],
-    'anyOf': [{'required': ['size']}, {'required': ['shape']}],
-}
-WKT = {'type': 'string', 'title': 'WKT',
-       'pattern': r'^\s*(MULTI)?POLYGON\s*(\(|EMPTY)'}
-MASK_PATH = {'type': 'string', 'minLength': 1, 'title': 'MASK_PATH',
-             'description': 'a path to a mask image, relative to the bundle'}
-SEGMENTATION = {
-    'title': 'SEGMENTATION',
-    'anyOf': [MSCOCO_POLYGON, MSCOCO_MULTIPOLYGON, KWCOCO_POLYGON,
-              KWCOCO_MULTIPOLYGON, RUN_LENGTH_ENCODING, WKT, MASK_PATH, NULL],
-}
+    title='RUN_LENGTH_ENCODING',
+    description="MS-COCO RLE: 'counts' as a run list or the compressed "
+                "string, 'size' as [height, width]",
+    required=['counts'],
+    anyOf=[{'required': ['size']}, {'required': ['shape']}],
+)
+WKT = STRING(title='WKT', pattern=r'^\s*(MULTI)?POLYGON\s*(\(|EMPTY)')
+MASK_PATH = STRING(minLength=1, title='MASK_PATH',
+                   description='a path to a mask image, relative to the bundle')
+SEGMENTATION = ANYOF(MSCOCO_POLYGON, MSCOCO_MULTIPOLYGON, KWCOCO_POLYGON,
+                     KWCOCO_MULTIPOLYGON, RUN_LENGTH_ENCODING, WKT, MASK_PATH,
+                     NULL)(title='SEGMENTATION')
 
 # ---------------------------------------------------------------- keypoints
-MSCOCO_KEYPOINTS = _array(NUMBER, title='MSCOCO_KEYPOINTS',
-                          description='flat [x1, y1, v1, x2, y2, v2, ...]')
-KWCOCO_KEYPOINT = {
-    'type': 'object', 'title': 'KWCOCO_KEYPOINT',
-    'properties': {
+MSCOCO_KEYPOINTS = ARRAY(NUMBER, title='MSCOCO_KEYPOINTS',
+                         description='flat [x1, y1, v1, x2, y2, v2, ...]')
+KWCOCO_KEYPOINT = OBJECT(
+    {
         'xy': XY,
-        'visible': {'enum': [0, 1, 2]},
+        'visible': elem.ANY(enum=[0, 1, 2]),
         'keypoint_category_id': ID,
         'keypoint_category': NAME,
     },
-    'required': ['xy'],
-}
-KWCOCO_KEYPOINTS = _array(KWCOCO_KEYPOINT, title='KWCOCO_KEYPOINTS')
-KEYPOINTS = {'anyOf': [MSCOCO_KEYPOINTS, KWCOCO_KEYPOINTS, NULL]}
+    title='KWCOCO_KEYPOINT', required=['xy'])
+KWCOCO_KEYPOINTS = ARRAY(KWCOCO_KEYPOINT, title='KWCOCO_KEYPOINTS')
+KEYPOINTS = ANYOF(MSCOCO_KEYPOINTS, KWCOCO_KEYPOINTS, NULL)
 
 # ------------------------------------------------------------------- tables
-CATEGORY = {
-    'type': 'object', 'title': 'CATEGORY',
-    'properties': {
+CATEGORY = OBJECT(
+    {
         'id': ID,
         'name': NAME,
         'supercategory': _nullable(STRING),
-        'alias': _array(NAME),
-        'parents': _array(NAME),
-        'keypoints': _array(STRING),
-        'skeleton': _array(_array(INTEGER, minItems=2, maxItems=2)),
+        'alias': ARRAY(NAME),
+        'parents': ARRAY(NAME),
+        'keypoints': ARRAY(STRING),
+        'skeleton': ARRAY(ARRAY(INTEGER, minItems=2, maxItems=2)),
     },
-    'required': ['id', 'name'],
-}
+    title='CATEGORY', required=['id', 'name'])
 
-KEYPOINT_CATEGORY = {
-    'type': 'object', 'title': 'KEYPOINT_CATEGORY',
-    'properties': {
+KEYPOINT_CATEGORY = OBJECT(
+    {
         'id': ID,
         'name': NAME,
         'supercategory': _nullable(STRING),
         'reflection_id': _nullable(ID),
     },
-    'required': ['id', 'name'],
-}
+    title='KEYPOINT_CATEGORY', required=['id', 'name'])
 
-VIDEO = {
-    'type': 'object', 'title': 'VIDEO',
-    'properties': {
+VIDEO = OBJECT(
+    {
         'id': ID,
         'name': NAME,
         'caption': STRING,
@@ -237,12 +226,10 @@ VIDEO = {
         'resolution': RESOLUTION,
         'target_gsd': NUMBER,
     },
-    'required': ['id', 'name'],
-}
+    title='VIDEO', required=['id', 'name'])
 
-ASSET = {
-    'type': 'object', 'title': 'ASSET',
-    'properties': {
+ASSET = OBJECT(
+    {
         'file_name': STRING,
         'channels': CHANNEL_SPEC,
         'width': INTEGER,
@@ -253,12 +240,10 @@ ASSET = {
         'quantization': QUANTIZATION_SPEC,
         'resolution': RESOLUTION,
     },
-    'required': ['file_name'],
-}
+    title='ASSET', required=['file_name'])
 
-IMAGE = {
-    'type': 'object', 'title': 'IMAGE',
-    'properties': {
+IMAGE = OBJECT(
+    {
         'id': ID,
         'file_name': _nullable(STRING),
         'name': _nullable(NAME),
@@ -266,8 +251,8 @@ IMAGE = {
         'height': INTEGER,
         'channels': _nullable(CHANNEL_SPEC),
         'resolution': RESOLUTION,
-        'auxiliary': _array(ASSET),
-        'assets': _array(ASSET),
+        'auxiliary': ARRAY(ASSET),
+        'assets': ARRAY(ASSET),
         'video_id': _nullable(ID),
         'timestamp': TIMESTAMP,
         'frame_index': INTEGER,
@@ -279,42 +264,55 @@ IMAGE = {
         'flickr_url': STRING,
         'date_captured': STRING,
     },
-    'required': ['id'],
-}
+    title='IMAGE', required=['id'])
 
-ANNOTATION = {
-    'type': 'object', 'title': 'ANNOTATION',
-    'properties': {
+ANNOTATION = OBJECT(
+    {
         'id': ID,
         'image_id': ID,
         'category_id': _nullable(ID),
-        'track_id': {'anyOf': [INTEGER, STRING, NULL],
-                     'description': 'links annotations across frames'},
+        'track_id': ANYOF(INTEGER, STRING, NULL)(
+            description='links annotations across frames'),
         'bbox': BBOX,
         'score': NUMBER,
-        'prob': _array(NUMBER),
+        'prob': ARRAY(NUMBER),
         'weight': NUMBER,
         'caption': STRING,
         'keypoints': KEYPOINTS,
         'segmentation': SEGMENTATION,
-        'iscrowd': {'anyOf': [INTEGER, BOOLEAN]},
+        'iscrowd': ANYOF(INTEGER, BOOLEAN),
         'area': NUMBER,
         'num_keypoints': INTEGER,
     },
-    'required': ['id', 'image_id'],
-}
+    title='ANNOTATION', required=['id', 'image_id'])
 
 # Seed 000: track geometry, unlike annotation geometry, is in *video* space.
-TRACK = {
-    'type': 'object', 'title': 'TRACK',
-    'properties': {
-        'id': {'anyOf': [INTEGER, STRING]},
-        'name': {'anyOf': [NAME, INTEGER]},
+TRACK = OBJECT(
+    {
+        'id': ANYOF(INTEGER, STRING),
+        'name': ANYOF(NAME, INTEGER),
         'bbox': BBOX,
         'segmentation': SEGMENTATION,
     },
-    'required': ['id'],
-}
+    title='TRACK', required=['id'])
+
+# MS-COCO's info block; real exports leave fields null (Encord) and some
+# write the year or version as text or a number.  kwcoco keeps a list of
+# process records under 'info' instead, which stays valid.
+INFO = OBJECT(
+    {
+        'year': ANYOF(INTEGER, STRING, NULL),
+        'version': ANYOF(STRING, NUMBER, NULL),
+        'description': _nullable(STRING),
+        'contributor': _nullable(STRING),
+        'url': _nullable(STRING),
+        'date_created': _nullable(STRING),
+    },
+    title='INFO', description='MS-COCO dataset information')
+
+LICENSE = OBJECT(
+    {'id': ANYOF(INTEGER, STRING), 'name': _nullable(STRING), 'url': _nullable(STRING)},
+    title='LICENSE', description='an MS-COCO image license')
 
 TABLE_SCHEMAS = {
     'categories': CATEGORY,
@@ -325,16 +323,16 @@ TABLE_SCHEMAS = {
     'tracks': TRACK,
 }
 
-COCO_SCHEMA = {
+COCO_SCHEMA = Element({
     '$schema': SCHEMA_DIALECT,
     'title': 'kwcoco manifest',
     'type': 'object',
     'properties': {
-        'info': {'anyOf': [{'type': 'object'}, {'type': 'array'}, NULL]},
-        'licenses': {'anyOf': [{'type': 'array'}, NULL]},
-        **{key: _array(value) for key, value in TABLE_SCHEMAS.items()},
+        'info': ANYOF(INFO, ARRAY(), NULL),
+        'licenses': ANYOF(ARRAY(LICENSE), NULL),
+        **{key: ARRAY(value) for key, value in TABLE_SCHEMAS.items()},
     },
-}
+})
 
 
 # ------------------------------------------------------------------- words
@@ -376,6 +374,8 @@ _WORDS = {id(schema): words for schema, words in [
     (IMAGE, "an image with an integer 'id'"),
     (ANNOTATION, "an annotation with integer 'id' and 'image_id'"),
     (TRACK, "a track with an integer or string 'id'"),
+    (INFO, 'an MS-COCO info object'),
+    (LICENSE, "a license object with 'id', 'name' and 'url'"),
 ]}
 
 _TYPE_WORDS = {
@@ -430,6 +430,8 @@ def expected_words(schema):
         items = schema.get('items')
         lo, hi = schema.get('minItems'), schema.get('maxItems')
         count = f'{lo} ' if lo is not None and lo == hi else ''
+        if items in ({}, True, None):
+            return f'a list of {count}items' if count else 'a list'
         plural = _plural(items) if isinstance(items, dict) else None
         if plural:
             return f'a list of {count}{plural}'
@@ -482,7 +484,8 @@ def manifest_validator():
 
 def schema_json():
     """
-    A deep copy of :data:`COCO_SCHEMA` that can be edited or dumped freely.
+    :data:`COCO_SCHEMA` as plain JSON dicts and lists (a fresh copy that can
+    be edited or dumped freely).
 
     Example:
         >>> import json
@@ -490,8 +493,67 @@ def schema_json():
         >>> text = json.dumps(schema_json())
         >>> json.loads(text)['properties']['images']['items']['title']
         'IMAGE'
+        >>> type(schema_json()) is dict
+        True
     """
-    return copy.deepcopy(COCO_SCHEMA)
+    return json.loads(json.dumps(COCO_SCHEMA))
+
+
+#: the package resource holding :data:`COCO_SCHEMA` as a JSON file
+SCHEMA_FNAME = 'coco_schema.json'
+
+
+def schema_text():
+    """
+    The text of the shipped ``coco_schema.json``: :data:`COCO_SCHEMA`
+    written with sorted keys and a two-space indent.
+
+    Example:
+        >>> from xcoco.manifest.schema import schema_text
+        >>> schema_text().splitlines()[:2]
+        ['{', '  "$schema": "https://json-schema.org/draft/2020-12/schema",']
+    """
+    return json.dumps(COCO_SCHEMA, indent=2, sort_keys=True) + '\n'
+
+
+def write_schema_json(fpath=None):
+    """
+    Write :func:`schema_text` to ``fpath`` (default: the package's own
+    ``coco_schema.json``, regenerating it after a schema edit; the test
+    suite checks that the shipped file is current).
+
+    Returns:
+        str: the path written.
+
+    Example:
+        >>> import json, tempfile, ubelt as ub
+        >>> from xcoco.manifest.schema import write_schema_json, COCO_SCHEMA
+        >>> fpath = write_schema_json(ub.Path(tempfile.mkdtemp()) / 'schema.json')
+        >>> json.loads(ub.Path(fpath).read_text()) == COCO_SCHEMA
+        True
+    """
+    if fpath is None:
+        fpath = os.path.join(os.path.dirname(__file__), SCHEMA_FNAME)
+    fpath = os.fspath(fpath)
+    with open(fpath, 'w', encoding='utf8') as file:
+        file.write(schema_text())
+    return fpath
+
+
+def shipped_schema():
+    """
+    The schema read from the package resource ``coco_schema.json`` (plain
+    dicts), e.g. for tools in other languages or a validator that should
+    not import xcoco's Python definitions.
+
+    Example:
+        >>> from xcoco.manifest.schema import shipped_schema, COCO_SCHEMA
+        >>> shipped_schema() == COCO_SCHEMA
+        True
+    """
+    from importlib import resources
+    text = resources.files(__package__).joinpath(SCHEMA_FNAME).read_text(encoding='utf8')
+    return json.loads(text)
 
 
 # ------------------------------------------------------------------ fast path
