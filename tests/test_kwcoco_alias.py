@@ -43,7 +43,7 @@ def main():
     dset = kwcoco.CocoDataset.demo('shapes2')
     coco_img = dset.coco_image(dset.images()[0])
     try:
-        dset.add_category(dset.cats[1]['name'])
+        dset.add_category(dset.dataset['categories'][1]['name'])
     except exceptions.DuplicateAddError as ex:
         duplicate = type(ex).__module__
     COCO_SCHEMA.validate(dset.dataset)
