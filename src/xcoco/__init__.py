@@ -40,6 +40,7 @@ _LAZY = {
     'FusedChannelSpec': 'xcoco.channel_spec',
     'SensorChanSpec': 'xcoco.channel_spec',
     'install_as_kwcoco': 'xcoco.kwcoco_alias',
+    'AbstractCocoDataset': 'xcoco.abstract_coco_dataset',
 }
 _LAZY_MODULES = {
     'coco_dataset', 'coco_image', 'coco_objects1d', 'channel_spec',
@@ -53,6 +54,7 @@ _LAZY_MODULES = {
 if TYPE_CHECKING:
     # what __getattr__ resolves at run time, spelled out (as explicit
     # re-exports) for type checkers
+    from xcoco.abstract_coco_dataset import AbstractCocoDataset as AbstractCocoDataset
     from xcoco.channel_spec import ChannelSpec as ChannelSpec
     from xcoco.channel_spec import FusedChannelSpec as FusedChannelSpec
     from xcoco.channel_spec import SensorChanSpec as SensorChanSpec

@@ -18,9 +18,11 @@ Example:
 import math
 from numbers import Number
 
+from xcoco.abstract_coco_dataset import AbstractCocoDataset
+from xcoco.dataset import CocoDataset
 from xcoco.tables import TABLES
 
-__all__ = ['assert_dsets_allclose']
+__all__ = ['AbstractCocoDataset', 'CocoDataset', 'assert_dsets_allclose']
 
 _MISSING = object()
 

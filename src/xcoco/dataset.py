@@ -53,7 +53,8 @@ class CocoDataset(Queryable):
         fname (str | None): file name used for ``fpath`` when ``data`` is
             not a path.
         autobuild (bool): build the index now.  ``False`` opens even a file
-            with duplicate ids so it can be repaired.
+            that repeats a category or video name so it can be repaired
+            (repeated ids load with a warning, last one indexed, as kwcoco).
 
     Example:
         >>> import xcoco

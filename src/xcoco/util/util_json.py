@@ -18,13 +18,17 @@ Example:
 import json
 from collections import OrderedDict
 from os import PathLike, fspath
+from typing import Any, NamedTuple, TypedDict
 
 from ubelt import IndexableWalker
 
 from xcoco.errors import CircularReferenceError
 
 __all__ = [
+    'Difference',
     'IndexableWalker',
+    'UnserializablePart',
+    'coerce_indent',
     'ensure_json_serializable',
     'find_json_unserializable',
     'indexable_allclose',
@@ -254,3 +258,48 @@ def indexable_diff(dct1, dct2, rtol=1e-05, atol=1e-08, equal_nan=False):
         (2, {('b',)}, {('c',)})
     """
     return IndexableWalker(dct1).diff(dct2, rel_tol=rtol, abs_tol=atol, equal_nan=equal_nan)
+
+
+class Difference(NamedTuple):
+    """
+    One value that differs between two nested structures, at ``path``.
+
+    Example:
+        >>> Difference(('a', 0), 1, 2).path
+        ('a', 0)
+    """
+
+    path: tuple
+    value1: Any
+    value2: Any
+
+
+class UnserializablePart(TypedDict):
+    """
+    What :func:`find_json_unserializable` yields: where (``loc``, a path of
+    keys and indexes) and what (``data``).
+
+    Example:
+        >>> part: UnserializablePart = {'loc': ['a'], 'data': {1, 2}}
+        >>> part['loc']
+        ['a']
+    """
+
+    loc: list
+    data: Any
+
+
+def coerce_indent(indent: int | str | None) -> int | None:
+    """
+    A JSON indent as a number of spaces: an int stays, a string of spaces
+    becomes its length, None stays None.
+
+    Example:
+        >>> coerce_indent('   '), coerce_indent(2), coerce_indent(None)
+        (3, 2, None)
+    """
+    if isinstance(indent, str):
+        if indent.strip(' '):
+            raise ValueError(f'an indent string must hold only spaces, not {indent!r}')
+        return len(indent)
+    return indent
