@@ -265,3 +265,34 @@ def test_union_keeps_every_mscoco_info_dict():
     assert merged.dataset['licenses'] == [{'id': 1, 'name': 'cc'}]
     same = xcoco.CocoDataset.union(parts[0], parts[2])
     assert same.dataset['info'] == {'year': 2014}
+
+
+def test_categoryless_annotations_are_grouped_under_none_as_kwcoco():
+    dset = xcoco.CocoDataset()
+    gid = dset.add_image('a.png')
+    aid = dset.add_annotation(gid)
+    assert dset.index.cid_to_aids[None] == {aid}
+    cid = dset.add_category('cat')
+    dset.set_annotation_category(aid, cid)
+    assert not dset.index.cid_to_aids[None] and dset.index.cid_to_aids[cid] == {aid}
+    dset.remove_categories([cid], keep_annots=True)
+    assert dset.index.cid_to_aids[None] == {aid}
+    assert_index_consistent(dset)
+    kwcoco = pytest.importorskip('kwcoco')
+    theirs = kwcoco.CocoDataset()
+    theirs.add_annotation(theirs.add_image('a.png'))
+    assert dict(theirs.index.cid_to_aids) == {None: {1}}
+    fresh = xcoco.CocoDataset(theirs.dataset)
+    assert dict(fresh.index.cid_to_aids) == {None: {1}}
+
+
+def test_coerce_takes_bare_demo_keys_and_index_build_takes_the_dataset():
+    dset = xcoco.CocoDataset.coerce('vidshapes1-frames2')
+    assert (dset.n_videos, dset.n_images) == (1, 2)
+    with pytest.raises(xcoco.ManifestNotFoundError):
+        xcoco.CocoDataset.coerce('no-such-file.kwcoco.json')
+    dset.index.build(dset)
+    assert_index_consistent(dset)
+    with pytest.raises(KeyError):
+        dset._alias_to_cat('no such category')
+    assert dset._alias_to_cat(None) is None

@@ -187,13 +187,16 @@ class CocoDataset(Queryable):
                verbose: int = 0, **kw: Any) -> CocoDataset:
         """
         A dataset from a dataset (returned as is), a path, a manifest dict,
-        or ``'special:<demo key>'``.
+        or a demo key (``'special:<demo key>'``, or the bare key when no file
+        of that name exists, as kwcoco).
 
         Example:
             >>> import xcoco
             >>> dset = xcoco.CocoDataset()
             >>> xcoco.CocoDataset.coerce(dset) is dset
             True
+            >>> xcoco.CocoDataset.coerce('shapes2').n_images
+            2
         """
         if sqlview:
             from xcoco.errors import MissingDependencyError
@@ -204,6 +207,10 @@ class CocoDataset(Queryable):
             return key
         if isinstance(key, str) and key.startswith('special:'):
             return cls.demo(key.split(':', 1)[1], **kw)
+        if isinstance(key, str) and not os.path.exists(key):
+            from xcoco.demo.grammar import is_demo_key
+            if is_demo_key(key):
+                return cls.demo(key, **kw)
         return cls(key, **kw)
 
     @classmethod

@@ -392,9 +392,10 @@ class Queryable:
         if isinstance(cat_identifier, dict):
             return cat_identifier
         if isinstance(cat_identifier, str) and cat_identifier not in self.index.name_to_cat:
-            cat = self._alias_to_cat(cat_identifier)
-            if cat is not None:
-                return cat
+            try:
+                return self._alias_to_cat(cat_identifier)
+            except UnknownIdError:
+                pass  # the resolver's message names the id or name
         return self.index.cats[self._resolve_id('categories', cat_identifier)]
 
     def _resolve_to_kpcat(self, kp_identifier):
@@ -403,15 +404,33 @@ class Queryable:
         return self.index.kpcats[self._resolve_id('keypoint_categories', kp_identifier)]
 
     def _alias_to_cat(self, alias_catname):
+        """
+        The category named ``alias_catname`` or listing it in its ``alias``
+        (a name or a list of names); None for None; UnknownIdError (a
+        KeyError) when no category matches.
+
+        Example:
+            >>> import xcoco
+            >>> dset = xcoco.CocoDataset()
+            >>> _ = dset.add_category('person', alias='human')
+            >>> dset._alias_to_cat('human')['name']
+            'person'
+            >>> try:
+            ...     dset._alias_to_cat('dog')
+            ... except KeyError as ex:
+            ...     print(type(ex).__name__)
+            UnknownIdError
+        """
         if alias_catname is None:
             return None
         cat = self.index.name_to_cat.get(alias_catname)
         if cat is not None:
             return cat
         for cat in self.index.cats.values():
-            if alias_catname in (cat.get('alias') or ()):
+            alias = cat.get('alias') or ()
+            if alias_catname == alias or (not isinstance(alias, str) and alias_catname in alias):
                 return cat
-        return None
+        raise UnknownIdError(f'no category is named or aliased {alias_catname!r}')
 
     def _keypoint_category_names(self):
         """

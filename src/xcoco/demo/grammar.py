@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from xcoco.errors import DemoKeyError
 
-__all__ = ['GENERATOR_VERSION', 'DemoSpec', 'parse_demo_key']
+__all__ = ['GENERATOR_VERSION', 'DemoSpec', 'is_demo_key', 'parse_demo_key']
 
 # Bumped whenever a generator's output changes, so stale cache bundles are
 # regenerated instead of reused.
@@ -386,3 +386,20 @@ def _check_channel_spec(name, spec, key):
         raise DemoKeyError(
             f'demo key {key!r}: option {name!r} is not a channel spec: {spec!r} '
             f"(e.g. 'B1,B8|B11' or 's1:(r|g|b,B8),s2:flowx|flowy')")
+
+
+def is_demo_key(key: str) -> bool:
+    """
+    Whether ``key`` is a demo key :func:`parse_demo_key` accepts (used by
+    ``CocoDataset.coerce`` to tell demo keys from file names).
+
+    Example:
+        >>> is_demo_key('vidshapes2-multispectral'), is_demo_key('train.kwcoco.json')
+        (True, False)
+    """
+    from xcoco.errors import DemoKeyError
+    try:
+        parse_demo_key(key)
+    except DemoKeyError:
+        return False
+    return True

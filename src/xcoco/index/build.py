@@ -20,7 +20,8 @@ Where kwcoco is lax but loses nothing, so is the index:
   name lookup from those; the others stay in the manifest (``dump`` writes
   them back) and ``validate`` reports them.  A removal by such an id removes
   every object holding it; a field edit changes the indexed one;
-* ``trackid_to_aids[None]`` groups the annotations without a ``track_id``.
+* ``trackid_to_aids[None]`` groups the annotations without a ``track_id``,
+  ``cid_to_aids[None]`` those without a ``category_id`` (as kwcoco).
 """
 import warnings
 from collections import defaultdict
@@ -258,6 +259,11 @@ class CocoIndex:
             duplicate image ids in table 'images': [1]; the index holds the last object with each id
             >>> index.imgs[1]['file_name']
             'b'
+            >>> import xcoco  # kwcoco's spelling: the dataset object itself
+            >>> dset = xcoco.CocoDataset({'images': [{'id': 3, 'file_name': 'c'}]})
+            >>> dset.index.build(dset)
+            >>> list(dset.index.imgs)
+            [3]
             >>> try:
             ...     index.build({'categories': [{'id': 1, 'name': 'a'}, {'id': 2, 'name': 'a'}]})
             ... except DuplicateIdError as ex:
@@ -269,6 +275,9 @@ class CocoIndex:
             ...     print(ex)
             annotation id=1 (position 0 in table 'annotations') field 'image_id': [4] is a list; expected an int or a string
         """
+        if not isinstance(dataset, dict) and isinstance(getattr(dataset, 'dataset', None), dict):
+            # kwcoco's spelling passes the dataset object: index its manifest
+            dataset = dataset.dataset
         self.clear()
         self._fpath = fpath
         with paused_gc():
@@ -405,9 +414,8 @@ class CocoIndex:
         try:
             for aid, ann in self.anns.items():
                 gid_to_aids[ann.get('image_id')].add(aid)
-                cid = ann.get('category_id', None)
-                if cid is not None:
-                    cid_to_aids[cid].add(aid)
+                # None groups the annotations without a category (as kwcoco)
+                cid_to_aids[ann.get('category_id', None)].add(aid)
                 if ann.get('track_id', None) is None:
                     trackless.append(aid)
                 else:

@@ -333,9 +333,7 @@ def _insert_annotation(dset, ann):
     aid = ann['id']
     index.anns[aid] = ann
     index.gid_to_aids[ann['image_id']].add(aid)
-    cid = ann.get('category_id', None)
-    if cid is not None:
-        index.cid_to_aids[cid].add(aid)
+    index.cid_to_aids[ann.get('category_id', None)].add(aid)
     index.link_track(aid, ann.get('track_id', None))
 
 

@@ -258,7 +258,7 @@ def _apply_annotation_links(dset, key, objs, final):
         if key == 'track_id':
             # None is a group too: the trackless annotations (as in kwcoco)
             index.unlink_track(aid, old)
-        elif old is not None and old in group_of:
+        elif (old is not None or key == 'category_id') and old in group_of:
             group_of[old].discard(aid)
         tid = ann.get('track_id')
         # a track is sorted by the frame of each annotation's image
@@ -269,7 +269,7 @@ def _apply_annotation_links(dset, key, objs, final):
         new = ann.get(key)
         if key == 'track_id':
             index.link_track(aid, new)
-        elif new is not None:
+        elif new is not None or key == 'category_id':
             group_of[new].add(aid)
         if moved_in_track:
             index.trackid_to_aids[tid].add(aid)

@@ -77,7 +77,7 @@ def _unindex_annotations(dset, aids):
         if aids_of_img is not None:
             aids_of_img.discard(aid)
         cid = ann.get('category_id', None)
-        if cid is not None and cid in index.cid_to_aids:
+        if cid in index.cid_to_aids:
             index.cid_to_aids[cid].discard(aid)
         index.unlink_track(aid, ann.get('track_id', None))
 
@@ -231,6 +231,8 @@ def _remove_parents(dset, table, identifiers, keep_children, safe):
             if table == 'tracks':
                 # kwcoco's group of trackless annotations takes them in
                 index.link_track(child, None)
+            elif table == 'categories':
+                index.cid_to_aids[None].add(child)
         info = {child_table: 0}
     elif child_table == 'annotations':
         info = remove_annotations(dset, child_ids)
