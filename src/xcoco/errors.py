@@ -16,8 +16,10 @@ keep working after ``import xcoco as kwcoco``.
     │   │   └── FieldTypeError      (also TypeError)   an id / reference / name
     │   │                                              the index cannot use
     │   ├── DuplicateIdError        (also ValueError)  repeated unique names
-    │   └── UnserializableError     (also TypeError)   a value JSON cannot hold
-    │       └── CircularReferenceError  (also ValueError)  data contains itself
+    │   ├── UnserializableError     (also TypeError)   a value JSON cannot hold
+    │   │   └── CircularReferenceError  (also ValueError)  data contains itself
+    │   └── FormatError             (also ValueError)  a dialect row (xcoco.formats)
+    │       └── FormatGuessError                       no known dialect fits
     ├── AddError                 (also ValueError)     an edit was refused
     │   ├── DuplicateAddError                          id / name taken
     │   ├── InvalidAddError                            malformed value
@@ -71,6 +73,8 @@ __all__ = [
     'DuplicateIdError',
     'FieldTypeError',
     'FilePathError',
+    'FormatError',
+    'FormatGuessError',
     'GeometryError',
     'InvalidAddError',
     'InvalidIdError',
@@ -632,3 +636,26 @@ class ArchiveNotFoundError(ArchiveError, FileNotFoundError):
 
     def __str__(self) -> str:
         return self.args[0] if self.args else ''
+
+
+class FormatError(ManifestError, ValueError):
+    """
+    A file in one of the COCO dialects (``xcoco.formats``) has a row that
+    dialect cannot hold: the message names the dialect, the table, the row
+    (position and id) and the field.
+
+    Example:
+        >>> issubclass(FormatError, ValueError)
+        True
+    """
+
+
+class FormatGuessError(FormatError):
+    """
+    ``xcoco.formats.guess`` could not place a document in any known dialect;
+    the message lists what it saw and the known formats.
+
+    Example:
+        >>> issubclass(FormatGuessError, FormatError)
+        True
+    """

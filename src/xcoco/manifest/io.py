@@ -50,7 +50,9 @@ __all__ = [
     'json_default',
     'parse_manifest',
     'plain_json',
+    'read_json',
     'read_manifest',
+    'write_json',
     'write_manifest',
 ]
 
@@ -210,6 +212,59 @@ def _parse_nonstandard(data, where, orjson_error):
     except UnicodeDecodeError as ex:
         raise MalformedJSONError(
             f'{where}: not UTF-8 text ({ex})', fpath=where) from None
+
+
+def read_json(fpath):
+    """
+    Any JSON document (a list too, unlike :func:`read_manifest`) from a
+    file or a ``.zip`` holding one JSON file, with the same errors.
+
+    Example:
+        >>> import tempfile
+        >>> import ubelt as ub
+        >>> fpath = ub.Path(tempfile.mkdtemp()) / 'results.json'
+        >>> _ = fpath.write_text('[{"image_id": 1, "score": 0.5}]')
+        >>> read_json(fpath)
+        [{'image_id': 1, 'score': 0.5}]
+    """
+    fpath = fspath(fpath)
+    try:
+        if zipfile.is_zipfile(fpath):
+            data = _read_zip_member(fpath)
+        else:
+            with open(fpath, 'rb') as file:
+                data = file.read()
+    except FileNotFoundError:
+        raise ManifestNotFoundError(f'file does not exist: {fpath}', fpath=fpath) from None
+    except IsADirectoryError:
+        raise ManifestError(f'expected a JSON file but got a directory: {fpath}',
+                            fpath=fpath) from None
+    with paused_gc():
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError as orjson_error:
+            return _parse_nonstandard(data, fpath, orjson_error)
+
+
+def write_json(obj, fpath, indent=None):
+    """
+    Write any JSON document atomically (numpy values and the other types
+    :func:`json_default` knows are converted).
+
+    Example:
+        >>> import tempfile
+        >>> import ubelt as ub
+        >>> fpath = ub.Path(tempfile.mkdtemp()) / 'out.json'
+        >>> write_json([{'a': 1}], fpath)
+        >>> read_json(fpath)
+        [{'a': 1}]
+    """
+    option = orjson.OPT_SERIALIZE_NUMPY
+    if indent:
+        option |= orjson.OPT_INDENT_2
+    data = orjson.dumps(obj, default=json_default, option=option)
+    with atomic_write(fspath(fpath), 'wb') as file:
+        file.write(data)
 
 
 def check_manifest_shape(manifest, fpath=None):
