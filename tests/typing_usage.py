@@ -26,7 +26,7 @@ from xcoco.coco_dataset import CocoDataset
 from xcoco.coco_image import CocoAsset, CocoImage
 from xcoco.coco_objects1d import AnnotGroups, Annots, Categories, ImageGroups, Images, Tracks, Videos
 from xcoco.errors import DuplicateAddError, MissingFieldError, UnknownIdError
-from xcoco.types import Id, JsonDict
+from xcoco.types import Id, JsonDict, StrPath
 
 if sys.version_info >= (3, 11):
     from typing import assert_type
@@ -37,7 +37,7 @@ else:
 def build() -> CocoDataset:
     dset = CocoDataset(bundle_dpath=tempfile.mkdtemp())
     assert_type(dset.bundle_dpath, str)
-    assert_type(dset.fpath, str | None)
+    assert_type(dset.fpath, StrPath | None)
     cid = dset.add_category('cat', supercategory='animal')
     assert_type(cid, Id)
     vid = dset.ensure_video('clip', width=8, height=8)

@@ -77,7 +77,7 @@ class CocoDataset(Queryable):
     index: CocoIndex
     #: a short name for reprs
     tag: str | None
-    _fpath: str | None
+    _fpath: StrPath | None
 
     def __init__(self, data: StrPath | JsonDict | CocoDataset | None = None,
                  tag: str | None = None, bundle_dpath: StrPath | None = None,
@@ -236,19 +236,23 @@ class CocoDataset(Queryable):
 
     # ---- paths ----------------------------------------------------------
     @property
-    def fpath(self) -> str | None:
+    def fpath(self) -> StrPath | None:
         """
         The manifest's path; setting it also moves ``bundle_dpath`` to its
         folder (file names are not rewritten: call :meth:`reroot` for that).
+        A path object set here is handed back as it was given (as kwcoco).
 
         Example:
-            >>> import xcoco
+            >>> import xcoco, pathlib
             >>> dset = xcoco.CocoDataset(bundle_dpath='/data')
             >>> dset.fpath
             '/data/data.kwcoco.json'
             >>> dset.fpath = '/other/train.kwcoco.json'
             >>> dset.bundle_dpath
             '/other'
+            >>> dset.fpath = pathlib.Path('/third/x.json')
+            >>> dset.fpath.name, dset.bundle_dpath
+            ('x.json', '/third')
         """
         return self._fpath
 
@@ -257,8 +261,9 @@ class CocoDataset(Queryable):
         if value is None:
             self._fpath = None
             return
-        self._fpath = fspath(value)
-        self.bundle_dpath = os.path.dirname(os.path.abspath(self._fpath))
+        fspath(value)  # refuse what is not a path now, not at dump time
+        self._fpath = value
+        self.bundle_dpath = os.path.dirname(os.path.abspath(value))
 
     data_fpath = fpath
 
