@@ -703,6 +703,7 @@ class CocoDataset(Queryable):
     _ensure_imgsize = _integrity.ensure_imgsize
     _ensure_json_serializable = _integrity.ensure_json_serializable
     _build_hashid = _integrity.build_hashid
+    hashid_parts = property(_integrity.hashid_parts)
     _cached_hashid = _integrity.cached_hashid
     _cached_hashid_for = staticmethod(_integrity.cached_hashid_for)
     _dataset_id = _integrity.dataset_id

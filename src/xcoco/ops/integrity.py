@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from xcoco.dataset import CocoDataset
     from xcoco.query import Queryable
 
-__all__ = ['build_hashid', 'cached_hashid', 'cached_hashid_for', 'check_index',
+__all__ = ['build_hashid', 'hashid_parts', 'cached_hashid', 'cached_hashid_for', 'check_index',
            'check_integrity', 'check_json_serializable', 'check_pointers', 'dataset_id',
            'ensure_imgsize', 'ensure_json_serializable', 'hashid_sidecar']
 
@@ -201,6 +201,33 @@ def build_hashid(dset: CocoDataset, hash_pixels: bool = False, verbose: int = 0)
     if verbose:
         print(f'hashed {len(parts) - 1} files')
     return ub.hash_data(parts)
+
+
+def hashid_parts(dset: CocoDataset) -> dict[str, dict[str, Any]]:
+    """
+    The hash of each table (``'json'``) and its length (``'num'``), in
+    kwcoco's shape; computed from the current data on access (kwcoco keeps
+    them between calls and clears a table's part when it is edited).
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset.demo('shapes2')
+        >>> parts = dset.hashid_parts
+        >>> sorted(parts), parts['images']['num']
+        (['annotations', 'categories', 'images', 'keypoint_categories'], 2)
+        >>> _ = dset.add_category('new')
+        >>> dset.hashid_parts['categories']['json'] != parts['categories']['json']
+        True
+    """
+    from xcoco.ops.hashid import manifest_hashid
+    parts = {}
+    for table in ('annotations', 'images', 'categories', 'videos', 'tracks',
+                  'keypoint_categories'):
+        rows = dset.dataset.get(table)
+        if rows or table in ('annotations', 'images', 'categories'):
+            rows = rows or []
+            parts[table] = {'json': manifest_hashid({table: rows}), 'num': len(rows)}
+    return parts
 
 
 def hashid_sidecar(fpath: StrPath) -> list[str]:
