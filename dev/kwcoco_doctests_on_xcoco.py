@@ -43,7 +43,12 @@ def main(argv):
             code = example.format_src(colored=False, linenos=False, want=False, prefix=False)
             # xdoctest runs an example in its module's namespace; these are
             # the names kwcoco's modules import that examples lean on
-            code = 'import ubelt as ub\nimport numpy as np\nimport kwcoco\n' + code
+            modpath = 'kwcoco.' + str(fpath.relative_to(root))[:-3].replace('/', '.')
+            modpath = modpath.removesuffix('.__init__')
+            code = ('import ubelt as ub\nimport numpy as np\nimport networkx as nx\n'
+                    'import kwcoco\n'
+                    f'try:\n    from {modpath} import *  # noqa\nexcept ImportError:\n    pass\n'
+                    + code)
             if '+REQUIRES(--' in code or 'xdoctest: +SKIP' in code:
                 continue
             with tempfile.TemporaryDirectory() as tmp:

@@ -191,6 +191,8 @@ def test_photos_boxes_hold_their_polygons(demo_root):
     dset = _load('photos', demo_root)
     for ann in dset.dataset['annotations']:
         img = dset.imgs[ann['image_id']]
+        if 'bbox' not in ann:
+            continue  # line- and keypoint-only annotations, as kwcoco's demo has
         x, y, w, h = ann['bbox']
         assert 0 <= x and 0 <= y and x + w <= img['width'] and y + h <= img['height']
         for flat in ann.get('segmentation', []):
@@ -199,20 +201,34 @@ def test_photos_boxes_hold_their_polygons(demo_root):
             assert [xy[:, 0].max(), xy[:, 1].max()] == [x + w, y + h]
 
 
+def test_photos_has_kwcocos_structure(demo_root):
+    dset = _load('photos', demo_root)
+    assert (dset.n_images, dset.n_annots, dset.n_cats) == (3, 11, 8)
+    assert [img['width'] for img in dset.dataset['images']] == [512, 328, 256]
+    assert [len(dset.gid_to_aids[gid]) for gid in dset.imgs] == [9, 2, 0]
+    assert [cat['name'] for cat in dset.dataset['categories']] == [
+        'astronaut', 'rocket', 'helmet', 'mouth', 'star', 'astronomer', 'astroturf', 'human']
+    kinds = {tuple(sorted(set(ann) & {'bbox', 'line', 'keypoints', 'segmentation'}))
+             for ann in dset.dataset['annotations']}
+    assert kinds == {('bbox', 'keypoints', 'segmentation'), ('bbox',), ('line',), ('keypoints',)}
+    assert dset._lookup_kpnames(1) == ['left-eye', 'right-eye']  # inherited from 'human'
+    assert dset.draw_image(1).shape == (512, 512, 3)  # boxes derived for line / points
+
+
 def test_photos_stand_ins_agree_with_annotations(tmp_path, monkeypatch):
     from xcoco.demo import photos
     monkeypatch.setattr(photos, 'find_photo_source', lambda: None)
     with pytest.warns(UserWarning, match='scikit-image'):
         dset = demo_dataset('photos', dpath=tmp_path)
     assert read_stamp(os.path.dirname(dset.fpath))['tag'].endswith('_standin')
-    img = dset.imgs[3]
+    img = dset.imgs[2]
     rgb = _read(dset, _assets(img)[0])
-    cat = dset.anns[dset.index.gid_to_aids[3][0] if isinstance(dset.index.gid_to_aids[3], list)
-                    else min(dset.index.gid_to_aids[3])]
-    x, y = cat['bbox'][:2]
+    person = dset.anns[min(dset.index.gid_to_aids[2])]
+    x, y, w, h = person['bbox']
     painted = rgb.min(axis=2) >= 120
     ys, xs = np.nonzero(painted)
     assert (xs.min(), ys.min()) == (x, y)
+    assert (xs.max(), ys.max()) == (x + w - 1, y + h - 1)
 
 
 # ------------------------------------------------------------------- tracks

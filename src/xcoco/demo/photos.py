@@ -1,18 +1,27 @@
 """
 The ``photos`` demo: three real photographs with hand-drawn annotations.
 
+Its structure is kwcoco's default demo (``CocoDataset.demo()``): three
+images (512, 328 and 256 pixels wide), eight categories (``astronaut``,
+``rocket``, ``helmet``, ``mouth``, ``star``, ``astronomer``, ``astroturf``
+and ``human``, the keypoint parent), and eleven annotations of every kind a
+manifest holds: a polygon with a box and keypoints, a box alone, a line
+alone, keypoints alone, and boxes on the second image; the third image has
+none.  The geometry was drawn for this demo on a 50-pixel grid over each
+photograph ("left"/"right" are the subject's own).
+
 The photographs are read offline from scikit-image's bundled sample data
-(``skimage/data``): ``astronaut.png`` (512x512, NASA, public domain),
-``rocket.jpg`` (640x427, SpaceX, CC0) and ``chelsea.png`` (451x300, CC0).
-None of xcoco's required dependencies ships photographs (OpenCV's wheels
-carry no sample images and ``kwimage.grab_test_image`` downloads), so
-scikit-image is an optional extra here; it is installed wherever kwcoco is.
-The files are located with :func:`importlib.util.find_spec`, so scikit-image
-is never imported.
+(``skimage/data``): ``astronaut.png`` (NASA, public domain), ``camera.png``
+(scaled to 328 pixels) and a 256-pixel piece of ``hubble_deep_field.jpg``
+(NASA/ESA, public domain).  None of xcoco's required dependencies ships
+photographs (OpenCV's wheels carry no sample images and
+``kwimage.grab_test_image`` downloads), so scikit-image is an optional
+extra here; it is installed wherever kwcoco is.  The files are located with
+:func:`importlib.util.find_spec`, so scikit-image is never imported.
 
 Without scikit-image the demo still works offline: each photograph is
 replaced by a synthetic stand-in of the same size on which every annotated
-polygon is painted, and a warning says so.
+polygon, box, line and point is painted, and a warning says so.
 """
 import copy
 import warnings
@@ -23,86 +32,53 @@ PHOTO_CATEGORIES = [
     {'id': 1, 'name': 'astronaut', 'supercategory': 'human'},
     {'id': 2, 'name': 'rocket', 'supercategory': 'object'},
     {'id': 3, 'name': 'helmet', 'supercategory': 'object'},
-    {'id': 4, 'name': 'flag', 'supercategory': 'object'},
-    {'id': 5, 'name': 'face', 'supercategory': 'human',
-     'keypoints': ['left-eye', 'right-eye', 'mouth'], 'skeleton': [[0, 1]]},
-    {'id': 6, 'name': 'tower', 'supercategory': 'structure'},
-    {'id': 7, 'name': 'light', 'supercategory': 'object',
-     'keypoints': ['light-center'], 'skeleton': []},
-    {'id': 8, 'name': 'cat', 'supercategory': 'animal',
-     'keypoints': ['left-eye', 'right-eye', 'nose'], 'skeleton': [[0, 1]]},
+    {'id': 4, 'name': 'mouth', 'supercategory': 'human',
+     'keypoints': ['mouth-right-corner', 'mouth-right-bot', 'mouth-left-bot',
+                   'mouth-left-corner'], 'skeleton': [[0, 1]]},
+    {'id': 5, 'name': 'star', 'supercategory': 'object',
+     'keypoints': ['star-center'], 'skeleton': []},
+    {'id': 6, 'name': 'astronomer', 'supercategory': 'human'},
+    {'id': 7, 'name': 'astroturf', 'supercategory': 'object'},
+    {'id': 8, 'name': 'human', 'keypoints': ['left-eye', 'right-eye'],
+     'skeleton': [[0, 1]]},
 ]
 
 
-def _ellipse(cx, cy, rx, ry, width, height, n=24):
-    import math
-    pts = []
-    for i in range(n):
-        t = 2 * math.pi * i / n
-        x = min(max(cx + rx * math.cos(t), 0), width)
-        y = min(max(cy + ry * math.sin(t), 0), height)
-        pts.append((round(x, 1), round(y, 1)))
-    return pts
-
-
-# Annotations were drawn by eye on a 50-pixel grid over each photograph;
-# "left"/"right" eye are as seen by the viewer.
+# ``source`` names the sample file; ``scale`` / ``crop`` ([x, y, size]) say
+# how the demo image is cut from it.
 PHOTOS = [
     {
-        'file': 'astronaut.png', 'width': 512, 'height': 512,
+        'file': 'astro.png', 'source': 'astronaut.png', 'width': 512, 'height': 512,
         'annots': [
             {'category': 'astronaut', 'polygon': [
                 (225, 15), (268, 22), (292, 48), (300, 85), (293, 125),
                 (283, 150), (303, 185), (305, 235), (345, 268), (360, 320),
                 (362, 350), (290, 400), (275, 470), (270, 512), (20, 512),
                 (25, 420), (30, 320), (55, 265), (115, 235), (118, 190),
-                (148, 155), (165, 130), (155, 90), (160, 50), (190, 25)]},
-            {'category': 'face', 'polygon': [
-                (185, 60), (265, 60), (270, 110), (255, 160), (225, 172),
-                (195, 160), (180, 110)],
-             'keypoints': [(206, 102), (245, 102), (225, 143)]},
-            {'category': 'helmet',
-             'polygon': _ellipse(400, 455, 125, 112, 512, 512)},
-            {'category': 'rocket', 'polygon': [
-                (405, 0), (425, 0), (435, 35), (445, 70), (455, 200),
-                (470, 270), (360, 285), (355, 210), (375, 150), (392, 40)]},
-            {'category': 'flag', 'polygon': [
-                (0, 0), (65, 0), (95, 120), (95, 220), (70, 320), (40, 512),
-                (0, 512)]},
+                (148, 155), (165, 130), (155, 90), (160, 50), (190, 25)],
+             'keypoints': [(245, 100, 2), (203, 100, 2)]},
+            {'category': 'rocket', 'bbox': [355, 0, 120, 285]},
+            {'category': 'helmet', 'line': [290, 395, 495, 505]},
+            {'category': 'mouth', 'keypoints': [
+                (205, 142, 2), (215, 150, 2), (232, 150, 2), (243, 142, 2)]},
+            {'category': 'star', 'keypoints': [(12, 15, 1)]},
+            {'category': 'star', 'keypoints': [(40, 12, 1)]},
+            {'category': 'star', 'keypoints': [(15, 60, 1)]},
+            {'category': 'star', 'keypoints': [(40, 65, 1)]},
+            {'category': 'star', 'keypoints': [(10, 105, 1)]},
         ],
     },
     {
-        'file': 'rocket.jpg', 'width': 640, 'height': 427,
+        'file': 'camera.png', 'source': 'camera.png', 'scale': 328 / 512,
+        'width': 328, 'height': 328,
         'annots': [
-            {'category': 'rocket', 'polygon': [
-                (322, 125), (333, 140), (338, 175), (340, 410), (305, 410),
-                (308, 175), (312, 140)]},
-            {'category': 'tower', 'polygon': [
-                (0, 0), (90, 0), (85, 60), (80, 405), (0, 405)]},
-            {'category': 'tower', 'polygon': [
-                (560, 0), (600, 0), (640, 60), (640, 427), (575, 427),
-                (555, 80)]},
-            {'category': 'tower', 'polygon': [
-                (196, 120), (205, 120), (208, 410), (170, 410), (185, 190)]},
-            {'category': 'tower', 'polygon': [
-                (442, 122), (450, 122), (480, 410), (438, 410), (442, 190)]},
-            {'category': 'light', 'keypoints': [(80, 350)]},
-            {'category': 'light', 'keypoints': [(150, 377)]},
-            {'category': 'light', 'keypoints': [(193, 393)]},
-            {'category': 'light', 'keypoints': [(110, 412)]},
-            {'category': 'light', 'keypoints': [(362, 395)]},
-            {'category': 'light', 'keypoints': [(432, 393)]},
-            {'category': 'light', 'keypoints': [(452, 415)]},
+            {'category': 'astronomer', 'bbox': [0, 40, 215, 288]},
+            {'category': 'mouth', 'bbox': [140, 113, 14, 7]},
         ],
     },
     {
-        'file': 'chelsea.png', 'width': 451, 'height': 300,
-        'annots': [
-            {'category': 'cat', 'polygon': [
-                (40, 0), (380, 0), (400, 40), (420, 150), (400, 240),
-                (380, 300), (0, 300), (0, 60)],
-             'keypoints': [(171, 115), (320, 133), (268, 238)]},
-        ],
+        'file': 'stars.png', 'source': 'hubble_deep_field.jpg', 'crop': [244, 180, 512],
+        'scale': 0.5, 'width': 256, 'height': 256, 'annots': [],
     },
 ]
 
@@ -128,7 +104,7 @@ def find_photo_source():
         return None
     for root in spec.submodule_search_locations:
         dpath = ub.Path(root) / 'data'
-        if all((dpath / p['file']).exists() for p in PHOTOS):
+        if all((dpath / p['source']).exists() for p in PHOTOS):
             return dpath
     return None
 
@@ -136,7 +112,6 @@ def find_photo_source():
 def _annotation(entry, cid):
     ann = {'category_id': cid}
     poly = entry.get('polygon')
-    kpts = entry.get('keypoints')
     if poly:
         xs = [x for x, _ in poly]
         ys = [y for _, y in poly]
@@ -144,18 +119,32 @@ def _annotation(entry, cid):
         ann['bbox'] = [x0, y0, max(xs) - x0, max(ys) - y0]
         # classic COCO flat polygon: real photos come from real COCO habits
         ann['segmentation'] = [[float(v) for xy in poly for v in xy]]
-    elif kpts:
-        # a point object: a small box centred on it
-        (x, y), = kpts
-        ann['bbox'] = [x - 4, y - 4, 8, 8]
-    if kpts:
-        ann['keypoints'] = [float(v) for x, y in kpts for v in (x, y, 2)]
-        ann['num_keypoints'] = len(kpts)
+    if 'bbox' in entry:
+        ann['bbox'] = list(entry['bbox'])
+    if 'line' in entry:
+        ann['line'] = list(entry['line'])
+    if 'keypoints' in entry:
+        # MS-COCO flat triplets named by the category (or its parent)
+        ann['keypoints'] = [v for xyv in entry['keypoints'] for v in xyv]
     return ann
 
 
+def _photo_pixels(source, photo):
+    """The demo image cut from its sample file, as uint8 RGB."""
+    import cv2
+    import numpy as np
+    data = cv2.imread(str(source / photo['source']), cv2.IMREAD_COLOR)[..., ::-1]
+    if 'crop' in photo:
+        x, y, size = photo['crop']
+        data = data[y:y + size, x:x + size]
+    if 'scale' in photo:
+        dsize = (photo['width'], photo['height'])
+        data = cv2.resize(data, dsize, interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(data)
+
+
 def _stand_in(photo, annots, seed):
-    """A synthetic image with every annotated polygon painted on noise."""
+    """A synthetic image with every annotated shape painted on noise."""
     import cv2
     import numpy as np
     rng = np.random.default_rng(seed)
@@ -163,9 +152,16 @@ def _stand_in(photo, annots, seed):
     canvas = (rng.random((h, w, 3)) * 60).astype(np.uint8)
     for ann in annots:
         color = tuple(int(c) for c in rng.integers(120, 256, size=3))
-        for flat in ann.get('segmentation', []):
-            pts = np.round(np.array(flat).reshape(-1, 2)).astype(np.int32)
-            cv2.fillPoly(canvas, [pts], color)
+        if ann.get('segmentation'):
+            for flat in ann['segmentation']:
+                pts = np.round(np.array(flat).reshape(-1, 2)).astype(np.int32)
+                cv2.fillPoly(canvas, [pts], color)
+        elif 'bbox' in ann:
+            x, y, bw, bh = (int(round(v)) for v in ann['bbox'])
+            cv2.rectangle(canvas, (x, y), (x + bw - 1, y + bh - 1), color, -1)
+        if 'line' in ann:
+            x1, y1, x2, y2 = (int(round(v)) for v in ann['line'])
+            cv2.line(canvas, (x1, y1), (x2, y2), color, 3)
         for x, y, _ in np.array(ann.get('keypoints', [])).reshape(-1, 3):
             cv2.circle(canvas, (int(x), int(y)), 3, (255, 255, 255), -1)
     return canvas
@@ -188,12 +184,10 @@ def build_photos(bundle_dpath, options=None):
         >>> dpath = ub.Path(tempfile.mkdtemp())
         >>> data = build_photos(dpath)
         >>> [(img['width'], img['height']) for img in data['images']]
-        [(512, 512), (640, 427), (451, 300)]
-        >>> len(data['annotations'])
-        18
+        [(512, 512), (328, 328), (256, 256)]
+        >>> len(data['annotations']), len(data['categories'])
+        (11, 8)
     """
-    import shutil
-
     from xcoco.demo.files import write_manifest, write_png
     source = find_photo_source()
     if source is None:
@@ -212,7 +206,7 @@ def build_photos(bundle_dpath, options=None):
             these.append(ann)
         fname = photo['file']
         if source is not None:
-            shutil.copy2(source / fname, img_dpath / fname)
+            write_png(img_dpath / fname, _photo_pixels(source, photo))
         else:
             fname = fname.rsplit('.', 1)[0] + '_standin.png'
             write_png(img_dpath / fname, _stand_in(photo, these, gid))

@@ -351,10 +351,17 @@ class Annots(ObjectList1D):
             >>> dets = Annots([aid], dset).detections
             >>> dets.boxes.to_xywh().data.tolist()
             [[1.0, 2.0, 3.0, 4.0]]
+            >>> line_aid = dset.add_annotation(gid, cid, line=[2, 2, 6, 8])
+            >>> Annots([line_aid], dset).detections.boxes.to_xywh().data.tolist()
+            [[2.0, 2.0, 4.0, 6.0]]
         """
         import kwimage
         dset = self._dset
-        objs = list(self._objs_iterable())
+        # kwimage needs a box on every annotation (kwcoco fails on its own
+        # demo's line- and keypoint-only annotations); one is derived from
+        # the geometry for those, NaN when there is none
+        objs = [ann if ann.get('bbox') is not None else _with_derived_box(ann)
+                for ann in self._objs_iterable()]
         # Categories come through the read surface, not dset.dataset (which
         # kwimage would read given dset=), so any backend can draw.
         kp_classes = dset.keypoint_categories()
@@ -467,3 +474,32 @@ class Tracks(ObjectList1D):
         lut = self._dset.index.trackid_to_aids
         return AnnotGroups([Annots(list(lut.get(tid, ())), self._dset)
                             for tid in self._ids], self._dset)
+
+
+def _with_derived_box(ann):
+    """A shallow copy of ``ann`` with the box around its geometry (or NaNs)."""
+    import numpy as np
+    xs, ys = [], []
+    line = ann.get('line')
+    if line:
+        xs += list(line[0::2])
+        ys += list(line[1::2])
+    kpts = ann.get('keypoints')
+    if kpts:
+        if isinstance(kpts[0], dict):
+            pts = [kp['xy'] for kp in kpts if 'xy' in kp]
+        else:
+            pts = [kpts[i:i + 2] for i in range(0, len(kpts) - 2, 3) if kpts[i + 2] > 0]
+        xs += [p[0] for p in pts]
+        ys += [p[1] for p in pts]
+    if ann.get('segmentation') is not None and not xs:
+        import kwimage
+        try:
+            box = kwimage.Segmentation.coerce(ann['segmentation']).to_multi_polygon().box()
+            return {**ann, 'bbox': box.to_xywh().data.tolist()}
+        except Exception:
+            pass
+    if xs:
+        x0, y0 = min(xs), min(ys)
+        return {**ann, 'bbox': [x0, y0, max(xs) - x0, max(ys) - y0]}
+    return {**ann, 'bbox': [np.nan] * 4}

@@ -16,9 +16,20 @@ if TYPE_CHECKING:
     from xcoco.dataset import CocoDataset
     from xcoco.query import Queryable
 
-__all__ = ['build_hashid', 'hashid_parts', 'cached_hashid', 'cached_hashid_for', 'check_index',
-           'check_integrity', 'check_json_serializable', 'check_pointers', 'dataset_id',
-           'ensure_imgsize', 'ensure_json_serializable', 'hashid_sidecar']
+__all__ = [
+    'build_hashid',
+    'cached_hashid',
+    'cached_hashid_for',
+    'check_index',
+    'check_integrity',
+    'check_json_serializable',
+    'check_pointers',
+    'dataset_id',
+    'ensure_imgsize',
+    'ensure_json_serializable',
+    'hashid_parts',
+    'hashid_sidecar',
+]
 
 
 def check_index(dset: Queryable) -> bool:

@@ -266,8 +266,9 @@ def keypoint_annotation_frequency(dset: Queryable) -> dict[str, int]:
                 name = kp_names.get(key, key)
                 freq[name] = freq.get(name, 0) + 1
         else:
-            cat = index.cats.get(ann.get('category_id'), {})
-            names = cat.get('keypoints') or []
+            cid = ann.get('category_id')
+            # MS-COCO names come from the category, or the nearest parent
+            names = (dset._lookup_kpnames(cid) if cid in index.cats else None) or []
             for pos in range(len(kpts) // 3):
                 if kpts[pos * 3 + 2] > 0:
                     name = names[pos] if pos < len(names) else pos
