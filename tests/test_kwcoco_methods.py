@@ -296,3 +296,27 @@ def test_coerce_takes_bare_demo_keys_and_index_build_takes_the_dataset():
     with pytest.raises(KeyError):
         dset._alias_to_cat('no such category')
     assert dset._alias_to_cat(None) is None
+
+
+def test_remove_keypoint_categories_keeps_mscoco_triplets_aligned():
+    dset = xcoco.CocoDataset()
+    cid = dset.add_category('face', keypoints=['left', 'nose', 'right'])
+    aid = dset.add_annotation(dset.add_image('a.png'), cid,
+                              keypoints=[1, 1, 2, 5, 5, 2, 9, 1, 2], num_keypoints=3)
+    dset.add_keypoint_categories(['left', 'nose', 'right'])
+    info = dset.remove_keypoint_categories(['nose'])
+    assert info == {'keypoint_categories': 1, 'annotation_keypoints': 1, 'reflection_ids': 0}
+    assert dset.cats[cid]['keypoints'] == ['left', 'right']
+    assert dset.anns[aid]['keypoints'] == [1, 1, 2, 9, 1, 2]
+    assert dset.anns[aid]['num_keypoints'] == 2
+    assert_index_consistent(dset)
+
+
+def test_remove_keypoint_categories_counts_as_kwcoco():
+    kwcoco = pytest.importorskip('kwcoco')
+    theirs = _quiet(kwcoco.CocoDataset.demo, 'shapes8')
+    ours = xcoco.CocoDataset(theirs.fpath)
+    expect = theirs.remove_keypoint_categories(['left_eye', 'mid_tip'])
+    assert ours.remove_keypoint_categories(['left_eye', 'mid_tip']) == expect
+    assert ours.dataset['keypoint_categories'] == theirs.dataset['keypoint_categories']
+    assert ours.dataset['annotations'] == theirs.dataset['annotations']

@@ -71,7 +71,7 @@ def test_json_helpers_improvements():
     assert [p['loc'] for p in parts] == [[['.keys', (1, 2)]], [(1, 2), 'x']]
     loop = [[]]
     loop[0].append(loop)
-    with pytest.raises(ValueError, match=r'circular reference at \[0, 0\]'):
+    with pytest.raises(ValueError, match=r'Circular reference detected at \[0, 0\]'):
         util_json.ensure_json_serializable(loop)
     shared = {'s': 1}
     assert util_json.ensure_json_serializable([shared, shared]) == [{'s': 1}, {'s': 1}]

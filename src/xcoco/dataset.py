@@ -640,7 +640,7 @@ class CocoDataset(Queryable):
             >>> dset = xcoco.CocoDataset()
             >>> _ = dset.add_keypoint_categories(['head'])
             >>> dset.remove_keypoint_categories(['head'])
-            {'keypoint_categories': 1}
+            {'keypoint_categories': 1, 'annotation_keypoints': 0, 'reflection_ids': 0}
         """
         return remove.remove_keypoint_categories(self, kp_identifiers,
                                                clean_anns=clean_anns)

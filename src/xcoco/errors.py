@@ -267,7 +267,7 @@ class CircularReferenceError(UnserializableError, ValueError):
         ...     ensure_json_serializable(data)
         ... except ValueError as ex:
         ...     print(type(ex).__name__, '|', ex)
-        CircularReferenceError | circular reference at ['a', 0]: the container contains itself, which JSON cannot represent
+        CircularReferenceError | Circular reference detected at ['a', 0]: the container contains itself, which JSON cannot represent
     """
 
 

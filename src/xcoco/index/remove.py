@@ -255,42 +255,62 @@ def _remove_parents(dset, table, identifiers, keep_children, safe):
 
 def remove_keypoint_categories(dset, kp_identifiers, clean_anns=True):
     """
-    Remove keypoint categories (ids, names or dicts); with ``clean_anns``
-    the keypoints that use them are removed from annotations (new-style
-    keypoint lists) and from category keypoint name lists.
+    Remove keypoint categories (ids, names or dicts).  With ``clean_anns``
+    their keypoints leave every annotation (kwcoco-style keypoint lists, and
+    the matching ``[x, y, v]`` triplets of MS-COCO flat lists together with
+    the name in the category's ``keypoints`` list, so names and triplets
+    stay aligned); ``reflection_id`` links to them become None.  Returns
+    kwcoco's counts.
 
     Example:
         >>> import xcoco
         >>> dset = xcoco.CocoDataset()
-        >>> kpids = dset.add_keypoint_categories(['nose', 'tail'])
-        >>> remove_keypoint_categories(dset, ['tail'])
-        {'keypoint_categories': 1}
-        >>> [k['name'] for k in dset.dataset['keypoint_categories']]
-        ['nose']
+        >>> kpids = dset.add_keypoint_categories([
+        ...     {'name': 'left_eye', 'reflection_id': 2}, {'name': 'right_eye', 'reflection_id': 1}])
+        >>> aid = dset.add_annotation(dset.add_image('a.png'), keypoints=[
+        ...     {'xy': [1, 1], 'keypoint_category_id': 1}, {'xy': [3, 1], 'keypoint_category_id': 2}])
+        >>> remove_keypoint_categories(dset, ['left_eye'])
+        {'keypoint_categories': 1, 'annotation_keypoints': 1, 'reflection_ids': 1}
+        >>> dset.dataset['keypoint_categories']
+        [{'id': 2, 'name': 'right_eye', 'reflection_id': None}]
     """
     index = dset.index
     kpids = _resolve_all(dset, 'keypoint_categories', kp_identifiers, True,
                          'cannot remove keypoint categories')
     names = {index.kpcats[k].get('name') for k in kpids}
     gone = set(kpids)
+    removed_kpts = 0
     if clean_anns:
+        removed_kpts = remove_annotation_keypoints(dset, kpids)['annotation_keypoints']
+        # MS-COCO style: the category names its keypoints, the annotations
+        # hold triplets in that order; drop both together
+        dropped = {}
+        for cid, cat in index.cats.items():
+            kpnames = cat.get('keypoints', None)
+            if isinstance(kpnames, list) and any(n in names for n in kpnames):
+                dropped[cid] = [pos for pos, n in enumerate(kpnames) if n in names]
+                cat['keypoints'] = [n for n in kpnames if n not in names]
         for ann in index.anns.values():
             kpts = ann.get('keypoints', None)
-            if isinstance(kpts, list) and kpts and isinstance(kpts[0], dict):
-                ann['keypoints'] = [
-                    kp for kp in kpts
-                    if kp.get('keypoint_category_id') not in gone and
-                    kp.get('keypoint_category') not in names]
-        for cat in index.cats.values():
-            kpnames = cat.get('keypoints', None)
-            if isinstance(kpnames, list) and any(isinstance(n, str) for n in kpnames):
-                cat['keypoints'] = [n for n in kpnames if n not in names]
+            drop = dropped.get(ann.get('category_id'))
+            if drop and isinstance(kpts, list) and kpts and not isinstance(kpts[0], dict):
+                ann['keypoints'] = [v for pos in range(len(kpts) // 3) if pos not in drop
+                                    for v in kpts[pos * 3:pos * 3 + 3]]
+                removed_kpts += sum(1 for pos in drop if pos * 3 + 2 < len(kpts))
+                if 'num_keypoints' in ann:
+                    ann['num_keypoints'] = sum(1 for v in ann['keypoints'][2::3] if v > 0)
     for kpid in kpids:
         index.kpcats.pop(kpid, None)
     _drop_from_table(dset, 'keypoint_categories', gone)
+    reflections = 0
+    for kpcat in index.kpcats.values():
+        if kpcat.get('reflection_id') in gone:
+            kpcat['reflection_id'] = None
+            reflections += 1
     if gone:
         index.note_edit()
-    return {'keypoint_categories': len(gone)}
+    return {'keypoint_categories': len(gone), 'annotation_keypoints': removed_kpts,
+            'reflection_ids': reflections}
 
 
 def clear_annotations(dset):

@@ -76,7 +76,7 @@ def find_json_unserializable(data, quickcheck=False):
         ...     list(find_json_unserializable(loop))
         ... except ValueError as ex:
         ...     print(ex)
-        circular reference at ['a', 0]: the container contains itself, which JSON cannot represent
+        Circular reference detected at ['a', 0]: the container contains itself, which JSON cannot represent
     """
     if quickcheck:
         try:
@@ -96,7 +96,7 @@ def _walk_unserializable(value, loc, active):
         return
     if id(value) in active:
         raise CircularReferenceError(
-            f'circular reference at {loc!r}: the container contains itself, '
+            f'Circular reference detected at {loc!r}: the container contains itself, '
             f'which JSON cannot represent')
     active.add(id(value))
     if isinstance(value, dict):
@@ -168,7 +168,7 @@ def _to_json(value, normalize, counter, active, loc):
     if isinstance(value, (dict, list, tuple, set, frozenset)):
         if id(value) in active:
             raise CircularReferenceError(
-                f'circular reference at {loc!r}: the container contains itself, '
+                f'Circular reference detected at {loc!r}: the container contains itself, '
                 f'which JSON cannot represent')
         active.add(id(value))
         try:
@@ -225,8 +225,8 @@ def _same_mapping_type(original, items):
 def indexable_allclose(dct1, dct2, return_info=False):
     """
     True when two nested structures have the same shape and their values
-    are equal, floats within ``math.isclose``'s default tolerance (kwcoco's
-    deprecated helper; it is :meth:`ubelt.IndexableWalker.allclose`).
+    are equal, floats within numpy's default tolerances (relative 1e-5,
+    absolute 1e-8), as kwcoco's helper (:meth:`ubelt.IndexableWalker.allclose`).
 
     Args:
         return_info (bool): also return ubelt's details (``faillist`` of
@@ -239,8 +239,11 @@ def indexable_allclose(dct1, dct2, return_info=False):
         >>> ok, info = indexable_allclose({'a': [1.0, 2.0]}, {'a': [1.0, 2.5]}, return_info=True)
         >>> ok, info['faillist']
         (False, [(['a', 1], 2.0, 2.5)])
+        >>> indexable_allclose({'a': [1.222222]}, {'a': [1.22222]})
+        True
     """
-    return IndexableWalker(dct1).allclose(dct2, return_info=return_info)
+    return IndexableWalker(dct1).allclose(dct2, rel_tol=1e-05, abs_tol=1e-08,
+                                          return_info=return_info)
 
 
 def indexable_diff(dct1, dct2, rtol=1e-05, atol=1e-08, equal_nan=False):
