@@ -108,6 +108,9 @@ def resolve_id(index: IndexProtocol, table: str, item: ObjRef,
         >>> cid = dset.add_category('cat')
         >>> resolve_id(dset.index, 'categories', 'cat'), resolve_id(dset.index, 'categories', {'id': cid})
         (1, 1)
+        >>> gid = dset.add_image('imgs/a.png', name='first')
+        >>> resolve_id(dset.index, 'images', 'first'), resolve_id(dset.index, 'images', 'imgs/a.png')
+        (1, 1)
         >>> try:
         ...     resolve_id(dset.index, 'categories', {'cat'}, context='cannot remove categories', position=3)
         ... except TypeError as ex:
@@ -132,11 +135,18 @@ def resolve_id(index: IndexProtocol, table: str, item: ObjRef,
                    else getattr(index, _NAME_LOOKUP[table]))
         if key in by_name:
             return by_name[key]['id']
+        if table == 'images':
+            # kwcoco also finds an image by its file name
+            by_file = getattr(index, 'file_name_to_img', {})
+            if key in by_file:
+                return by_file[key]['id']
     if table == 'tracks' and key in index.trackid_to_aids:
         # a track id used by annotations but absent from the table
         return int(key) if isinstance(key, Integral) else key
     noun = NOUN[table]
-    if isinstance(key, str) and named:
+    if isinstance(key, str) and table == 'images':
+        message = f'no {noun} with id, name or file name {key!r}'
+    elif isinstance(key, str) and named:
         message = f'no {noun} with id or name {key!r}'
     else:
         message = f'no {noun} with id={key!r}'
