@@ -196,7 +196,8 @@ def build_photos(bundle_dpath, options=None):
             "stand-ins replace the photographs ('pip install scikit-image' "
             "for the real ones)", UserWarning, stacklevel=3)
     name_to_cid = {c['name']: c['id'] for c in PHOTO_CATEGORIES}
-    img_dpath = (bundle_dpath / '_assets' / 'images').ensuredir()
+    # beside the manifest, as kwcoco's photos (its examples name 'astro.png')
+    img_dpath = bundle_dpath
     images, annots = [], []
     for gid, photo in enumerate(PHOTOS, start=1):
         these = []
@@ -211,7 +212,7 @@ def build_photos(bundle_dpath, options=None):
             fname = fname.rsplit('.', 1)[0] + '_standin.png'
             write_png(img_dpath / fname, _stand_in(photo, these, gid))
         images.append({'id': gid, 'name': photo['file'].rsplit('.', 1)[0],
-                       'file_name': f'_assets/images/{fname}',
+                       'file_name': fname,
                        'width': photo['width'], 'height': photo['height'],
                        'channels': 'r|g|b'})
         annots.extend(these)
