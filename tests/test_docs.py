@@ -102,6 +102,12 @@ def test_cli_stats_on_demo_and_errors(tmp_path, capsys):
 
 @pytest.mark.parametrize('fpath', sorted((REPO / 'examples').glob('*.py')), ids=lambda p: p.name)
 def test_examples_run(fpath):
+    if fpath.name.startswith('kwcoco_'):
+        # scripts written for kwcoco run unchanged under the alias
+        out = subprocess.run([sys.executable, '-m', 'xcoco.as_kwcoco', str(fpath)], check=True,
+                             capture_output=True, text=True, timeout=300)
+        assert out.stdout.startswith('xcoco:'), out.stdout
+        return
     subprocess.run([sys.executable, str(fpath)], check=True, capture_output=True, timeout=300)
 
 

@@ -320,3 +320,18 @@ def test_remove_keypoint_categories_counts_as_kwcoco():
     assert ours.remove_keypoint_categories(['left_eye', 'mid_tip']) == expect
     assert ours.dataset['keypoint_categories'] == theirs.dataset['keypoint_categories']
     assert ours.dataset['annotations'] == theirs.dataset['annotations']
+
+
+@pytest.mark.parametrize('key', ['shapes2', 'vidshapes2', 'vidshapes1-multispectral', 'photos'])
+def test_demo_categories_are_kwcocos(key):
+    kwcoco = pytest.importorskip('kwcoco')
+    if key == 'photos':
+        # kwcoco's photos demo downloads its images; its categories are fixed
+        names = ['astronaut', 'rocket', 'helmet', 'mouth', 'star', 'astronomer', 'astroturf',
+                 'human']
+        assert [c['name'] for c in xcoco.CocoDataset.demo(key).dataset['categories']] == names
+        return
+    theirs = _quiet(kwcoco.CocoDataset.demo, key)
+    ours = xcoco.CocoDataset.demo(key)
+    strip = [{k: v for k, v in cat.items() if k != 'skeleton'} for cat in ours.dataset['categories']]
+    assert strip == theirs.dataset['categories']

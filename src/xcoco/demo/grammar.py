@@ -19,7 +19,7 @@ __all__ = ['GENERATOR_VERSION', 'DemoSpec', 'is_demo_key', 'parse_demo_key']
 
 # Bumped whenever a generator's output changes, so stale cache bundles are
 # regenerated instead of reused.
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 
 # 'size' options take an int (square), a (width, height) pair, or 'random'
 # (videos only: kwcoco's randgsize).

@@ -455,7 +455,8 @@ def build_vidshapes(bundle_dpath, options):
         'info': [{'type': 'demo', 'generator': 'xcoco.demo.vidshapes',
                   'options': opts}],
         'licenses': [],
-        'categories': copy.deepcopy(scene.CATEGORIES),
+        # kwcoco's video demos name the classes only (no hierarchy)
+        'categories': [{'id': cat['id'], 'name': cat['name']} for cat in scene.CATEGORIES],
         'keypoint_categories': copy.deepcopy(scene.KEYPOINT_CATEGORIES),
         'videos': videos,
         'images': images,
