@@ -12,25 +12,13 @@ __all__ = ['DEMO_TREE_KEYS', 'demo_category_graph']
 
 DEMO_TREE_KEYS = ('coco', 'btree', 'btree2', 'animals_v1')
 
-# The categories of kwcoco's 'photos' demo plus 'background' (id 0): the
-# taxonomy behind CategoryTree.demo('coco').  'object' is only referenced as
-# a supercategory, so it gets the next free id (9).
-_DEMO_COCO_CATEGORIES = [
-    {'id': 1, 'name': 'astronaut', 'supercategory': 'human'},
-    {'id': 2, 'name': 'rocket', 'supercategory': 'object'},
-    {'id': 3, 'name': 'helmet', 'supercategory': 'object'},
-    {'id': 4, 'name': 'mouth', 'supercategory': 'human',
-     'keypoints': ['mouth-right-corner', 'mouth-right-bot', 'mouth-left-bot',
-                   'mouth-left-corner'],
-     'skeleton': [[0, 1]]},
-    {'id': 5, 'name': 'star', 'supercategory': 'object',
-     'keypoints': ['star-center'], 'skeleton': []},
-    {'id': 6, 'name': 'astronomer', 'supercategory': 'human'},
-    {'id': 7, 'name': 'astroturf', 'supercategory': 'object'},
-    {'id': 8, 'name': 'human', 'keypoints': ['left-eye', 'right-eye'],
-     'skeleton': [[0, 1]]},
-    {'id': 0, 'name': 'background'},
-]
+# The taxonomy behind CategoryTree.demo('coco'): the categories of the
+# 'photos' demo (kwcoco's, see xcoco.demo.photos) plus 'background' (id 0).
+# 'object' is only referenced as a supercategory, so it gets the next free
+# id (9).
+def _demo_coco_categories():
+    from xcoco.demo.photos import PHOTO_CATEGORIES
+    return [*PHOTO_CATEGORIES, {'id': 0, 'name': 'background'}]
 
 # parent -> children of the 'animals_v1' demo (nodes carry no data; ids are
 # assigned 1..22 in this insertion order)
@@ -87,7 +75,7 @@ def demo_category_graph(key='coco', **kwargs):
     if key == 'coco':
         # each category, then the link to its supercategory: an undefined
         # supercategory enters right after its first child
-        for cat in _DEMO_COCO_CATEGORIES:
+        for cat in _demo_coco_categories():
             graph.add_node(cat['name'], **cat)
             if 'supercategory' in cat:
                 graph.add_edge(cat['supercategory'], cat['name'])
