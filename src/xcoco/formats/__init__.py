@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 DIALECTS = {
     'kwcoco': 'xcoco.formats.kwcoco',
     'trainingdata': 'xcoco.formats.trainingdata',
+    'encord': 'xcoco.formats.encord',
 }
 
 
