@@ -101,7 +101,8 @@ def _assign_ids(raw_ids: list) -> tuple[list[tuple[int, bool]], dict]:
             kept.add(raw)
         keeps.append(keep)
     next_id = max(kept, default=0) + 1
-    assigned, lookup = [], {}
+    assigned: list[tuple[int, bool]] = []
+    lookup: dict[tuple[type, Any], int] = {}
     for raw, keep in zip(raw_ids, keeps):
         if keep:
             internal = raw
@@ -263,7 +264,9 @@ def _read_categories(reader: _Reader, tables: list[dict]) -> tuple[list[dict], d
     A name already taken by a different category gets `` [shape]`` (then a
     number) appended and keeps the original as ``encord_name``.
     """
-    rows, exports, lookup_keys = [], [], []
+    rows: list[dict] = []
+    exports: list[int] = []
+    lookup_keys: list[Any] = []
     shared: dict[tuple, int] = {}   # (name, shape) -> position in rows
     names: set[str] = set()
     lookup: dict[tuple, int] = {}   # (export, typed raw id) -> position in rows
@@ -307,6 +310,9 @@ def _read_categories(reader: _Reader, tables: list[dict]) -> tuple[list[dict], d
 
 
 def _category(reader: _Reader, export: int, index: int, row: dict) -> dict:
+    if 'external_id' in row:
+        raise reader.fail(export, 'categories', index, row, 'external_id',
+                          'is where xcoco keeps original ids; the export already uses it')
     cat = {}
     for key, value in row.items():
         if key == 'supercategory':
@@ -358,7 +364,8 @@ def _read_images(reader: _Reader, tables: list[dict]) -> tuple[list[dict], dict]
             rows.append(row)
             origin.append(export)
     assigned, _ = _assign_ids(raws)
-    images, lookup = [], {}
+    images: list[dict] = []
+    lookup: dict[tuple, int] = {}
     for row, raw, export, (gid, changed) in zip(rows, raws, origin, assigned):
         img: dict[str, Any] = {'id': gid}
         if changed and raw is not None:

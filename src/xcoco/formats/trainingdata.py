@@ -94,7 +94,8 @@ def _assign_ids(raw_ids: list) -> tuple[list[tuple[int, bool]], dict]:
             kept.add(raw)
         keeps.append(keep)
     next_id = max(kept, default=0) + 1
-    assigned, lookup = [], {}
+    assigned: list[tuple[int, bool]] = []
+    lookup: dict[tuple[type, Any], int] = {}
     for raw, keep in zip(raw_ids, keeps):
         if keep:
             internal = raw
@@ -290,7 +291,7 @@ def _read_categories(given: list[dict], ann_rows: list[tuple[int, dict, int]], c
     """
     raw_ids = [_hashable_id(context, 'categories', index, row, 'id')
                for index, row in enumerate(given)]
-    by_name = {}
+    by_name: dict[str, int] = {}
     for index, row in enumerate(given):
         if not isinstance(row.get('name'), str):
             raise _fail(context, 'categories', index, row, 'name',
