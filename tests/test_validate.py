@@ -181,6 +181,11 @@ CATALOGUE = [
      '/images/2/auxiliary/0/file_name', 3, 'outside the bundle', 'error', {'require_relative': 2}),
     ('file_name.absolute', _set(['images', 0, 'file_name'], '/abs/f0.png'),
      '/images/0/file_name', 1, 'is absolute', 'error', {'require_relative': 1}),
+    ('format.unrepresented', _set(['unrepresented'], [
+        {'format': 'encord', 'table': 'annotations', 'index': 4, 'id': 'a7',
+         'reason': 'image_id=9 names no image', 'row': {'id': 'a7', 'image_id': 9}}]),
+     '/unrepresented/0', 'a7', 'encord annotations row 4 (id=\'a7\') was not imported: image_id=9',
+     'error', {}),
 ]
 
 

@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 #: format name -> module implementing it (imported on first use)
 DIALECTS = {
     'kwcoco': 'xcoco.formats.kwcoco',
+    'trainingdata': 'xcoco.formats.trainingdata',
+    'encord': 'xcoco.formats.encord',
 }
 
 
@@ -90,7 +92,7 @@ def guess(src: Any) -> str:
         ...     formats.guess({'rows': []})
         ... except formats.FormatGuessError as ex:
         ...     print(str(ex))
-        cannot tell which COCO dialect this is: a document with top-level keys ['rows']; known formats: ['kwcoco']
+        cannot tell which COCO dialect this is: a document with top-level keys ['rows']; known formats: [...]
     """
     data, fpath = _parse(src)
     scores = {name: float(_module(name).guess(data)) for name in DIALECTS}

@@ -90,6 +90,8 @@ RULES = {
     'file_name.absolute': ('error', 'file names are relative (require_relative>0)'),
     'file.missing': ('error', 'registered files exist (missing=True)'),
     'file.unreadable': ('error', 'registered files decode in full (corrupted=True)'),
+    'format.unrepresented': ('error', "rows a dialect importer (xcoco.formats) kept raw under "
+                                      "the top-level 'unrepresented' list"),
 }
 
 _NUM = (int, float)
@@ -282,6 +284,7 @@ def validate(dset, **config):
         _check_kpcats(tables, report)
     if cfg['geometry']:
         geometry_checks.check_tracks(tables['tracks'], report)
+    _check_unrepresented(tables.get('unrepresented', []), report)
     file_checks.check_files(
         tables['images'], cfg, bundle_dpath,
         functools.partial(_label, 'images'), result, report)
@@ -330,6 +333,7 @@ def _read_tables(dset, report):
         rel, text = _schema_message(err)
         report.add('manifest.schema', '/' + rel, None, f'field {rel!r}: {text}')
     tables['has_tracks'] = 'tracks' in data
+    tables['unrepresented'] = data.get('unrepresented') or []
     return tables
 
 
@@ -719,6 +723,24 @@ def _check_keypoint_refs(kpts, path, aid, ctx, report):
             report.add('keypoint.category.exists', f'{path}/{i}/keypoint_category', aid,
                        f'annotation id={aid!r} keypoint {i} refers to keypoint_category='
                        f'{kp["keypoint_category"]!r} which does not exist')
+
+
+def _check_unrepresented(entries, report):
+    # xcoco.formats keeps a row it could not import here, raw, instead of
+    # dropping it: {format, table, index, id, reason, row[, export]}.
+    if not isinstance(entries, list):
+        report.add('format.unrepresented', '/unrepresented', None,
+                   f"'unrepresented' must be a list of kept rows, got {type(entries).__name__}")
+        return
+    for idx, entry in enumerate(entries):
+        entry = entry if isinstance(entry, dict) else {'row': entry}
+        where = f"{entry.get('table', 'a table')} row {entry.get('index', '?')}"
+        if 'export' in entry:
+            where = f"exports[{entry['export']}].{where}"
+        report.add('format.unrepresented', f'/unrepresented/{idx}', entry.get('id'),
+                   f"{entry.get('format', 'the source')} {where} (id={entry.get('id')!r}) was "
+                   f"not imported: {entry.get('reason', 'no reason given')}; it is kept raw at "
+                   f'/unrepresented/{idx}/row')
 
 
 def _check_kpcats(tables, report):
