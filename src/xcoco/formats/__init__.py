@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 DIALECTS = {
     'kwcoco': 'xcoco.formats.kwcoco',
     'mscoco': 'xcoco.formats.mscoco',
+    'aicoco': 'xcoco.formats.aicoco',
 }
 
 

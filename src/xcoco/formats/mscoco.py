@@ -442,6 +442,10 @@ def from_manifest(dset: CocoDataset, results: bool | None = None, original_ids: 
             if names and 'keypoints' not in ann:
                 # COCOeval's OKS reads the keypoints of every ground truth
                 ann['keypoints'] = [0] * (3 * len(names))
+            if cats and 'category_id' not in ann:
+                # pycocotools indexes every annotation by category when the
+                # document has categories; None says "no category"
+                ann['category_id'] = None
         _renumber_annotations(anns)
         shaped = [ann for ann in anns if _has_geometry(ann)]
         conform(types.SimpleNamespace(dataset={'images': images, 'categories': cats,
