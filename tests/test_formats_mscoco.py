@@ -138,6 +138,9 @@ def test_val2014_draws_an_image_with_annotations():
     # the polygons are filled where the annotations are, and not elsewhere
     x, y, w, h = (int(v) for v in dset.anns[sorted(dset.index.gid_to_aids[gid])[0]]['bbox'])
     assert canvas[y:y + h, x:x + w].any()
+    results = formats.load(_shared(DT_PARTS), base=formats.load(_shared(GT_PARTS)))
+    gid = max(results.imgs, key=lambda g: len(results.index.gid_to_aids[g]))
+    _draw_with_blank_asset(results, gid)
 
 
 # ---------------------------------------------------------------- keypoints
@@ -213,6 +216,12 @@ def test_string_and_zero_ids_are_mapped_and_written_back():
     internal = formats.export(dset, 'mscoco', original_ids=False)
     assert [g['id'] for g in internal['images']] == [1, 2]
     _pycoco(out)
+    # results name images by the file's ids (or xcoco's) and are written back with them
+    rows = [{'image_id': 'dicomweb://a/2', 'category_id': 3, 'bbox': [1, 1, 2, 2], 'score': 0.9},
+            {'image_id': 1, 'category_id': 0, 'bbox': [0, 0, 1, 1], 'score': 0.4}]
+    results = formats.load(rows, base=dset)
+    assert [(a['image_id'], a['category_id']) for a in results.dataset['annotations']] == [(2, 3), (1, 4)]
+    assert formats.export(results, 'mscoco') == [dict(rows[0]), dict(rows[1], image_id='dicomweb://a/1')]
 
 
 def test_user_built_annotation_id_zero_never_exported():

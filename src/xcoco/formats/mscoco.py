@@ -241,7 +241,8 @@ def _results_manifest(rows, base, fpath):
                             f'{list(_RESULT_KINDS)})', fpath=fpath)
         gid = row.get('image_id')
         try:
-            gid = img_ids[gid]
+            # the ids of the file base came from, else xcoco's own
+            gid = img_ids[gid] if gid in img_ids else base.index.imgs[gid]['id']
         except (KeyError, TypeError):
             raise row_error(NAME, 'results', pos, rid, 'image_id',
                             f'{gid!r:.60} is not an image of the base dataset', fpath=fpath) from None
