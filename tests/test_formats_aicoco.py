@@ -204,9 +204,18 @@ def test_round_trip_is_equal_ids_included():
     out = formats.export(dset, 'aicoco')
     assert out == doc
     assert json.dumps(out, sort_keys=True) == json.dumps(doc, sort_keys=True)
-    # and through a file, and a second time
+    # and a second time, and through a kwcoco file of the xcoco dataset
     again = formats.load(out)
     assert formats.export(again, 'aicoco') == doc
+
+
+def test_kwcoco_dump_of_an_aicoco_dataset_reads_back_as_kwcoco(tmp_path):
+    doc = sample_document()
+    dset = formats.load(copy.deepcopy(doc))
+    dset.dump(tmp_path / 'study.kwcoco.json')
+    assert formats.guess(tmp_path / 'study.kwcoco.json') == 'kwcoco'
+    back = formats.load(tmp_path / 'study.kwcoco.json')
+    assert formats.export(back, 'aicoco') == doc
 
 
 def test_mapping_into_xcoco(tmp_path):

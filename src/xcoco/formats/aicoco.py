@@ -66,26 +66,32 @@ EXTRA_KEY = 'aicoco_extra'
 #: per annotation: the original ``bbox`` where xcoco's box cannot give it back
 BBOX_KEY = 'aicoco_bbox'
 
-_SIGNATURE = {'objects', 'regressions', 'meta'}
 _NUM = (int, float)
 
 
 def guess(data: Any) -> float:
     """
-    How surely ``data`` is AiCOCO: 1.0 with all six keys, 0.95 with two of
-    its own (``objects``, ``regressions``, ``meta``), 0.8 with ``objects``
-    beside COCO tables.
+    How surely ``data`` is AiCOCO: 1.0 with all six keys, 0.95 with
+    ``objects`` and ``regressions`` or ``meta``, 0.8 with ``objects`` beside
+    COCO tables; 0 with a kwcoco-only table (a kwcoco dump of a dataset read
+    from AiCOCO keeps ``regressions`` and ``meta`` but has ``tracks``).
 
     Example:
         >>> guess(dict.fromkeys(KEYS, [])), guess({'images': [], 'objects': []}), guess({'images': []})
         (1.0, 0.8, 0.0)
+        >>> guess({'images': [], 'tracks': [], 'regressions': [], 'meta': {}})
+        0.0
     """
     if not isinstance(data, dict):
         return 0.0
     keys = set(data)
-    if len(_SIGNATURE & keys) >= 2:
-        return 1.0 if set(KEYS) <= keys else 0.95
-    if 'objects' in keys and keys & {'images', 'annotations'}:
+    if 'objects' not in keys or keys & {'videos', 'tracks', 'keypoint_categories'}:
+        return 0.0
+    if set(KEYS) <= keys:
+        return 1.0
+    if keys & {'regressions', 'meta'}:
+        return 0.95
+    if keys & {'images', 'annotations'}:
         return 0.8
     return 0.0
 
@@ -528,11 +534,13 @@ def from_manifest(dset: CocoDataset, integer_coords: bool = False) -> dict:
     for img in images:
         index = img.get('index', img.get('frame_index', 0))
         fname = img.get('file_name') or img.get('name') or f'image_{img["id"]}'
+        consumed = {'id', 'external_id', 'file_name', 'index', 'category_ids', 'regressions'}
+        if 'index' not in img:
+            consumed |= {'frame_index', 'video_id'}  # the slice's place is its index
         out_imgs.append({'id': img_out[img['id']], 'file_name': fname, 'index': index,
                          'category_ids': _map_ids(img.get('category_ids'), cat_out),
                          'regressions': _map_regressions(img.get('regressions'), reg_out),
-                         **_extras(img, {'id', 'external_id', 'file_name', 'index', 'frame_index',
-                                         'video_id', 'category_ids', 'regressions'})})
+                         **_extras(img, consumed)})
     meta = dict(data.get('meta') or {})
     meta['category_ids'] = _map_ids(meta.get('category_ids'), cat_out)
     meta['regressions'] = _map_regressions(meta.get('regressions'), reg_out)
