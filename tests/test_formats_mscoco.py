@@ -326,6 +326,11 @@ def test_results_without_base_or_with_unknown_rows_are_named_errors():
     with pytest.raises(FormatError, match="row 1 .* field 'bbox': missing"):
         formats.load([{'image_id': 1, 'bbox': [0, 0, 1, 1]}, {'image_id': 1, 'segmentation': []}],
                      base=dset)
+    with pytest.raises(FormatError) as info:
+        formats.load([{'image_id': 1, 'bbox': [0, 0, 1, 1]}, {'image_id': 1, 'bbox': [0, 0, 1], 'id': 5}],
+                     base=dset)
+    assert str(info.value) == ("mscoco: table 'results' row 1 (id=5) field 'bbox': "
+                               "[0, 0, 1] is not [x, y, w, h]")
     empty = formats.load([], base=dset)
     assert empty.n_annots == 0 and empty.n_images == 1
     assert formats.export(empty, 'mscoco') == []

@@ -239,6 +239,9 @@ def _results_manifest(rows, base, fpath):
             raise row_error(NAME, 'results', pos, rid, kind or 'bbox',
                             'missing: the first result decides the kind of every result (one of '
                             f'{list(_RESULT_KINDS)})', fpath=fpath)
+        problem = _result_problem(kind, row[kind])
+        if problem:
+            raise row_error(NAME, 'results', pos, rid, kind, f'{row[kind]!r:.60} {problem}', fpath=fpath)
         gid = row.get('image_id')
         try:
             # the ids of the file base came from, else xcoco's own
@@ -280,6 +283,21 @@ def _results_manifest(rows, base, fpath):
     manifest[RESULTS_KEY] = {'kind': kind, 'derived': derived}
     keypoints_to_kwcoco(manifest)
     return manifest
+
+
+def _result_problem(kind, value):
+    """what is wrong with the geometry a result of ``kind`` holds, or None"""
+    numbers = isinstance(value, list) and all(type(v) in (int, float) for v in value)
+    if kind == 'bbox' and not (numbers and len(value) == 4):
+        return 'is not [x, y, w, h]'
+    if kind == 'keypoints' and not (numbers and value and len(value) % 3 == 0):
+        return 'is not a flat [x, y, v, ...] list'
+    if kind == 'segmentation' and not (isinstance(value, list) or (
+            isinstance(value, dict) and 'counts' in value and 'size' in value)):
+        return 'is neither polygons nor RLE with counts and size'
+    if kind == 'caption' and not isinstance(value, str):
+        return 'is not a string'
+    return None
 
 
 def _plain(value):
