@@ -123,7 +123,7 @@ class _Reader:
             raise self.fail(table, pos, row, field, f'expected {what}, {got}')
 
     def take(self, table, pos, row, field):
-        """pop a field xcoco fills itself, refusing rows that already use the name"""
+        """refuse a row that already uses a field name xcoco fills itself"""
         if field in row:
             raise self.fail(table, pos, row, field,
                             f'xcoco needs this name for {NAME} data; rename the field')
