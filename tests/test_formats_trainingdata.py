@@ -134,7 +134,7 @@ def test_guess_prefers_this_dialect_only_on_its_signature():
     assert formats.guess(_small()) == 'trainingdata'
     plain = {'images': [{'id': 1, 'file_name': 'a.png'}], 'categories': [{'id': 1, 'name': 'c'}],
              'annotations': [{'id': 1, 'image_id': 1, 'category_id': 1}]}
-    assert formats.guess(plain) == 'kwcoco'
+    assert formats.guess(plain) == 'mscoco'  # a plain COCO document is MS-COCO
     aicoco_like = {**_small(), 'objects': [], 'regressions': [], 'meta': {}}
     from xcoco.formats import trainingdata
     assert trainingdata.guess(aicoco_like) == 0.0

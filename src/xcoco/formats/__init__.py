@@ -26,6 +26,8 @@ Example:
     >>> data = {'images': [{'id': 1, 'file_name': 'a.jpg', 'width': 4, 'height': 4}],
     ...         'categories': [{'id': 1, 'name': 'cat'}], 'annotations': []}
     >>> formats.guess(data)
+    'mscoco'
+    >>> formats.guess(dict(data, videos=[]))
     'kwcoco'
     >>> formats.load(data).n_images
     1
@@ -50,6 +52,8 @@ log = logging.getLogger(__name__)
 #: format name -> module implementing it (imported on first use)
 DIALECTS = {
     'kwcoco': 'xcoco.formats.kwcoco',
+    'mscoco': 'xcoco.formats.mscoco',
+    'aicoco': 'xcoco.formats.aicoco',
     'trainingdata': 'xcoco.formats.trainingdata',
     'encord': 'xcoco.formats.encord',
 }
@@ -87,7 +91,7 @@ def guess(src: Any) -> str:
     Example:
         >>> from xcoco import formats
         >>> formats.guess({'images': [], 'annotations': [], 'categories': []})
-        'kwcoco'
+        'mscoco'
         >>> try:
         ...     formats.guess({'rows': []})
         ... except formats.FormatGuessError as ex:
@@ -126,6 +130,9 @@ def load(src: Any, format: str = 'auto', base: CocoDataset | None = None,
         log.info('xcoco.formats: read %s as %r', fpath or 'the document', format)
     module = _module(format)
     manifest = module.to_manifest(data, {'base': base, 'fpath': fpath})
+    if base is not None and getattr(base, 'bundle_dpath', None) is not None:
+        # results name the base dataset's images: its files, not the results' folder
+        kwargs.setdefault('bundle_dpath', base.bundle_dpath)
     if fpath is not None:
         kwargs.setdefault('bundle_dpath', os.path.dirname(os.path.abspath(fpath)))
     dset = CocoDataset(manifest, **kwargs)
@@ -134,9 +141,12 @@ def load(src: Any, format: str = 'auto', base: CocoDataset | None = None,
     return dset
 
 
-def export(dset: CocoDataset, format: str) -> Any:
+def export(dset: CocoDataset, format: str, **options: Any) -> Any:
     """
     The document ``format`` would hold for ``dset`` (nothing is written).
+    ``options`` go to the dialect (e.g. ``results=True`` for ``'mscoco'``,
+    ``integer_coords=True`` for ``'aicoco'``; see each dialect's
+    ``from_manifest``).
 
     Example:
         >>> import xcoco
@@ -150,12 +160,14 @@ def export(dset: CocoDataset, format: str) -> Any:
         writable = sorted(n for n in DIALECTS if hasattr(_module(n), 'from_manifest'))
         raise FormatGuessError(f'format {format!r} can be read but not written; '
                                f'writable formats: {writable}')
-    return module.from_manifest(dset)
+    return module.from_manifest(dset, **options)
 
 
-def dump(dset: CocoDataset, path: StrPath, format: str, indent: int | None = None) -> None:
+def dump(dset: CocoDataset, path: StrPath, format: str, indent: int | None = None,
+         **options: Any) -> None:
     """
-    Write ``dset`` to ``path`` in ``format``, atomically.
+    Write ``dset`` to ``path`` in ``format``, atomically (``options`` as for
+    :func:`export`).
 
     Example:
         >>> import tempfile, xcoco
@@ -168,9 +180,10 @@ def dump(dset: CocoDataset, path: StrPath, format: str, indent: int | None = Non
         1
     """
     from xcoco.manifest.io import write_json
-    write_json(export(dset, format), path, indent=indent)
+    write_json(export(dset, format, **options), path, indent=indent)
 
 
 from xcoco.errors import FormatError  # noqa: E402 - re-exported for users of this door
+from xcoco.formats.ids import external_to_internal  # noqa: E402 - the id lookup after load
 
-__all__ += ['FormatError', 'FormatGuessError']
+__all__ += ['FormatError', 'FormatGuessError', 'external_to_internal']
