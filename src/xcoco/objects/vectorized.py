@@ -354,6 +354,11 @@ class Annots(ObjectList1D):
             >>> line_aid = dset.add_annotation(gid, cid, line=[2, 2, 6, 8])
             >>> Annots([line_aid], dset).detections.boxes.to_xywh().data.tolist()
             [[2.0, 2.0, 4.0, 6.0]]
+            >>> pid = dset.add_category('person', supercategory='person', keypoints=['nose'])
+            >>> _ = dset.add_keypoint_categories(['nose'])
+            >>> kp_aid = dset.add_annotation(gid, pid, bbox=[0, 0, 2, 2], keypoints=[1, 1, 2])
+            >>> len(Annots([kp_aid], dset).detections)  # kwimage alone loops forever here
+            1
         """
         import kwimage
         dset = self._dset
@@ -366,7 +371,7 @@ class Annots(ObjectList1D):
         # kwimage would read given dset=), so any backend can draw.
         kp_classes = dset.keypoint_categories()
         return kwimage.Detections.from_coco_annots(
-            objs, cats=list(dset.index.cats.values()),
+            objs, cats=_acyclic_categories(dset.index.cats.values()),
             classes=dset.object_categories(),
             kp_classes=kp_classes if len(kp_classes) else None)
 
@@ -503,3 +508,25 @@ def _with_derived_box(ann):
         x0, y0 = min(xs), min(ys)
         return {**ann, 'bbox': [x0, y0, max(xs) - x0, max(ys) - y0]}
     return {**ann, 'bbox': [np.nan] * 4}
+
+
+def _acyclic_categories(cats):
+    """
+    The categories with every ``supercategory`` link that closes a loop
+    dropped (MS-COCO's 'person' names itself): kwimage follows the links to
+    find keypoint names and would never stop.
+    """
+    cats = list(cats)
+    parent = {cat.get('name'): cat.get('supercategory') for cat in cats}
+    looping = set()
+    for cat in cats:
+        seen = {cat.get('name')}
+        name = parent.get(cat.get('name'))
+        while name is not None and name in parent:
+            if name in seen:
+                looping.add(cat.get('name'))
+                break
+            seen.add(name)
+            name = parent[name]
+    return [{k: v for k, v in cat.items() if k != 'supercategory'}
+            if cat.get('name') in looping else cat for cat in cats]
