@@ -366,3 +366,15 @@ def test_load_does_not_change_the_callers_document():
     before = json.loads(json.dumps(doc))
     formats.load(doc)
     assert doc == before
+
+
+@pytest.mark.parametrize('field, value', [
+    ('bbox', 'abc'), ('bbox', [1, 2, 3]), ('segmentation', 'oops'),
+    ('keypoints', [1, 2]), ('caption', 5)])
+def test_malformed_geometry_names_the_row(field, value):
+    doc = {'images': [{'id': 1, 'file_name': 'a.jpg', 'width': 8, 'height': 8}],
+           'categories': [{'id': 1, 'name': 'c'}],
+           'annotations': [{'id': 1, 'image_id': 1, 'category_id': 1, 'bbox': [0, 0, 1, 1]},
+                           {'id': 9, 'image_id': 1, 'category_id': 1, field: value}]}
+    with pytest.raises(xcoco.FormatError, match=rf"mscoco: table 'annotations' row 1 \(id=9\) field '{field}'"):
+        formats.load(doc, format='mscoco')

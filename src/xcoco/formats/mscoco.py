@@ -183,6 +183,12 @@ def to_manifest(data: Any, context: dict | None = None) -> dict:
         >>> manifest = to_manifest(doc)
         >>> manifest['images'], manifest['annotations']
         ([{'id': 1, 'file_name': 'a.jpg', 'external_id': 'img-a'}], [{'id': 1, 'image_id': 1, 'caption': 'a cat', 'external_id': 0}])
+        >>> bad = {'images': [], 'annotations': [{'id': 7, 'image_id': 1, 'bbox': 'abc'}]}
+        >>> try:
+        ...     to_manifest(bad)
+        ... except ValueError as ex:
+        ...     print(ex)
+        mscoco: table 'annotations' row 0 (id=7) field 'bbox': 'abc' is not [x, y, w, h]
     """
     from xcoco.ops.copy import copy_json
     context = context or {}
@@ -207,6 +213,7 @@ def to_manifest(data: Any, context: dict | None = None) -> dict:
     img_ids = assign_ids(images, 'images', NAME, fpath=fpath)
     assign_ids(anns, 'annotations', NAME, fpath=fpath)
     for pos, ann in enumerate(anns):
+        _check_geometry(ann, pos, fpath)
         if 'image_id' in ann:
             ann['image_id'] = img_ids.resolve(ann['image_id'], 'annotations', pos, ann['id'], 'image_id')
         if 'category_id' in ann:
@@ -214,6 +221,21 @@ def to_manifest(data: Any, context: dict | None = None) -> dict:
                                                  'category_id')
     keypoints_to_kwcoco(data)
     return data
+
+
+def _check_geometry(ann, pos, fpath):
+    # a malformed box, polygon, RLE or keypoint list is named here, with the
+    # row, rather than failing later inside a drawing or an evaluation
+    for key in ('bbox', 'segmentation', 'keypoints', 'caption'):
+        value = ann.get(key)
+        if value is None or (key == 'bbox' and value == []):
+            continue
+        if key == 'keypoints' and isinstance(value, list) and value and isinstance(value[0], dict):
+            continue  # kwcoco's keypoint dicts, in a plain document
+        problem = _result_problem(key, value)
+        if problem is not None:
+            raise row_error(NAME, 'annotations', pos, ann.get('id'), key,
+                            f'{value!r:.60} {problem}', fpath=fpath)
 
 
 def _results_manifest(rows, base, fpath):
