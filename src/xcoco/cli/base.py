@@ -99,8 +99,8 @@ def parse_scalar(text: Any) -> Any:
     if not isinstance(text, str):
         return text
     word = text.strip()
-    if len(word) >= 2 and word[0] == word[-1] and word[0] in '"\'':
-        return word[1:-1]
+    if _unquote(word) != word:
+        return _unquote(word)
     low = word.lower()
     if low in {'true', 'false'}:
         return low == 'true'
@@ -162,7 +162,16 @@ def parse_list(value: Any, item: Any = parse_scalar, split: bool = True) -> list
     text = value.strip()
     if text.startswith('[') and text.endswith(']'):
         text = text[1:-1]
-    return [item(part.strip()) for part in _split_top(text) if part.strip()]
+    parts = [part.strip() for part in _split_top(text) if part.strip()]
+    if item is not parse_scalar:  # parse_scalar reads quotes itself: '"7"' stays text
+        parts = [_unquote(part) for part in parts]
+    return [item(part) for part in parts]
+
+
+def _unquote(text):
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in '"\'':
+        return text[1:-1]
+    return text
 
 
 def parse_mapping(value: Any) -> dict:
@@ -566,7 +575,13 @@ class VerbCLI(dict):
             'Combine multiple datasets into a single merged dataset.'
         """
         import inspect
-        return inspect.cleandoc(cls.__doc__ or '')
+        text = inspect.cleandoc(cls.__doc__ or '')
+        # the doctest example is for Python readers, not for --help
+        lines = text.splitlines()
+        for pos, line in enumerate(lines[:-1]):
+            if line.strip() == 'Example:' and lines[pos + 1].strip().startswith('>>>'):
+                return '\n'.join(lines[:pos]).rstrip()
+        return text
 
     @classmethod
     def parse_argv(cls, argv: Iterable[str]) -> dict[str, Any]:

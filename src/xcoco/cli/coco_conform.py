@@ -29,6 +29,11 @@ class CocoConformCLI(VerbCLI):
     pycocotools reads are added; --legacy writes MS-COCO's original
     encodings (flat polygons / RLE, flat keypoints) and --mmlab the fields
     open-mmlab's video tools read.
+
+    Example:
+        >>> config = CocoConformCLI.cli(argv=['in.json', 'out.json', '--legacy'])
+        >>> config.legacy, config.ensure_imgsize
+        (True, True)
     """
 
     __command__ = 'conform'

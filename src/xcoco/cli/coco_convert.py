@@ -43,6 +43,11 @@ class CocoConvertCLI(VerbCLI):
     the input; --format (default kwcoco) how to write the output.  File
     names are rewritten to resolve from the output's folder.  A source may
     also be 'special:<demo key>'.
+
+    Example:
+        >>> config = CocoConvertCLI.cli(argv=['in.json', 'out.json', '--format', 'kwcoco'])
+        >>> config.format, config.src_format
+        ('kwcoco', 'auto')
     """
 
     __command__ = 'convert'

@@ -33,6 +33,11 @@ class CocoFixup(VerbCLI):
     Images left without any file and videos left without frames are
     removed too.  --corrupted_assets=only_shape only reads each file's
     header (quicker than decoding every pixel).
+
+    Example:
+        >>> config = CocoFixup.cli(argv=['in.json', '--inplace'])
+        >>> config.inplace, config.corrupted_assets
+        (True, True)
     """
 
     __command__ = 'fixup'

@@ -44,6 +44,11 @@ class CocoInfoCLI(VerbCLI):
     Tables: -c categories, -g images, -a annotations, -v videos, -t tracks,
     -l licenses, -i info; each takes a number of rows, or alone means all.
     The manifest is read without building an index.
+
+    Example:
+        >>> config = CocoInfoCLI.cli(argv=['data.json', '-g', '3', '-c'])
+        >>> config.show_images, config.show_categories
+        (3, True)
     """
 
     __command__ = 'info'
@@ -64,7 +69,7 @@ class CocoInfoCLI(VerbCLI):
     show_tracks = _count_option('tracks', 't')
     show_annotations = _count_option('annotations', 'a')
     rich = Value(True, kind='bool', help='accepted for kwcoco')
-    verbose = Value(0, kind='auto', help='also print the configuration (to stderr)')
+    verbose = Value(0, kind='auto', bare=1, help='also print the configuration (to stderr)')
     image_name = Value(None, help='show the image with this name')
     format = Value('human', choices=['human', 'json'],
                    help="human tables or kwcoco's JSON document of the rows (xcoco default: human)")

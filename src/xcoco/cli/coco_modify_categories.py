@@ -32,6 +32,11 @@ class CocoModifyCatsCLI(VerbCLI):
     them), --remove / --keep (with the new names), --remove_empty_images,
     then --order / --start_id.  Prints the resulting categories; without
     --dst (or --inplace) nothing is written (a dry run).
+
+    Example:
+        >>> config = CocoModifyCatsCLI.cli(argv=['in.json', '--rename', 'eff:F', '--keep', 'F,star'])
+        >>> config.rename, config.keep
+        ({'eff': 'F'}, ['F', 'star'])
     """
 
     __command__ = 'modify_categories'
@@ -56,7 +61,7 @@ class CocoModifyCatsCLI(VerbCLI):
     start_id = Value(None, kind='int', help='renumber the categories consecutively from this id')
     order = Value(None, help="'sort' (by name) or a list of names to put first, e.g. [star,eff]")
     compress = Value('auto', kind='auto', help='True writes a zip; auto: by the .zip suffix')
-    verbose = Value(True, kind='auto', help='accepted for kwcoco')
+    verbose = Value(True, kind='auto', bare=True, help='accepted for kwcoco')
     inplace = Value(False, kind='bool', help='write over the input when --dst is not given (xcoco)')
 
     def run(self) -> int:

@@ -31,6 +31,11 @@ class CocoMove(VerbCLI):
     The same as a copy, a reroot onto the new folder and a delete of the
     original; the new file is written (atomically) before the old one is
     removed.  A destination that is a folder gets the source's file name.
+
+    Example:
+        >>> config = CocoMove.cli(argv=['old.json', 'new/'])
+        >>> config.src, config.dst
+        ('old.json', 'new/')
     """
 
     __command__ = 'move'

@@ -34,6 +34,11 @@ class CocoRerootCLI(VerbCLI):
     command refuses when a file that exists now would not be found
     afterwards.  --autofix finds the prefix to strip from absolute names
     written on another machine.
+
+    Example:
+        >>> config = CocoRerootCLI.cli(argv=['in.json', 'out.json', '--no-absolute'])
+        >>> config.dst, config.absolute
+        ('out.json', False)
     """
 
     __command__ = 'reroot'

@@ -31,6 +31,11 @@ class CocoShowCLI(VerbCLI):
     --num_images N draws a grid of thumbnails, each titled with its id and
     name.  The picture goes to --dst (PNG or JPEG by the suffix); without
     --dst it is shown in a window, which needs matplotlib.
+
+    Example:
+        >>> config = CocoShowCLI.cli(argv=['in.json', '--gid', '2', '--dst', 'out.png'])
+        >>> config.gid, config.show_annots
+        (2, True)
     """
 
     __command__ = 'show'

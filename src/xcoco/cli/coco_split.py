@@ -36,6 +36,11 @@ class CocoSplitCLI(VerbCLI):
     become three parts (test: one fold, vali: one fold, train: the rest).
     With --num_write N, N splits are written, each with another fold as
     the smaller part; then --dst1 / --dst2 need a {} placeholder.
+
+    Example:
+        >>> config = CocoSplitCLI.cli(argv=['in.json', '--factor', '4', '--rng=0'])
+        >>> config.factor, config.rng, config.dst1
+        (4, 0, 'split1.kwcoco.json')
     """
 
     __command__ = 'split'

@@ -33,6 +33,11 @@ class CocoStatsCLI(VerbCLI):
     and tracks; extended stats summarize annotations per image, images per
     category and so on; catfreq counts annotations per category.  A source
     is a path or 'special:<demo key>' (e.g. special:shapes8).
+
+    Example:
+        >>> config = CocoStatsCLI.cli(argv=['special:shapes8', '--boxes'])
+        >>> config.src, config.boxes
+        (['special:shapes8'], True)
     """
 
     __command__ = 'stats'

@@ -37,6 +37,11 @@ class CocoSubsetCLI(VerbCLI):
     '.myattr | in({"a": 1, "b": 1})'; --channels keeps images that have all
     the given channels.  Annotations, videos and tracks of the kept images
     come along; all categories are kept.
+
+    Example:
+        >>> config = CocoSubsetCLI.cli(argv=['in.json', 'out.json', '--gids=1,2'])
+        >>> config.dst, config.gids
+        ('out.json', [1, 2])
     """
 
     __command__ = 'subset'

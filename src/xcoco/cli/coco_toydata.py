@@ -33,6 +33,11 @@ class CocoToyDataCLI(VerbCLI):
     images are rendered into a bundle folder: --bundle_dpath, else a folder
     named after the key beside --dst, else the demo cache.  Prints the
     manifest's path.
+
+    Example:
+        >>> config = CocoToyDataCLI.cli(argv=['vidshapes2', '--dst', 'toy.json'])
+        >>> config.key, config.dst
+        ('vidshapes2', 'toy.json')
     """
 
     __command__ = 'toydata'

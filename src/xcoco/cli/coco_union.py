@@ -25,6 +25,11 @@ class CocoUnionCLI(VerbCLI):
     Ids are renumbered where they collide; categories, videos and tracks
     with the same name merge.  File names are rewritten to resolve from the
     output's folder.
+
+    Example:
+        >>> config = CocoUnionCLI.cli(argv=['--src', 'a.json', 'b.json', '--dst=combo.json'])
+        >>> config.src, config.dst
+        (['a.json', 'b.json'], 'combo.json')
     """
 
     __command__ = 'union'

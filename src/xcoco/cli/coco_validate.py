@@ -31,6 +31,11 @@ class CocoValidateCLI(VerbCLI):
     tables, geometry, channel specs and warps, and that registered files
     exist (and decode, with --corrupted).  Exit status 1 when errors are
     found.  Each problem names its rule, JSON path and object id.
+
+    Example:
+        >>> config = CocoValidateCLI.cli(argv=['a.json', 'b.json', '--corrupted=True'])
+        >>> config.src, config.corrupted
+        (['a.json', 'b.json'], True)
     """
 
     __command__ = 'validate'
@@ -49,7 +54,7 @@ class CocoValidateCLI(VerbCLI):
     missing = Value(True, kind='bool', help='validate that registered files exist')
     corrupted = Value(False, kind='bool', help='validate that registered files decode (slow)')
     channels = Value(True, kind='bool', help='validate channel specs (parse, no repeats)')
-    require_relative = Value(False, kind='auto',
+    require_relative = Value(False, kind='auto', bare=True,
                              help='>0: absolute file names are errors; >1: names outside the bundle too')
     img_attrs = Value('warn', kind='auto',
                       help="images need width / height: 'warn', 'error' or False")

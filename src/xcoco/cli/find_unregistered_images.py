@@ -36,6 +36,11 @@ class FindUnregisteredImagesCLI(VerbCLI):
     files are printed one per line (stdout), then --action decides:
     'list' stops there, 'delete' removes them (and folders left empty),
     'ask' asks on a terminal (and lists otherwise).
+
+    Example:
+        >>> config = FindUnregisteredImagesCLI.cli(argv=['a.json', '--action', 'list'])
+        >>> config.src, config.action
+        (['a.json'], 'list')
     """
 
     __command__ = 'find_unregistered_images'
