@@ -60,6 +60,7 @@ class CocoConvertCLI(VerbCLI):
     dst = Value(None, position=2, help='output file')
     format = Value('kwcoco', help='dialect to write (see the known formats above)')
     src_format = Value('auto', help='dialect of the input; auto guesses it')
+    base = Value(None, help='for a results file (a list of detections): the dataset it attaches to')
     absolute = Value(False, kind='bool', help='write absolute file names')
     inplace = Value(False, kind='bool', help='allow writing over the input')
 
@@ -96,15 +97,14 @@ class CocoConvertCLI(VerbCLI):
             raise UsageError('convert needs --src and --dst (or two positional paths)')
         src, dst = os.fspath(self.src), os.fspath(self.dst)
         if os.path.exists(src):
-            from xcoco.manifest.io import read_json
             if same_file(src, dst) and not self.inplace:
                 raise UsageError(f'refusing to overwrite the input {src!r}; give another '
                                  f'--dst or pass --inplace')
-            data = read_json(src)
-            read_as = self.src_format if self.src_format != 'auto' else formats.guess(data)
-            dset = formats.load(data, format=read_as,
-                                bundle_dpath=os.path.dirname(os.path.abspath(src)))
-            dset.fpath = src
+            # guessing reads the file once more; loading from the path keeps
+            # the file's name in the dialect's error messages
+            read_as = self.src_format if self.src_format != 'auto' else formats.guess(src)
+            base = None if self.base is None else CocoDataset.coerce(os.fspath(self.base))
+            dset = formats.load(src, format=read_as, base=base)
         else:
             dset = CocoDataset.coerce(src)
             read_as = 'kwcoco'

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Any
 
@@ -87,7 +88,8 @@ class CocoStatsCLI(VerbCLI):
             from xcoco.cli.plots import write_stats_plots
             labels = _labels(reports)
             for dset, label in zip(datasets, labels):
-                dpath = self.plots if len(datasets) == 1 else os.path.join(self.plots, label)
+                folder = re.sub(r'[^\w.-]+', '_', label)
+                dpath = self.plots if len(datasets) == 1 else os.path.join(self.plots, folder)
                 written, skipped = write_stats_plots(dset, dpath, backend=self.plot_backend)
                 for fpath in written:
                     note(self, f'wrote {fpath}')
