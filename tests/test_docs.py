@@ -93,9 +93,9 @@ def test_cli_stats_on_demo_and_errors(tmp_path, capsys):
     import json
 
     from xcoco.cli import main
-    assert main(['stats', 'special:shapes2', '--no-extended']) == 0
+    assert main(['stats', 'special:shapes2', '--no-extended', '--format', 'json']) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report['special:shapes2']['basic']['n_imgs'] == 2
+    assert report[0]['basic']['n_imgs'] == 2
     assert main(['stats', str(tmp_path / 'missing.json')]) == 1
     assert 'manifest file does not exist' in capsys.readouterr().err
 

@@ -43,7 +43,8 @@ keep working after ``import xcoco as kwcoco``.
     ├── ArchiveError             (also ValueError)     not a zip / tar, bad mode
     │   └── ArchiveNotFoundError    (also FileNotFoundError)
     ├── MissingDependencyError   (also ImportError)    an optional extra
-    └── KwcocoAliasError         (also ImportError)    kwcoco cannot be served
+    ├── KwcocoAliasError         (also ImportError)    kwcoco cannot be served
+    └── UsageError               (also ValueError)     a command line option is wrong
 
 Example:
     >>> import xcoco
@@ -93,6 +94,7 @@ __all__ = [
     'UnknownIdError',
     'UnknownSpaceError',
     'UnserializableError',
+    'UsageError',
     'XcocoError',
 ]
 
@@ -657,5 +659,17 @@ class FormatGuessError(FormatError):
 
     Example:
         >>> issubclass(FormatGuessError, FormatError)
+        True
+    """
+
+
+class UsageError(XcocoError, ValueError):
+    """
+    A command (``xcoco <verb>`` or a ``...CLI`` class of :mod:`xcoco.cli`)
+    was given options that do not fit together or a value it cannot use;
+    the command line exits with status 2.
+
+    Example:
+        >>> issubclass(UsageError, ValueError)
         True
     """
