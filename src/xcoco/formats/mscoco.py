@@ -228,7 +228,7 @@ def _check_geometry(ann, pos, fpath):
     # row, rather than failing later inside a drawing or an evaluation
     for key in ('bbox', 'segmentation', 'keypoints', 'caption'):
         value = ann.get(key)
-        if value is None or (key == 'bbox' and value == []):
+        if value is None or (key in ('bbox', 'keypoints') and value == []):
             continue
         if key == 'keypoints' and isinstance(value, list) and value and isinstance(value[0], dict):
             continue  # kwcoco's keypoint dicts, in a plain document
