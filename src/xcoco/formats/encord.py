@@ -66,6 +66,7 @@ from __future__ import annotations
 from typing import Any
 
 from xcoco.errors import FormatError
+from xcoco.formats.ids import number_ids
 
 __all__ = ['FRAME_KINDS', 'NAME', 'guess', 'to_manifest']
 
@@ -82,36 +83,6 @@ _IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.tif', '.tiff', '.bmp', '.webp')
 _GUESS_SAMPLE = 200
 
 
-def _assign_ids(raw_ids: list) -> tuple[list[tuple[int, bool]], dict]:
-    """
-    xcoco's id rule for one table, in row order: a positive integer keeps
-    its value the first time it appears; anything else (0, negatives,
-    strings, floats, booleans, a missing id, a repeat) gets the next integer
-    above every kept id, so the result depends only on the rows.
-
-    Returns ``[(internal id, changed)]`` per row and a lookup from each
-    original id (typed) to the internal id of its first row.  Kept apart so
-    that the shared ``xcoco.formats.ids`` can replace it.
-    """
-    kept: set[int] = set()
-    keeps = []
-    for raw in raw_ids:
-        keep = type(raw) is int and raw > 0 and raw not in kept
-        if keep:
-            kept.add(raw)
-        keeps.append(keep)
-    next_id = max(kept, default=0) + 1
-    assigned: list[tuple[int, bool]] = []
-    lookup: dict[tuple[type, Any], int] = {}
-    for raw, keep in zip(raw_ids, keeps):
-        if keep:
-            internal = raw
-        else:
-            internal, next_id = next_id, next_id + 1
-        assigned.append((internal, not keep))
-        if raw is not None:
-            lookup.setdefault((type(raw), raw), internal)
-    return assigned, lookup
 
 
 def guess(data: Any) -> float:
@@ -294,7 +265,7 @@ def _read_categories(reader: _Reader, tables: list[dict]) -> tuple[list[dict], d
                 names.add(unique)
             used_here.add(share_key)
             lookup.setdefault((export, type(raw), raw), pos)
-    assigned, _ = _assign_ids(lookup_keys)
+    assigned, _ = number_ids(lookup_keys)
     for cat, (cid, changed) in zip(rows, assigned):
         raw = cat.pop('id', None)
         cat_out = {'id': cid}
@@ -363,7 +334,7 @@ def _read_images(reader: _Reader, tables: list[dict]) -> tuple[list[dict], dict]
                                   'is where xcoco keeps original ids; the export already uses it')
             rows.append(row)
             origin.append(export)
-    assigned, _ = _assign_ids(raws)
+    assigned, _ = number_ids(raws)
     images: list[dict] = []
     lookup: dict[tuple, int] = {}
     for row, raw, export, (gid, changed) in zip(rows, raws, origin, assigned):
@@ -446,7 +417,7 @@ def _read_annotations(reader: _Reader, tables: list[dict], image_lookup: dict,
                 continue
             accepted.append((export, index, row, gid, cid))
             raws.append(raw)
-    assigned, _ = _assign_ids(raws)
+    assigned, _ = number_ids(raws)
     tracks = _Tracks(reader)
     annotations = []
     for (export, index, row, gid, cid), raw, (aid, changed) in zip(accepted, raws, assigned):
@@ -496,7 +467,7 @@ class _Tracks:
         self.members[pos].append(ann)
 
     def finish(self) -> list[dict]:
-        assigned, _ = _assign_ids([row['encord_track_id'] for row in self.rows])
+        assigned, _ = number_ids([row['encord_track_id'] for row in self.rows])
         tracks = []
         for row, members, (tid, _) in zip(self.rows, self.members, assigned):
             track = {'id': tid, 'name': row['name']}

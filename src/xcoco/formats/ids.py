@@ -40,8 +40,7 @@ from typing import Any
 
 from xcoco.errors import FormatError
 
-__all__ = ['IdMap', 'assign_ids', 'external_to_internal', 'is_native_id', 'nanoid',
-           'original_id', 'row_error']
+__all__ = ['IdMap', 'assign_ids', 'external_to_internal', 'is_native_id', 'nanoid', 'number_ids', 'original_id', 'row_error']
 
 #: the field an object keeps its original (non-xcoco) id in
 EXTERNAL_ID = 'external_id'
@@ -148,6 +147,42 @@ class IdMap(dict):
         return value
 
 
+def number_ids(raw_ids: list) -> tuple[list[tuple[int, bool]], dict]:
+    """
+    The id rule on bare ids, in row order: a positive integer keeps its
+    value the first time it appears; anything else (strings, URIs, 0,
+    negatives, floats, booleans, a missing id, a repeat) gets the next
+    integer above every kept id, so the result depends only on the rows.
+
+    Returns ``[(xcoco id, changed)]`` per row and a lookup from each
+    original id, typed (``1`` and ``'1'`` differ), to the xcoco id of its
+    first row.
+
+    Example:
+        >>> number_ids([5, 'a', 5, None, 0])[0]
+        [(5, False), (6, True), (7, True), (8, True), (9, True)]
+    """
+    kept: set[int] = set()
+    keeps = []
+    for raw in raw_ids:
+        keep = is_native_id(raw) and raw not in kept
+        if keep:
+            kept.add(raw)
+        keeps.append(keep)
+    next_id = max(kept, default=0) + 1
+    assigned: list[tuple[int, bool]] = []
+    lookup: dict[tuple[type, Any], int] = {}
+    for raw, keep in zip(raw_ids, keeps):
+        if keep:
+            internal = raw
+        else:
+            internal, next_id = next_id, next_id + 1
+        assigned.append((internal, not keep))
+        if raw is not None:
+            lookup.setdefault((type(raw), raw), internal)
+    return assigned, lookup
+
+
 def assign_ids(rows: list, table: str, dialect: str, fpath: str | None = None) -> IdMap:
     """
     Give every row of ``rows`` (a table of one dialect's document, edited
@@ -178,8 +213,6 @@ def assign_ids(rows: list, table: str, dialect: str, fpath: str | None = None) -
         example: table 'images' row 0 (id=[1]) field 'id': [1] is a list, not an id
     """
     lookup = IdMap(table, dialect, fpath=fpath)
-    kept: set[int] = set()
-    keeps = []
     for pos, row in enumerate(rows):
         if not isinstance(row, dict):
             raise row_error(dialect, table, pos, None, None,
@@ -188,23 +221,18 @@ def assign_ids(rows: list, table: str, dialect: str, fpath: str | None = None) -
         if not _hashable(orig):
             raise row_error(dialect, table, pos, orig, 'id',
                             f'{orig!r:.60} is a {type(orig).__name__}, not an id', fpath=fpath)
-        keep = is_native_id(orig) and orig not in kept
-        if keep:
-            kept.add(orig)
-        keeps.append(keep)
-    next_id = max(kept, default=0) + 1
-    for pos, (row, keep) in enumerate(zip(rows, keeps)):
+    assigned, _ = number_ids([row.get('id') for row in rows])
+    for pos, (row, (new_id, changed)) in enumerate(zip(rows, assigned)):
         orig = row.get('id')
-        if not keep:
+        if changed:
             if orig is not None:
                 if row.get(EXTERNAL_ID, orig) != orig:
                     raise row_error(dialect, table, pos, orig, EXTERNAL_ID,
                                     f'holds {row[EXTERNAL_ID]!r}, but xcoco keeps the original id '
                                     f'{orig!r} there', fpath=fpath)
                 row[EXTERNAL_ID] = orig
-            row['id'] = next_id
-            lookup.new_ids.add(next_id)
-            next_id += 1
+            row['id'] = new_id
+            lookup.new_ids.add(new_id)
         if orig is not None:
             lookup.setdefault(orig, row['id'])
     return lookup

@@ -52,6 +52,7 @@ from __future__ import annotations
 from typing import Any
 
 from xcoco.errors import FormatError
+from xcoco.formats.ids import number_ids
 
 __all__ = ['NAME', 'TOOL_SHAPES', 'guess', 'to_manifest']
 
@@ -74,37 +75,6 @@ _FOREIGN_KEYS = ('objects', 'regressions', 'meta')
 _GUESS_SAMPLE = 200
 
 
-def _assign_ids(raw_ids: list) -> tuple[list[tuple[int, bool]], dict]:
-    """
-    xcoco's id rule for one table, in row order: a positive integer keeps
-    its value the first time it appears; anything else (strings, URIs, 0,
-    negatives, floats, booleans, a missing id, a repeat) gets the next
-    integer above every kept id, so the result depends only on the rows.
-
-    Returns ``[(internal id, changed)]`` per row and a lookup from each
-    original id (typed, so ``1`` and ``'1'`` differ) to the internal id of
-    its first row.  Kept apart so that the shared ``xcoco.formats.ids`` can
-    replace it.
-    """
-    kept: set[int] = set()
-    keeps = []
-    for raw in raw_ids:
-        keep = type(raw) is int and raw > 0 and raw not in kept
-        if keep:
-            kept.add(raw)
-        keeps.append(keep)
-    next_id = max(kept, default=0) + 1
-    assigned: list[tuple[int, bool]] = []
-    lookup: dict[tuple[type, Any], int] = {}
-    for raw, keep in zip(raw_ids, keeps):
-        if keep:
-            internal = raw
-        else:
-            internal, next_id = next_id, next_id + 1
-        assigned.append((internal, not keep))
-        if raw is not None:
-            lookup.setdefault((type(raw), raw), internal)
-    return assigned, lookup
 
 
 def _key(raw: Any) -> tuple[type, Any]:
@@ -247,7 +217,7 @@ def _unrepresented(table: str, index: int, row: dict, reason: str) -> dict:
 
 def _read_images(rows: list[dict], context: dict) -> tuple[dict[int, dict], dict]:
     raw_ids = [_hashable_id(context, 'images', index, row, 'id') for index, row in enumerate(rows)]
-    assigned, lookup = _assign_ids(raw_ids)
+    assigned, lookup = number_ids(raw_ids)
     images: dict[int, dict] = {}
     for index, (row, (gid, changed)) in enumerate(zip(rows, assigned)):
         for field in ('width', 'height'):
@@ -307,7 +277,7 @@ def _read_categories(given: list[dict], ann_rows: list[tuple[int, dict, int]], c
         if (isinstance(raw, str) and _key(raw) not in given_keys
                 and raw not in by_name and raw not in new_names):
             new_names[raw] = None
-    assigned, lookup = _assign_ids(raw_ids + [None] * len(new_names))
+    assigned, lookup = number_ids(raw_ids + [None] * len(new_names))
     categories = [_with_id(row, cid, changed, context, 'categories', index)
                   for index, (row, (cid, changed)) in enumerate(zip(given, assigned))]
     name_to_cid = {cat['name']: cat['id'] for cat in reversed(categories)}
@@ -333,7 +303,7 @@ def _normal(name: str) -> str:
 def _read_annotations(ann_rows: list[tuple[int, dict, int]], resolve_category,
                       unrepresented: list[dict], context: dict) -> list[dict]:
     from xcoco.objects import geometry
-    assigned, _ = _assign_ids([_hashable_id(context, 'annotations', index, row, 'id')
+    assigned, _ = number_ids([_hashable_id(context, 'annotations', index, row, 'id')
                                for index, row, _ in ann_rows])
     annotations = []
     for (index, row, gid), (aid, changed) in zip(ann_rows, assigned):
