@@ -263,13 +263,22 @@ the notes.  ``tests/test_parity_table.py`` imports every name listed as
 present, so the tables cannot drift from the code;
 ``dev/parity_table.py`` regenerates them.
 
-kwcoco modules outside the core have no xcoco counterpart yet:
+The command line has kwcoco's verbs and option names (``docs/cli.rst``), and
+``kwcoco.cli.coco_stats``, ``coco_subset``, ``coco_union`` … exist with
+their ``…CLI`` classes.  Not provided: the ``eval`` verb (use pycocotools'
+``COCOeval`` on ``xcoco.compat_dataset.COCO``), ``grab`` (downloads public
+datasets; xcoco never uses the network on its own), ``move_assets``,
+``plot_stats`` (``xcoco stats --plots DIR`` draws the same pictures),
+``visualize_videos`` and ``finish_install``.
+
+kwcoco modules outside the core with no xcoco counterpart:
 ``coco_evaluator`` and ``metrics`` (use pycocotools' ``COCOeval`` on
 ``xcoco.compat_dataset.COCO``), ``kpf`` and ``kw18`` (other annotation
-formats), ``data`` and ``rc`` (kwcoco's bundled resources), ``formats``
-(xcoco's own ``xcoco.formats`` arrives with the dialects issue) and ``cli``
-(arrives with the command-line issue).  Importing them under the alias
-raises ``ModuleNotFoundError`` naming both module paths.
+formats), ``data`` and ``rc`` (kwcoco's bundled resources) and
+``formats`` (kwcoco's converters for KPF, KW18, LabelMe and VOC; xcoco's
+``xcoco.formats`` reads and writes MS-COCO, AiCOCO, TrainingData.io and
+Encord files instead, see ``docs/formats/``).  Importing them under the
+alias raises ``ModuleNotFoundError`` naming both module paths.
 
 """
 
