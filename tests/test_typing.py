@@ -106,7 +106,7 @@ def _surface():
     for cls in _typed_classes():
         for where, func, is_method in _callables(cls):
             found[where] = (func, is_method)
-    found['xcoco.query.resolve_id'] = (importlib.import_module('xcoco.query').resolve_id, False)
+    found['xcoco.resolve.resolve_id'] = (importlib.import_module('xcoco.resolve').resolve_id, False)
     return found
 
 

@@ -318,7 +318,7 @@ class COCO(CocoDataset):
             return [lookup[i] for i in ids]
         except (KeyError, TypeError):
             pass
-        from xcoco.query import resolve_id
+        from xcoco.resolve import resolve_id
         found = []
         for pos, item in enumerate(ids):
             obj = lookup.get(item) if not isinstance(item, dict) and _hashable(item) else None

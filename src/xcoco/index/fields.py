@@ -288,7 +288,7 @@ def set_annotation_category(dset, aid_or_ann, cid_or_cat):
         >>> dset.anns[aid]['category_id'], dset.index.cid_to_aids[b]
         (2, {1})
     """
-    from xcoco.query import resolve_id
+    from xcoco.resolve import resolve_id
     aid = resolve_id(dset.index, 'annotations', aid_or_ann,
                      context='cannot set the category of an annotation')
     cid = resolve_id(dset.index, 'categories', cid_or_cat,

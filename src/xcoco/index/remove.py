@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from xcoco.errors import UnknownIdError
-from xcoco.query import resolve_id
+from xcoco.resolve import resolve_id
 
 __all__ = [
     'clear_annotations',

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from xcoco.ops.copy import copy_json
-from xcoco.query import resolve_id
+from xcoco.resolve import resolve_id
 
 if TYPE_CHECKING:
     from xcoco.dataset import CocoDataset
