@@ -15,8 +15,7 @@ Example:
 from __future__ import annotations
 
 from xcoco.cli.base import Value, VerbCLI
-from xcoco.cli.output import load_dataset, write_dataset
-from xcoco.errors import UsageError
+from xcoco.cli.output import destination, load_dataset, write_dataset
 
 __all__ = ['CocoConformCLI']
 
@@ -64,11 +63,7 @@ class CocoConformCLI(VerbCLI):
             ...     print(ex)
             must give --dst (or --inplace to write over the input)
         """
-        dst = self.dst
-        if dst is None:
-            if not self.inplace:
-                raise UsageError('must give --dst (or --inplace to write over the input)')
-            dst = self.src
+        dst = destination(self)
         dset = load_dataset(self.src, self)
         dset.conform(ensure_imgsize=self.ensure_imgsize, pycocotools_info=self.pycocotools_info,
                      legacy=self.legacy, mmlab=self.mmlab, workers=self.workers)

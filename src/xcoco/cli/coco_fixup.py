@@ -20,7 +20,7 @@ import os
 from typing import Any
 
 from xcoco.cli.base import Value, VerbCLI
-from xcoco.cli.output import load_dataset, note, progress, write_dataset
+from xcoco.cli.output import destination, load_dataset, note, progress, write_dataset
 from xcoco.errors import UsageError
 
 __all__ = ['CocoFixup', 'fixup_dataset']
@@ -67,11 +67,7 @@ class CocoFixup(VerbCLI):
             ...     print(ex)
             must give --dst (or --inplace to write over the input)
         """
-        dst = self.dst
-        if dst is None:
-            if not self.inplace:
-                raise UsageError('must give --dst (or --inplace to write over the input)')
-            dst = self.src
+        dst = destination(self)
         if self.corrupted_assets not in {True, False, 'only_shape', 'full'}:
             raise UsageError(f"--corrupted_assets: expected True, False or 'only_shape', "
                              f'got {self.corrupted_assets!r}')

@@ -18,7 +18,7 @@ import os
 from typing import Any
 
 from xcoco.cli.base import Value, VerbCLI
-from xcoco.cli.output import load_dataset, note, same_file
+from xcoco.cli.output import destination, load_dataset, note, same_file
 from xcoco.errors import UsageError
 
 __all__ = ['CocoRerootCLI', 'find_reroot_autofix']
@@ -70,11 +70,7 @@ class CocoRerootCLI(VerbCLI):
             ...     print(ex)
             must give --dst (or --inplace to write over the input)
         """
-        dst = self.dst
-        if dst is None:
-            if not self.inplace:
-                raise UsageError('must give --dst (or --inplace to write over the input)')
-            dst = self.src
+        dst = destination(self)
         dset = load_dataset(self.src, self)
         if not self.inplace and dset.fpath and os.path.exists(dset.fpath) and same_file(dset.fpath, dst):
             raise UsageError(f'refusing to overwrite the input {dset.fpath!r}; give another '

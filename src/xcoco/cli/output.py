@@ -20,8 +20,7 @@ from typing import Any
 
 from xcoco.errors import UsageError
 
-__all__ = ['format_cell', 'load_dataset', 'load_datasets', 'note', 'print_json',
-           'progress', 'render_table', 'same_file', 'write_dataset']
+__all__ = ['destination', 'format_cell', 'load_dataset', 'load_datasets', 'note', 'print_json', 'progress', 'render_table', 'same_file', 'write_dataset']
 
 
 def format_cell(value: Any, precision: int = 3, width: int = 40) -> str:
@@ -183,6 +182,28 @@ def same_file(path1: Any, path2: Any) -> bool:
         return False
     real1, real2 = os.path.realpath(os.fspath(path1)), os.path.realpath(os.fspath(path2))
     return real1 == real2
+
+
+def destination(config: Any) -> Any:
+    """
+    Where an editing verb writes: ``--dst``, or the input itself when
+    ``--inplace`` is given; a usage error when neither is.
+
+    Example:
+        >>> from types import SimpleNamespace
+        >>> destination(SimpleNamespace(dst=None, src='a.json', inplace=True))
+        'a.json'
+        >>> try:
+        ...     destination(SimpleNamespace(dst=None, src='a.json', inplace=False))
+        ... except Exception as ex:
+        ...     print(ex)
+        must give --dst (or --inplace to write over the input)
+    """
+    if config.dst is not None:
+        return config.dst
+    if not config.inplace:
+        raise UsageError('must give --dst (or --inplace to write over the input)')
+    return config.src
 
 
 def write_dataset(config: Any, dset: Any, dst: Any, inputs: Sequence[Any] = (),
