@@ -30,7 +30,10 @@ def apt_install_postgresql(log):
     # policy-rc.d exit 101 keeps the package's own cluster from being
     # started as a service (it would outlive the tests)
     policy = Path('/usr/sbin/policy-rc.d')
-    with open('/var/lock/xcoco-postgresql-install.lock', 'w') as lock:
+    # one install at a time across concurrent sessions (apt's own lock
+    # would make the second fail rather than wait for the package)
+    lock_dpath = '/var/lock' if os.path.isdir('/var/lock') else '/tmp'
+    with open(os.path.join(lock_dpath, 'xcoco-postgresql-install.lock'), 'w') as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if find_postgres_bindir() is not None:   # another session installed it
             return None

@@ -495,14 +495,19 @@ class TemporaryPostgres:
 
 
 def main():
+    def finish(signum, frame):
+        raise SystemExit(0)
+    # a background job may be started with SIGINT ignored: handle both
+    # explicitly so that kill / Ctrl-C always remove the cluster
+    signal.signal(signal.SIGINT, finish)
+    signal.signal(signal.SIGTERM, finish)
     server = TemporaryPostgres().start()
-    print(f'PostgreSQL {server.version} ready in {server.startup_seconds:.2f} s')
-    print(server.uri())
-    print('Ctrl-C stops it and removes', server.dpath)
     try:
-        signal.pause()
-    except KeyboardInterrupt:
-        pass
+        print(f'PostgreSQL {server.version} ready in {server.startup_seconds:.2f} s')
+        print(server.uri())
+        print('Ctrl-C or kill stops it and removes', server.dpath, flush=True)
+        while True:
+            signal.pause()
     finally:
         server.stop()
 
