@@ -4,11 +4,19 @@ Shared fixtures and skip markers.
 ``SHARED_DPATH`` is ``../shared`` beside the repository: real COCO files
 written by others.  A user's clone has no such folder, so tests that need
 it skip with a visible reason.
+
+PostgreSQL fixtures (a throw-away server, see ``pg_setup.py``):
+``postgresql_server`` (session, the TemporaryPostgres), ``postgresql_uri``
+(session, one shared database) and ``postgresql_db_uri`` (function, a fresh
+empty database dropped after the test).
 """
+import itertools
 import os
+import re
 from pathlib import Path
 
 import pytest
+from pg_setup import start_postgres
 
 REPO_DPATH = Path(__file__).resolve().parents[1]
 SHARED_DPATH = Path(os.environ.get('XCOCO_SHARED_DPATH', REPO_DPATH.parent / 'shared'))
@@ -55,3 +63,70 @@ def small_dset():
                         segmentation=[[30, 20, 35, 20, 35, 25]])
     dset.add_annotation(gids[3], animal, bbox=[0, 0, 4, 4], custom_field={'x': 1})
     return dset
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL: a throw-away server for the session (xcoco.testing_pg)
+# ---------------------------------------------------------------------------
+#
+# The first test that asks for a server starts one; when PostgreSQL's
+# binaries are missing and we are root on Debian, the session installs
+# Debian's ``postgresql`` package first (the test command must work on a
+# clean machine).  Where no server can be had the tests skip, naming what
+# is missing, unless XCOCO_REQUIRE_POSTGRES=1 (CI sets it) makes that a
+# failure.  XCOCO_NO_APT=1 forbids the install.
+
+_PG_STATUS = {}
+
+
+def _log_to_terminal(config, message):
+    capture = config.pluginmanager.getplugin('capturemanager')
+    reporter = config.pluginmanager.getplugin('terminalreporter')
+    if capture is None or reporter is None:
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.write_line(f'xcoco: {message}')
+
+
+@pytest.fixture(scope='session')
+def postgresql_server(request):
+    """A running :class:`xcoco.testing_pg.TemporaryPostgres` for the whole session."""
+    server, why_not = start_postgres(lambda message: _log_to_terminal(request.config, message))
+    if server is None:
+        _PG_STATUS['skipped'] = why_not
+        if os.environ.get('XCOCO_REQUIRE_POSTGRES') == '1':
+            pytest.fail(f'XCOCO_REQUIRE_POSTGRES=1 but {why_not}')
+        pytest.skip(why_not)
+    _PG_STATUS['server'] = f'PostgreSQL {server.version} at {server.uri()} started in {server.startup_seconds:.2f} s'
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope='session')
+def postgresql_uri(postgresql_server):
+    """URI of one database shared by the whole session: ``postgresql://xcoco@127.0.0.1:PORT/xcoco_session``."""
+    return postgresql_server.create_database('xcoco_session')
+
+
+_DB_COUNTER = itertools.count()
+
+
+@pytest.fixture
+def postgresql_db_uri(postgresql_server, request):
+    """URI of a fresh empty database for one test, dropped after it."""
+    slug = re.sub(r'[^a-z0-9_]+', '_', request.node.name.lower())
+    dbname = f't{next(_DB_COUNTER)}_{slug}'[:63]
+    uri = postgresql_server.create_database(dbname)
+    try:
+        yield uri
+    finally:
+        postgresql_server.drop_database(dbname)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for key in ['server', 'skipped']:
+        if key in _PG_STATUS:
+            prefix = '' if key == 'server' else 'PostgreSQL tests skipped: '
+            terminalreporter.write_line(f'xcoco: {prefix}{_PG_STATUS[key]}')

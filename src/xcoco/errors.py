@@ -43,6 +43,7 @@ keep working after ``import xcoco as kwcoco``.
     ├── ArchiveError             (also ValueError)     not a zip / tar, bad mode
     │   └── ArchiveNotFoundError    (also FileNotFoundError)
     ├── MissingDependencyError   (also ImportError)    an optional extra
+    ├── DatabaseServerError      (also OSError)        a test server did not start
     ├── KwcocoAliasError         (also ImportError)    kwcoco cannot be served
     └── UsageError               (also ValueError)     a command line option is wrong
 
@@ -67,6 +68,7 @@ __all__ = [
     'CategoryTreeError',
     'ChannelError',
     'CircularReferenceError',
+    'DatabaseServerError',
     'DemoCacheError',
     'DemoKeyError',
     'DetachedError',
@@ -671,5 +673,16 @@ class UsageError(XcocoError, ValueError):
 
     Example:
         >>> issubclass(UsageError, ValueError)
+        True
+    """
+
+
+class DatabaseServerError(XcocoError, OSError):
+    """
+    A throw-away database server (:mod:`xcoco.testing_pg`) could not be
+    set up, started or used; the message holds the end of its log.
+
+    Example:
+        >>> issubclass(DatabaseServerError, OSError)
         True
     """
