@@ -55,3 +55,18 @@ def small_dset():
                         segmentation=[[30, 20, 35, 20, 35, 25]])
     dset.add_annotation(gids[3], animal, bbox=[0, 0, 4, 4], custom_field={'x': 1})
     return dset
+
+
+@pytest.fixture(scope='session')
+def postgresql_uri():
+    """
+    The URI of a throw-away PostgreSQL database for tests, taken from
+    ``XCOCO_TEST_POSTGRESQL_URI``; the tests that need it skip (with that
+    reason) when it is unset or the driver is missing.
+    """
+    uri = os.environ.get('XCOCO_TEST_POSTGRESQL_URI')
+    if not uri:
+        pytest.skip('no PostgreSQL server: set XCOCO_TEST_POSTGRESQL_URI to a '
+                    'database xcoco may fill (e.g. postgresql://postgres@127.0.0.1:5432/xcoco_test)')
+    pytest.importorskip('psycopg', reason='the PostgreSQL tests need psycopg 3')
+    return uri

@@ -162,6 +162,10 @@ class ObjectList1D(ub.NiceRepr):
             values = getattr(lut, 'values', None)
             if values is not None and ids == list(lut):
                 return values()
+        take_many = getattr(lut, 'take_many', None)
+        if take_many is not None:
+            # a database fetches the ids a batch per query, not one each
+            return take_many(ids)
         return map(lut.__getitem__, ids)
 
     def objs_iter(self) -> Iterator[JsonDict]:
