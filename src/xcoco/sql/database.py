@@ -115,7 +115,7 @@ class CocoSqlDatabase(Queryable):
                         raise DatabaseError(
                             f'database {redact_uri(self.uri)!r} holds no xcoco dataset')
                     if not readonly:
-                        schema.create_schema(self.dialect, conn)
+                        self._create_empty(conn)
             except BaseException:
                 if not self.dialect.in_memory:
                     conn.close()
@@ -125,6 +125,17 @@ class CocoSqlDatabase(Queryable):
             if verbose:
                 print(f'connected to {redact_uri(self.uri)}')
         return self
+
+    def _create_empty(self, conn):
+        # a new database holds an empty manifest (info and licenses included)
+        from xcoco.manifest.io import empty_manifest
+        from xcoco.sql.populate import write_meta
+        manifest = empty_manifest()
+        with self.dialect.write_transaction(conn):
+            schema.create_schema(self.dialect, conn)
+            meta = {f'manifest:{key}': value for key, value in manifest.items()
+                    if key not in TABLES}
+            write_meta(self, conn, {'manifest_keys': list(manifest), **meta})
 
     def disconnect(self) -> None:
         """
