@@ -67,7 +67,6 @@ def populate(db, dset, verbose=0, hashid=None):
     """
     manifest = dset.dataset if hasattr(dset, 'dataset') else dset
     dialect = db.dialect
-    conn = db.connection
     start = time.perf_counter()
     counts = {}
     with db.write_transaction() as conn:

@@ -161,7 +161,7 @@ class RowLookup(_Proxy):
             found = {}
             if wanted:
                 padded = wanted + [wanted[0]] * (BATCH_IDS - len(wanted))
-                found = {id_: text for id_, text in self._run(self._batch_sql, padded)}
+                found = dict(self._run(self._batch_sql, padded).fetchall())
             for orig, key in zip(chunk, keys):
                 text = found.get(key)
                 if text is None:

@@ -187,10 +187,12 @@ def coerce_backend(cls, key, sqlview=False, backend=None, verbose=0, **kw):
     database URI opens that database.
 
     Example:
-        >>> import xcoco
+        >>> import xcoco, tempfile, ubelt as ub
         >>> coerce_backend(xcoco.CocoDataset, 'shapes2', backend='memory').n_images
         2
-        >>> db = coerce_backend(xcoco.CocoDataset, 'shapes2', sqlview=True)
+        >>> fpath = ub.Path(tempfile.mkdtemp()) / 'data.kwcoco.json'
+        >>> xcoco.CocoDataset.demo('shapes2').dump(fpath)
+        >>> db = coerce_backend(xcoco.CocoDataset, fpath, sqlview=True)
         >>> type(db).__name__, db.n_images
         ('CocoSqlDatabase', 2)
     """
