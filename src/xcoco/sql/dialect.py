@@ -135,14 +135,34 @@ class Dialect:
 
     @property
     def in_memory(self) -> bool:
+        """
+        True for a database that lives only in this process.
+
+        Example:
+            >>> dialect_for('postgresql://h/db').in_memory
+            False
+        """
         return False
 
     def sql(self, text: str) -> str:
-        """The statement with this dialect's placeholders."""
+        """
+        The statement with this dialect's placeholders.
+
+        Example:
+            >>> dialect_for(':memory:').sql('SELECT ?')
+            'SELECT ?'
+        """
         return text
 
-    def connect(self):  # pragma: no cover - overridden
-        raise NotImplementedError
+    def connect(self, must_exist=False):
+        """
+        A new DB-API connection (each subclass knows its driver).
+
+        Example:
+            >>> dialect_for(':memory:').connect() is not None
+            True
+        """
+        raise NotImplementedError(f'{type(self).__name__} cannot connect')
 
     def execute(self, conn, text, params=()):
         """
@@ -171,7 +191,13 @@ class Dialect:
         cur.executemany(self.sql(text), rows)
 
     def json_out(self, column: str) -> str:
-        """The SQL expression that reads a JSON column back as text."""
+        """
+        The SQL expression that reads a JSON column back as text.
+
+        Example:
+            >>> dialect_for(':memory:').json_out('data')
+            'data'
+        """
         return column
 
     def bulk_insert(self, conn, table, columns, rows):
@@ -238,7 +264,14 @@ class Dialect:
         conn.execute('ROLLBACK')
 
     def abandon_inherited(self, conn):
-        """Make a connection inherited over a fork harmless to the parent."""
+        """
+        Make a connection inherited over a fork harmless to the parent
+        (SQLite: nothing to do, the child just never uses it).
+
+        Example:
+            >>> d = dialect_for(':memory:')
+            >>> d.abandon_inherited(d.connect())
+        """
 
 
 class SqliteDialect(Dialect):
@@ -258,9 +291,23 @@ class SqliteDialect(Dialect):
 
     @property
     def in_memory(self) -> bool:
+        """
+        Example:
+            >>> dialect_for('sqlite://').in_memory, dialect_for('/tmp/a.sqlite').in_memory
+            (True, False)
+        """
         return self.target in ('', ':memory:') or self.target.startswith('file::memory:')
 
     def connect(self, must_exist=False):
+        """
+        Open the file (WAL, capped page cache, shared memory map).
+
+        Example:
+            >>> import os, tempfile
+            >>> d = dialect_for(os.path.join(tempfile.mkdtemp(), 'a.sqlite'))
+            >>> d.connect().execute('PRAGMA journal_mode').fetchone()[0]
+            'wal'
+        """
         import sqlite3
         if must_exist and not self.in_memory and not os.path.exists(self.target):
             raise DatabaseConnectionError(
@@ -297,16 +344,38 @@ class PostgresDialect(Dialect):
     json_type = 'JSON'
 
     def sql(self, text):
+        """
+        Example:
+            >>> dialect_for('postgresql://h/db').sql('SELECT ?, ?')
+            'SELECT %s, %s'
+        """
         out = self._sql_cache.get(text)
         if out is None:
             out = self._sql_cache[text] = text.replace('?', '%s')
         return out
 
     def json_out(self, column):
+        """
+        Example:
+            >>> dialect_for('postgresql://h/db').json_out('data')
+            'data::text'
+        """
         # the json type keeps the text (key order included); read it raw
         return f'{column}::text'
 
     def connect(self, must_exist=False):
+        """
+        Connect with psycopg (autocommit); a missing database is created
+        unless ``must_exist``.
+
+        Example:
+            >>> import xcoco
+            >>> try:
+            ...     dialect_for('postgresql://u@127.0.0.1:1/db').connect()
+            ... except (xcoco.DatabaseConnectionError, xcoco.MissingDependencyError) as ex:
+            ...     print(type(ex).__name__ in ('DatabaseConnectionError', 'MissingDependencyError'))
+            True
+        """
         try:
             import psycopg
         except ImportError:
@@ -352,11 +421,22 @@ class PostgresDialect(Dialect):
         conn.execute('SELECT pg_advisory_xact_lock(%s)', (_PG_WRITE_LOCK,))
 
     def abandon_inherited(self, conn):
+        """
+        Point the inherited socket at /dev/null in the child.
+
+        Example:
+            >>> class Fake:
+            ...     class pgconn:
+            ...         socket = None
+            >>> dialect_for('postgresql://h/db').abandon_inherited(Fake())
+        """
         # The child must not talk on the parent's socket, nor say goodbye on
         # it when the object is collected: point the descriptor at /dev/null.
         try:
             fd = conn.pgconn.socket
         except Exception:
+            return
+        if not isinstance(fd, int):
             return
         devnull = os.open(os.devnull, os.O_RDWR)
         try:

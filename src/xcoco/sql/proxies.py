@@ -25,6 +25,7 @@ Example:
 """
 from __future__ import annotations
 
+import re
 from collections.abc import ItemsView, Mapping, ValuesView
 from numbers import Integral
 
@@ -35,6 +36,9 @@ from xcoco.tables import INDEX_ATTR, TABLES
 __all__ = ['GroupLookup', 'NameLookup', 'RowLookup', 'SqlIndex']
 
 _loads = orjson.loads
+
+#: field names the column fast path reads (others read whole objects)
+_FIELD_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 
 #: rows per page of a whole-table walk, ids per ``IN (...)`` batch
 PAGE_ROWS = 5000
@@ -124,9 +128,29 @@ class RowLookup(_Proxy):
         return iter([r[0] for r in rows])
 
     def values(self):
+        """
+        The objects in id order, read a page at a time.
+
+        Example:
+            >>> import xcoco
+            >>> from xcoco.sql import CocoSqlDatabase
+            >>> db = CocoSqlDatabase(':memory:').populate_from(xcoco.CocoDataset.demo('shapes2'))
+            >>> [img['id'] for img in db.index.imgs.values()]
+            [1, 2]
+        """
         return _RowValues(self)
 
     def items(self):
+        """
+        ``(id, object)`` pairs in id order, read a page at a time.
+
+        Example:
+            >>> import xcoco
+            >>> from xcoco.sql import CocoSqlDatabase
+            >>> db = CocoSqlDatabase(':memory:').populate_from(xcoco.CocoDataset.demo('shapes2'))
+            >>> [k for k, _ in db.index.imgs.items()]
+            [1, 2]
+        """
         return _RowItems(self)
 
     def _pages(self):
@@ -167,6 +191,53 @@ class RowLookup(_Proxy):
                 if text is None:
                     raise KeyError(orig)
                 yield _loads(text)
+
+
+    def column_values(self, key, ids):
+        """
+        The field ``key`` of each object of ``ids`` (``ubelt.NoParam`` where
+        an object lacks it), read without decoding the rest of each object;
+        None when ``key`` is not a plain field name (the caller then reads
+        whole objects).
+
+        Raises:
+            KeyError: an id that is not in the table.
+
+        Example:
+            >>> import xcoco
+            >>> from xcoco.sql import CocoSqlDatabase
+            >>> db = CocoSqlDatabase(':memory:').populate_from(xcoco.CocoDataset.demo('shapes2'))
+            >>> db.index.anns.column_values('bbox', [1])
+            [[318, 266, 53, 89]]
+        """
+        import ubelt as ub
+        if not _FIELD_NAME.match(key):
+            return None
+        dialect = self._db.dialect
+        if dialect.name == 'sqlite':
+            expr, path = 'data -> ?', f'$.{key}'
+        else:
+            expr, path = '(data -> ?)::text', key
+        ids = ids if isinstance(ids, list) else list(ids)
+        if len(ids) > 1000 and len(ids) == len(self) and ids == list(self):
+            rows = self._run(f'SELECT {expr} FROM {self.table} ORDER BY id', (path,)).fetchall()
+            texts = [r[0] for r in rows]
+        else:
+            texts = []
+            marks = ', '.join('?' * BATCH_IDS)
+            sql = f'SELECT id, {expr} FROM {self.table} WHERE id IN ({marks})'
+            for start in range(0, len(ids), BATCH_IDS):
+                chunk = ids[start:start + BATCH_IDS]
+                keys = [_as_key(i) for i in chunk]
+                wanted = [k for k in keys if k is not None] or [0]
+                padded = wanted + [wanted[0]] * (BATCH_IDS - len(wanted))
+                found = {id_: (text,) for id_, text in self._run(sql, (path, *padded))}
+                for orig, k in zip(chunk, keys):
+                    if k not in found:
+                        raise KeyError(orig)
+                    texts.append(found[k][0])
+        missing = ub.NoParam
+        return [missing if text is None else _loads(text) for text in texts]
 
 
 class NameLookup(_Proxy):
