@@ -135,9 +135,10 @@ def main(argv=None):
 
     kw_db = None
     if not args.no_kwcoco:
+        import shutil
+
         import kwcoco
         from kwcoco.coco_sql_dataset import cached_sql_coco_view
-        import shutil
         # a copy: xcoco's cached-hashid sidecar beside the manifest is not kwcoco's
         kw_json = os.path.join(workdir, 'kwcoco_copy.json')
         shutil.copy(fpath, kw_json)
