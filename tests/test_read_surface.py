@@ -3,7 +3,8 @@ The shared read suite: every read a user makes, run on the in-memory
 dataset and on a stand-in backend that serves the index protocol from
 read-only mappings and has no ``.dataset`` (see
 :class:`xcoco.testing.MappingDataset`).  A read that reaches for the
-manifest dicts fails here; the SQL and frozen backends will run this suite.
+manifest dicts fails here.  The same tests run on the SQL backend (SQLite
+and, through the ``postgresql_uri`` fixture, PostgreSQL).
 """
 import numpy as np
 import pytest
@@ -26,10 +27,16 @@ def source():
     return _vid_dset()
 
 
-@pytest.fixture(params=['memory', 'mappings'], scope='module')
-def dset(request, source):
+@pytest.fixture(params=['memory', 'mappings', 'sqlite', 'postgresql'], scope='module')
+def dset(request, source, tmp_path_factory):
     if request.param == 'memory':
         return source
+    if request.param == 'sqlite':
+        fpath = tmp_path_factory.mktemp('sql') / 'read_surface.sqlite'
+        return xcoco.CocoSqlDatabase(fpath).populate_from(source)
+    if request.param == 'postgresql':
+        uri = request.getfixturevalue('postgresql_uri')
+        return xcoco.CocoSqlDatabase(uri).populate_from(source)
     backend = MappingDataset.from_dataset(source)
     assert not hasattr(backend, 'dataset')
     return backend

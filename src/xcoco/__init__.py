@@ -41,6 +41,7 @@ _LAZY = {
     'SensorChanSpec': 'xcoco.channel_spec',
     'install_as_kwcoco': 'xcoco.kwcoco_alias',
     'AbstractCocoDataset': 'xcoco.abstract_coco_dataset',
+    'CocoSqlDatabase': 'xcoco.sql.database',
 }
 _LAZY_MODULES = {
     'coco_dataset', 'coco_image', 'coco_objects1d', 'channel_spec',
@@ -48,7 +49,7 @@ _LAZY_MODULES = {
     'abstract_coco_dataset', 'sensorchan_spec', 'util',
     'testing', 'demo', 'cli', 'kwcoco_alias',
     'manifest', 'index', 'ops', 'objects', 'query', 'dataset',
-    'compat_dataset',
+    'compat_dataset', 'sql',
 }
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
     from xcoco.objects.vectorized import Images as Images
     from xcoco.objects.vectorized import Tracks as Tracks
     from xcoco.objects.vectorized import Videos as Videos
+    from xcoco.sql.database import CocoSqlDatabase as CocoSqlDatabase
 
 __all__ = sorted(_LAZY) + list(_error_names) + ['__version__']
 

@@ -2,11 +2,9 @@
 kwcoco-compatible import path for the database-backed dataset
 (``kwcoco.coco_sql_dataset``).
 
-The SQL backend itself (``CocoSqlDatabase``, SQLite / PostgreSQL) is not
-part of this version of xcoco yet: ``from xcoco.coco_sql_dataset import
-CocoSqlDatabase`` fails with an ImportError that names the missing class.
-What the module has is :func:`assert_dsets_allclose`, the check that two
-datasets (e.g. a dataset and its database copy) hold the same tables.
+``CocoSqlDatabase`` is the SQL backend (SQLite / PostgreSQL, see
+:mod:`xcoco.sql`); :func:`assert_dsets_allclose` checks that two datasets
+(e.g. a dataset and its database copy) hold the same tables.
 
 Example:
     >>> import xcoco
@@ -14,15 +12,19 @@ Example:
     >>> dset = xcoco.CocoDataset.demo('shapes2')
     >>> assert_dsets_allclose(dset, dset.copy())
     True
+    >>> from xcoco.coco_sql_dataset import CocoSqlDatabase
+    >>> assert_dsets_allclose(dset, CocoSqlDatabase().populate_from(dset))
+    True
 """
 import math
 from numbers import Number
 
 from xcoco.abstract_coco_dataset import AbstractCocoDataset
 from xcoco.dataset import CocoDataset
+from xcoco.sql.database import CocoSqlDatabase
 from xcoco.tables import TABLES
 
-__all__ = ['AbstractCocoDataset', 'CocoDataset', 'assert_dsets_allclose']
+__all__ = ['AbstractCocoDataset', 'CocoDataset', 'CocoSqlDatabase', 'assert_dsets_allclose']
 
 _MISSING = object()
 

@@ -44,6 +44,10 @@ keep working after ``import xcoco as kwcoco``.
     │   └── ArchiveNotFoundError    (also FileNotFoundError)
     ├── MissingDependencyError   (also ImportError)    an optional extra
     ├── DatabaseServerError      (also OSError)        a test server did not start
+    ├── DatabaseError                                  the SQL backend cannot use a database
+    │   ├── DatabaseURIError        (also ValueError)  the URI does not parse
+    │   ├── DatabaseConnectionError (also ConnectionError)  the server refused
+    │   └── DatabaseSchemaError     (also ValueError)  another schema version
     ├── KwcocoAliasError         (also ImportError)    kwcoco cannot be served
     └── UsageError               (also ValueError)     a command line option is wrong
 
@@ -68,7 +72,11 @@ __all__ = [
     'CategoryTreeError',
     'ChannelError',
     'CircularReferenceError',
+    'DatabaseConnectionError',
+    'DatabaseError',
+    'DatabaseSchemaError',
     'DatabaseServerError',
+    'DatabaseURIError',
     'DemoCacheError',
     'DemoKeyError',
     'DetachedError',
@@ -684,5 +692,53 @@ class DatabaseServerError(XcocoError, OSError):
 
     Example:
         >>> issubclass(DatabaseServerError, OSError)
+        True
+    """
+
+
+class DatabaseError(XcocoError):
+    """
+    The SQL backend (:mod:`xcoco.sql`) cannot use a database: the message
+    names the database (its URI, password hidden) and what went wrong.
+
+    Example:
+        >>> issubclass(DatabaseError, XcocoError)
+        True
+    """
+
+
+class DatabaseURIError(DatabaseError, ValueError):
+    """
+    A database URI that does not parse, or names a backend xcoco does not
+    speak (``sqlite:///path``, a plain path, or ``postgresql://...``).
+
+    Example:
+        >>> import xcoco
+        >>> try:
+        ...     xcoco.CocoSqlDatabase('mysql://host/db')
+        ... except DatabaseURIError as ex:
+        ...     print(ex)
+        cannot open database 'mysql://host/db': unknown scheme 'mysql' (expected a path, sqlite:///<path> or postgresql://[user[:password]@]host[:port]/dbname)
+    """
+
+
+class DatabaseConnectionError(DatabaseError, ConnectionError):
+    """
+    The database server refused the connection (or the SQLite file cannot
+    be opened).
+
+    Example:
+        >>> issubclass(DatabaseConnectionError, ConnectionError)
+        True
+    """
+
+
+class DatabaseSchemaError(DatabaseError, ValueError):
+    """
+    The database was written by another version of xcoco's schema (or is
+    not an xcoco database at all).
+
+    Example:
+        >>> issubclass(DatabaseSchemaError, ValueError)
         True
     """

@@ -88,6 +88,10 @@ def set_field(dset, table, ids, key, values):
         ...     print(ex)
         cannot set category_id of annotation id=1: category_id=99 does not exist
     """
+    database_set = getattr(dset, '_set_field', None)
+    if database_set is not None:
+        # a database backend checks and writes in one transaction of its own
+        return database_set(table, ids, key, values)
     index = dset.index
     lookup = getattr(index, INDEX_ATTR[table])
     noun = NOUN[table]

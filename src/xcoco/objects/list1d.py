@@ -162,6 +162,10 @@ class ObjectList1D(ub.NiceRepr):
             values = getattr(lut, 'values', None)
             if values is not None and ids == list(lut):
                 return values()
+        take_many = getattr(lut, 'take_many', None)
+        if take_many is not None:
+            # a database fetches the ids a batch per query, not one each
+            return take_many(ids)
         return map(lut.__getitem__, ids)
 
     def objs_iter(self) -> Iterator[JsonDict]:
@@ -318,6 +322,16 @@ class ObjectList1D(ub.NiceRepr):
         return values
 
     def _values(self, key, default=NoParam):
+        column = getattr(self._id_to_obj, 'column_values', None)
+        if column is not None:
+            # a database reads one field without decoding whole objects
+            values = column(key, self._ids)
+            if values is not None:
+                if any(v is NoParam for v in values):
+                    if default is NoParam:
+                        self._raise_missing(key)
+                    values = [default if v is NoParam else v for v in values]
+                return values
         objs = self._objs_iterable()
         if default is NoParam:
             try:
