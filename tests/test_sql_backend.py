@@ -11,6 +11,7 @@ import time
 import pytest
 
 import xcoco
+from xcoco.sql.schema import SCHEMA_VERSION
 from xcoco.coco_sql_dataset import assert_dsets_allclose
 from xcoco.sql import CocoSqlDatabase, views
 
@@ -157,7 +158,7 @@ def test_cached_view_reused_and_rebuilt(tmp_path):
     dset = xcoco.CocoDataset(fpath)
     db = views.view_sql(dset)
     view_fpath = db.fpath
-    assert os.path.basename(view_fpath) == '_data.kwcoco.view.xcoco-v1.sqlite'
+    assert os.path.basename(view_fpath) == f'_data.kwcoco.view.xcoco-v{SCHEMA_VERSION}.sqlite'
     mtime = os.stat(view_fpath).st_mtime_ns
     start = time.perf_counter()
     again = views.coerce_backend(xcoco.CocoDataset, fpath, backend='sqlite')

@@ -25,6 +25,7 @@ from xcoco.ops import integrity as _integrity
 from xcoco.ops import reroot as _reroot_ops
 from xcoco.ops import subset as _subset_ops
 from xcoco.query import Queryable
+from xcoco.sql import views as _sql_views
 from xcoco.types import Id, JsonDict, ObjRef, StrPath
 
 if TYPE_CHECKING:
@@ -34,6 +35,12 @@ __all__ = ['CocoDataset']
 
 _NOT_GIVEN = edit.NOT_GIVEN
 _DEFAULT_FNAME = 'data.kwcoco.json'
+
+
+
+def _is_sql_key(key):
+    # cheap: only strings and paths can name a database
+    return isinstance(key, (str, PathLike)) and _sql_views.is_sql_key(key)
 
 
 class CocoDataset(Queryable):
@@ -183,12 +190,15 @@ class CocoDataset(Queryable):
         return cls()
 
     @classmethod
-    def coerce(cls, key: StrPath | JsonDict | CocoDataset, sqlview: bool = False,
-               verbose: int = 0, **kw: Any) -> CocoDataset:
+    def coerce(cls, key: StrPath | JsonDict | CocoDataset, sqlview: bool | str = False,
+               verbose: int = 0, backend: str | None = None, **kw: Any) -> Any:
         """
         A dataset from a dataset (returned as is), a path, a manifest dict,
         or a demo key (``'special:<demo key>'``, or the bare key when no file
-        of that name exists, as kwcoco).
+        of that name exists, as kwcoco).  ``backend='sqlite'`` /
+        ``'postgresql'`` (kwcoco: ``sqlview=True``) gives the manifest's
+        cached SQL view, a ``.sqlite`` path or a database URI opens that
+        database (see :mod:`xcoco.sql`); ``'memory'`` is the default.
 
         Example:
             >>> import xcoco
@@ -197,12 +207,13 @@ class CocoDataset(Queryable):
             True
             >>> xcoco.CocoDataset.coerce('shapes2').n_images
             2
+            >>> type(xcoco.CocoDataset.coerce('shapes2', backend='sqlite')).__name__
+            'CocoSqlDatabase'
         """
-        if sqlview:
-            from xcoco.errors import MissingDependencyError
-            raise MissingDependencyError(
-                'sqlview=True needs the SQL backend, which this version of '
-                'xcoco does not provide yet')
+        if sqlview or backend not in (None, 'memory') or _is_sql_key(key):
+            from xcoco.sql.views import coerce_backend
+            return coerce_backend(cls, key, sqlview=sqlview, backend=backend,
+                                  verbose=verbose, **kw)
         if isinstance(key, CocoDataset):
             return key
         if isinstance(key, str) and key.startswith('special:'):
@@ -710,6 +721,7 @@ class CocoDataset(Queryable):
     _update_fpath = _reroot_ops.update_fpath
     _aspycoco = _conform_ops.to_pycocotools
     download = _download.download
+    view_sql = _sql_views.view_sql
     from_image_paths = classmethod(_construct.from_image_paths)
     from_class_image_paths = classmethod(_construct.from_class_image_paths)
     from_coco_paths = classmethod(_construct.from_coco_paths)

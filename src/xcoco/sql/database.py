@@ -224,8 +224,9 @@ class CocoSqlDatabase(Queryable):
 
         Example:
             >>> from xcoco.sql import CocoSqlDatabase
-            >>> CocoSqlDatabase(':memory:').read_meta('schema_version')
-            1
+            >>> from xcoco.sql.schema import SCHEMA_VERSION
+            >>> CocoSqlDatabase(':memory:').read_meta('schema_version') == SCHEMA_VERSION
+            True
         """
         row = self.dialect.execute(self.connection, 'SELECT value FROM xcoco_meta WHERE key = ?',
                                    (key,)).fetchone()

@@ -31,6 +31,7 @@ from numbers import Integral
 
 import orjson
 
+from xcoco.sql.schema import COLUMNS
 from xcoco.tables import INDEX_ATTR, TABLES
 
 __all__ = ['GroupLookup', 'NameLookup', 'RowLookup', 'SqlIndex']
@@ -214,6 +215,10 @@ class RowLookup(_Proxy):
         if not _FIELD_NAME.match(key):
             return None
         dialect = self._db.dialect
+        copied = {c.name for c in COLUMNS[self.table] if c.kind == 'json'}
+        if key in copied:
+            # a copy of the field: no JSON decoding of whole rows in SQL
+            return self._copied_column(key, ids)
         if dialect.name == 'sqlite':
             expr, path = 'data -> ?', f'$.{key}'
         else:
@@ -238,6 +243,28 @@ class RowLookup(_Proxy):
                     texts.append(found[k][0])
         missing = ub.NoParam
         return [missing if text is None else _loads(text) for text in texts]
+
+
+    def _copied_column(self, key, ids):
+        import ubelt as ub
+        ids = ids if isinstance(ids, list) else list(ids)
+        if len(ids) > 1000 and len(ids) == len(self) and ids == list(self):
+            texts = [r[0] for r in self._run(f'SELECT {key} FROM {self.table} ORDER BY id')]
+        else:
+            texts = []
+            marks = ', '.join('?' * BATCH_IDS)
+            sql = f'SELECT id, {key} FROM {self.table} WHERE id IN ({marks})'
+            for start in range(0, len(ids), BATCH_IDS):
+                chunk = ids[start:start + BATCH_IDS]
+                keys = [_as_key(i) for i in chunk]
+                wanted = [k for k in keys if k is not None] or [0]
+                padded = wanted + [wanted[0]] * (BATCH_IDS - len(wanted))
+                found = dict(self._run(sql, padded).fetchall())
+                for orig, k in zip(chunk, keys):
+                    if k not in found:
+                        raise KeyError(orig)
+                    texts.append(found[k])
+        return [ub.NoParam if text is None else _loads(text) for text in texts]
 
 
 class NameLookup(_Proxy):

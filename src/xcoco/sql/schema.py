@@ -16,7 +16,7 @@ memory).
 Example:
     >>> from xcoco.sql.schema import COLUMNS, row_of
     >>> [c.name for c in COLUMNS['annotations']]
-    ['image_id', 'category_id', 'track_id']
+    ['image_id', 'category_id', 'track_id', 'bbox']
     >>> row_of('categories', {'id': 3, 'name': 'cat'})[:2]
     (3, 'cat')
 """
@@ -34,7 +34,7 @@ __all__ = ['COLUMNS', 'SCHEMA_VERSION', 'Column', 'check_schema', 'create_schema
            'dumps', 'row_of', 'table_columns']
 
 #: bumped whenever the layout changes; a database of another version is refused
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: orjson options for the JSON column (numpy values written as lists / numbers)
 _DUMP_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
@@ -49,7 +49,8 @@ class Column(NamedTuple):
         'ref'
     """
     name: str
-    #: 'ref' (an integer id or NULL), 'text' (a name) or 'frame' (a number)
+    #: 'ref' (an integer id or NULL), 'text' (a name), 'frame' (a number) or
+    #: 'json' (a field's JSON text, so column reads skip decoding ``data``)
     kind: str
 
 
@@ -62,7 +63,7 @@ COLUMNS = {
                Column('video_id', 'ref'), Column('frame_index', 'frame')],
     'tracks': [Column('name', 'text')],
     'annotations': [Column('image_id', 'ref'), Column('category_id', 'ref'),
-                    Column('track_id', 'ref')],
+                    Column('track_id', 'ref'), Column('bbox', 'json')],
 }
 
 #: (table, columns) of every index, beside the primary keys
@@ -141,6 +142,8 @@ def row_of(table: str, obj: dict) -> tuple:
             value = _as_id(table, obj, column.name, value)
         elif column.kind == 'text':
             value = value if isinstance(value, str) else None
+        elif column.kind == 'json':
+            value = None if value is None and column.name not in obj else dumps(value)
         elif not (isinstance(value, Real) and not isinstance(value, bool)):
             value = None  # only orders frames; the stored object keeps the value
         values.append(value)
@@ -149,7 +152,8 @@ def row_of(table: str, obj: dict) -> tuple:
 
 
 def _ddl(dialect, table):
-    types = {'ref': dialect.int_type, 'text': 'TEXT', 'frame': dialect.real_type}
+    types = {'ref': dialect.int_type, 'text': 'TEXT', 'frame': dialect.real_type,
+             'json': 'TEXT'}
     cols = [f'id {dialect.int_type} PRIMARY KEY']
     cols += [f'{c.name} {types[c.kind]}' for c in COLUMNS[table]]
     cols.append(f'data {dialect.json_type} NOT NULL')
@@ -166,8 +170,8 @@ def create_schema(dialect, conn, indexes=True):
         >>> d = dialect_for(':memory:')
         >>> conn = d.connect()
         >>> create_schema(d, conn)
-        >>> check_schema(d, conn)
-        1
+        >>> check_schema(d, conn) == SCHEMA_VERSION
+        True
     """
     run = dialect.execute
     run(conn, 'CREATE TABLE IF NOT EXISTS xcoco_meta (key TEXT PRIMARY KEY, value TEXT)')

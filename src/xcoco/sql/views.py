@@ -23,7 +23,7 @@ Example:
     >>> dset = xcoco.CocoDataset(dpath / 'data.kwcoco.json')
     >>> db = view_sql(dset)
     >>> ub.Path(db.fpath).name, db.n_annots
-    ('_data.kwcoco.view.xcoco-v1.sqlite', 11)
+    ('_data.kwcoco.view.xcoco-v2.sqlite', 11)
     >>> coerce_backend(xcoco.CocoDataset, dpath / 'data.kwcoco.json', backend='sqlite').fpath == db.fpath
     True
 """
@@ -34,6 +34,7 @@ import os
 import re
 import tempfile
 import uuid
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from xcoco.errors import DatabaseError, DatabaseURIError
@@ -61,7 +62,7 @@ def sql_view_uri(manifest_fpath, backend='sqlite'):
 
     Example:
         >>> sql_view_uri('/data/train.kwcoco.json')
-        '/data/_train.kwcoco.view.xcoco-v1.sqlite'
+        '/data/_train.kwcoco.view.xcoco-v2.sqlite'
         >>> sql_view_uri('/data/train.kwcoco.json', 'postgresql')[:43]
         'postgresql://localhost:5432/xcoco_train_kwc'
     """
@@ -95,7 +96,8 @@ def _open_cached(uri, hashid, tag, bundle_dpath):
     return None
 
 
-def view_sql(dset, force_rewrite=False, memory=False, backend='sqlite', sql_db_fpath=None):
+def view_sql(dset: Any, force_rewrite: bool = False, memory: bool = False,
+             backend: str = 'sqlite', sql_db_fpath: str | os.PathLike | None = None) -> CocoSqlDatabase:
     """
     A cached SQL copy of a dataset (kwcoco's ``CocoDataset.view_sql``).
 
