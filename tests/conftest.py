@@ -73,7 +73,7 @@ def small_dset():
 # binaries are missing and we are root on Debian, the session installs
 # Debian's ``postgresql`` package first (the test command must work on a
 # clean machine).  Where no server can be had the tests skip, naming what
-# is missing, unless XCOCO_REQUIRE_POSTGRES=1 (CI sets it) makes that a
+# is missing, unless XCOCO_REQUIRE_POSTGRES=1 makes that a
 # failure.  XCOCO_NO_APT=1 forbids the install.
 
 _PG_STATUS = {}

@@ -11,9 +11,9 @@ import time
 import pytest
 
 import xcoco
-from xcoco.sql.schema import SCHEMA_VERSION
 from xcoco.coco_sql_dataset import assert_dsets_allclose
 from xcoco.sql import CocoSqlDatabase, views
+from xcoco.sql.schema import SCHEMA_VERSION
 
 
 @pytest.fixture(params=['sqlite', 'postgresql'])
@@ -47,7 +47,26 @@ def _same_edits(dset):
     out.append(dset.remove_annotations([2]))
     out.append(dset.remove_categories(['cat'], keep_annots=True))
     out.append(dset.add_annotation(3))
+    out.append([dset.ensure_category('animal'), dset.ensure_video('clip2'),
+                dset.ensure_track('t9'), dset.ensure_image('loose.png')])
+    out.append(dset.add_keypoint_category('tail', reflection_id=1))
+    out.append(dset.add_annotation(3, 1, keypoints=[{'xy': [1, 1], 'keypoint_category_id': 1},
+                                                   {'xy': [2, 2], 'keypoint_category_id': 2}]))
+    out.append(dset.remove_annotation_keypoints(['nose']))
+    out.append(dset.remove_keypoint_categories(['tail']))
     return out
+
+
+def test_clearing_tables_matches_memory(empty_db):
+    memory = xcoco.CocoDataset()
+    for dset in (empty_db, memory):
+        _same_edits(dset)
+        dset.clear_annotations()
+    assert empty_db.to_coco().dataset == memory.dataset
+    for dset in (empty_db, memory):
+        dset.clear_images()
+    assert empty_db.to_coco().dataset == memory.dataset
+    assert (empty_db.n_images, empty_db.n_annots, empty_db.n_cats) == (0, 0, memory.n_cats)
 
 
 def test_edits_match_memory(empty_db):

@@ -16,6 +16,7 @@ from xcoco.resolve import resolve_id
 __all__ = [
     'clear_annotations',
     'clear_images',
+    'clear_reflections',
     'remove_annotation_keypoints',
     'remove_annotations',
     'remove_categories',
@@ -23,6 +24,8 @@ __all__ = [
     'remove_keypoint_categories',
     'remove_tracks',
     'remove_videos',
+    'strip_keypoints',
+    'strip_named_keypoints',
 ]
 
 
@@ -277,40 +280,105 @@ def remove_keypoint_categories(dset, kp_identifiers, clean_anns=True):
     index = dset.index
     kpids = _resolve_all(dset, 'keypoint_categories', kp_identifiers, True,
                          'cannot remove keypoint categories')
-    names = {index.kpcats[k].get('name') for k in kpids}
     gone = set(kpids)
+    names = {index.kpcats[k].get('name') for k in kpids}
     removed_kpts = 0
     if clean_anns:
-        removed_kpts = remove_annotation_keypoints(dset, kpids)['annotation_keypoints']
-        # MS-COCO style: the category names its keypoints, the annotations
-        # hold triplets in that order; drop both together
-        dropped = {}
-        for cid, cat in index.cats.items():
-            kpnames = cat.get('keypoints', None)
-            if isinstance(kpnames, list) and any(n in names for n in kpnames):
-                dropped[cid] = [pos for pos, n in enumerate(kpnames) if n in names]
-                cat['keypoints'] = [n for n in kpnames if n not in names]
-        for ann in index.anns.values():
-            kpts = ann.get('keypoints', None)
-            drop = dropped.get(ann.get('category_id'))
-            if drop and isinstance(kpts, list) and kpts and not isinstance(kpts[0], dict):
-                ann['keypoints'] = [v for pos in range(len(kpts) // 3) if pos not in drop
-                                    for v in kpts[pos * 3:pos * 3 + 3]]
-                removed_kpts += sum(1 for pos in drop if pos * 3 + 2 < len(kpts))
-                if 'num_keypoints' in ann:
-                    ann['num_keypoints'] = sum(1 for v in ann['keypoints'][2::3] if v > 0)
+        _, removed_kpts = strip_keypoints(index.anns.values(), gone, names)
+        _, _, more = strip_named_keypoints(index.cats.values(), index.anns.values(), names)
+        removed_kpts += more
     for kpid in kpids:
         index.kpcats.pop(kpid, None)
     _drop_from_table(dset, 'keypoint_categories', gone)
-    reflections = 0
-    for kpcat in index.kpcats.values():
-        if kpcat.get('reflection_id') in gone:
-            kpcat['reflection_id'] = None
-            reflections += 1
+    reflections = len(clear_reflections(index.kpcats.values(), gone))
     if gone:
         index.note_edit()
     return {'keypoint_categories': len(gone), 'annotation_keypoints': removed_kpts,
             'reflection_ids': reflections}
+
+
+def strip_keypoints(anns, kpids, names):
+    """
+    Take the keypoints of the keypoint categories ``kpids`` (or named
+    ``names``) out of kwcoco-style keypoint lists, in place; returns the
+    annotations that changed and how many keypoints left.  Shared by every
+    backend (the SQL one passes fresh dicts and stores the changed ones).
+
+    Example:
+        >>> anns = [{'id': 1, 'keypoints': [{'xy': [0, 0], 'keypoint_category_id': 1},
+        ...                                 {'xy': [1, 1], 'keypoint_category': 'tail'}]}]
+        >>> changed, removed = strip_keypoints(anns, {1}, {'nose'})
+        >>> [a['id'] for a in changed], removed, anns[0]['keypoints']
+        ([1], 1, [{'xy': [1, 1], 'keypoint_category': 'tail'}])
+    """
+    changed, removed = [], 0
+    for ann in anns:
+        kpts = ann.get('keypoints', None)
+        if kpts and isinstance(kpts[0], dict):
+            kept = [kp for kp in kpts if kp.get('keypoint_category_id') not in kpids
+                    and kp.get('keypoint_category') not in names]
+            if len(kept) != len(kpts):
+                removed += len(kpts) - len(kept)
+                ann['keypoints'] = kept
+                changed.append(ann)
+    return changed, removed
+
+
+def strip_named_keypoints(cats, anns, names):
+    """
+    MS-COCO style: categories name their keypoints and annotations hold
+    ``[x, y, v]`` triplets in that order.  Drop the names in ``names`` from
+    the categories and the matching triplets from their annotations
+    together, in place; returns (changed categories, changed annotations,
+    keypoints removed).
+
+    Example:
+        >>> cats = [{'id': 1, 'name': 'face', 'keypoints': ['l', 'nose', 'r']}]
+        >>> anns = [{'id': 1, 'category_id': 1, 'keypoints': [1, 1, 2, 5, 5, 2, 9, 1, 2],
+        ...          'num_keypoints': 3}]
+        >>> _, _, removed = strip_named_keypoints(cats, anns, {'nose'})
+        >>> removed, anns[0]['keypoints'], anns[0]['num_keypoints'], cats[0]['keypoints']
+        (1, [1, 1, 2, 9, 1, 2], 2, ['l', 'r'])
+    """
+    dropped, changed_cats = {}, []
+    for cat in cats:
+        kpnames = cat.get('keypoints', None)
+        if isinstance(kpnames, list) and any(n in names for n in kpnames):
+            dropped[cat.get('id')] = [pos for pos, n in enumerate(kpnames) if n in names]
+            cat['keypoints'] = [n for n in kpnames if n not in names]
+            changed_cats.append(cat)
+    changed_anns, removed = [], 0
+    if not dropped:
+        return changed_cats, changed_anns, removed
+    for ann in anns:
+        kpts = ann.get('keypoints', None)
+        drop = dropped.get(ann.get('category_id'))
+        if drop and isinstance(kpts, list) and kpts and not isinstance(kpts[0], dict):
+            ann['keypoints'] = [v for pos in range(len(kpts) // 3) if pos not in drop
+                                for v in kpts[pos * 3:pos * 3 + 3]]
+            removed += sum(1 for pos in drop if pos * 3 + 2 < len(kpts))
+            if 'num_keypoints' in ann:
+                ann['num_keypoints'] = sum(1 for v in ann['keypoints'][2::3] if v > 0)
+            changed_anns.append(ann)
+    return changed_cats, changed_anns, removed
+
+
+def clear_reflections(kpcats, gone):
+    """
+    Set ``reflection_id`` to None where it names a removed keypoint
+    category, in place; returns the keypoint categories that changed.
+
+    Example:
+        >>> kpcats = [{'id': 2, 'name': 'r', 'reflection_id': 1}]
+        >>> len(clear_reflections(kpcats, {1})), kpcats[0]['reflection_id']
+        (1, None)
+    """
+    changed = []
+    for kpcat in kpcats:
+        if kpcat.get('reflection_id') in gone:
+            kpcat['reflection_id'] = None
+            changed.append(kpcat)
+    return changed
 
 
 def clear_annotations(dset):
@@ -385,13 +453,6 @@ def remove_annotation_keypoints(dset: Any, kp_identifiers: Iterable[Any]) -> dic
     kpids = set(_resolve_all(dset, 'keypoint_categories', kp_identifiers, True,
                              'cannot remove keypoints'))
     names = {dset.index.kpcats[kpid]['name'] for kpid in kpids}
-    removed = 0
-    for ann in dset.index.anns.values():
-        kpts = ann.get('keypoints', None)
-        if kpts and isinstance(kpts[0], dict):
-            kept = [kp for kp in kpts if kp.get('keypoint_category_id') not in kpids
-                    and kp.get('keypoint_category') not in names]
-            removed += len(kpts) - len(kept)
-            ann['keypoints'] = kept
+    _, removed = strip_keypoints(dset.index.anns.values(), kpids, names)
     dset.index.note_edit()
     return {'annotation_keypoints': removed}

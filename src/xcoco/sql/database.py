@@ -15,7 +15,7 @@ import orjson
 
 from xcoco.errors import DatabaseError
 from xcoco.query import Queryable
-from xcoco.sql import schema, writes
+from xcoco.sql import schema, writes, writes_more
 from xcoco.sql.dialect import dialect_for, redact_uri
 from xcoco.sql.proxies import SqlIndex
 from xcoco.tables import INDEX_ATTR, TABLES
@@ -429,6 +429,15 @@ class CocoSqlDatabase(Queryable):
     remove_videos = writes.remove_videos
     remove_tracks = writes.remove_tracks
     set_annotation_category = writes.set_annotation_category
+    add_keypoint_category = writes_more.add_keypoint_category
+    remove_keypoint_categories = writes_more.remove_keypoint_categories
+    remove_annotation_keypoints = writes_more.remove_annotation_keypoints
+    clear_annotations = writes_more.clear_annotations
+    clear_images = writes_more.clear_images
+    ensure_image = writes_more.ensure_image
+    ensure_category = writes_more.ensure_category
+    ensure_video = writes_more.ensure_video
+    ensure_track = writes_more.ensure_track
     _set_field = writes.set_field
 
     def remove_annotation(self, aid_or_ann):
