@@ -218,3 +218,18 @@ def test_postgresql_refused_password(postgresql_uri):
     with pytest.raises(xcoco.DatabaseConnectionError) as info:
         CocoSqlDatabase(bad).connect(must_exist=True)
     assert 'secret' not in str(info.value)
+
+
+def test_a_view_with_edits_is_not_silently_rebuilt(tmp_path):
+    fpath = tmp_path / 'data.kwcoco.json'
+    xcoco.CocoDataset.demo('shapes2').dump(fpath)
+    view = xcoco.CocoDataset.coerce(fpath, backend='sqlite')
+    view.add_category('added through the view')
+    view.disconnect()
+    with pytest.raises(xcoco.DatabaseError, match='force_rewrite=True'):
+        xcoco.CocoDataset.coerce(fpath, backend='sqlite')
+    kept = CocoSqlDatabase(view.fpath).connect(must_exist=True)
+    assert 'added through the view' in kept.name_to_cat  # refused, so nothing was lost
+    kept.disconnect()
+    rebuilt = xcoco.CocoDataset(fpath).view_sql(force_rewrite=True)
+    assert 'added through the view' not in rebuilt.name_to_cat

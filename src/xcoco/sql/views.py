@@ -39,6 +39,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from xcoco.errors import DatabaseError, DatabaseURIError
 from xcoco.sql.database import CocoSqlDatabase
+from xcoco.sql.dialect import redact_uri
 from xcoco.sql.schema import SCHEMA_VERSION
 
 __all__ = ['BACKENDS', 'coerce_backend', 'sql_view_uri', 'view_sql']
@@ -96,6 +97,27 @@ def _open_cached(uri, hashid, tag, bundle_dpath):
     return None
 
 
+def _refuse_to_drop_edits(uri, fpath):
+    # A view edited through the database no longer mirrors its manifest;
+    # rebuilding it from the JSON would silently throw those edits away.
+    db = CocoSqlDatabase(uri)
+    try:
+        if db.dialect.name == 'sqlite' and not os.path.exists(db.fpath):
+            return
+        db.connect(must_exist=True)
+        edited = db.read_meta('source_hashid', 'missing') is None
+    except DatabaseError:
+        return  # not a usable view: it is rebuilt
+    finally:
+        db.disconnect()
+    if edited:
+        raise DatabaseError(
+            f'the SQL view {redact_uri(os.fspath(uri))} of {fpath} holds '
+            f'edits made through the database; rebuilding it from the JSON would lose them. '
+            f'Write them out first (CocoSqlDatabase(...).dump(path)) or pass '
+            f'force_rewrite=True to discard them')
+
+
 def view_sql(dset: Any, force_rewrite: bool = False, memory: bool = False,
              backend: str = 'sqlite', sql_db_fpath: str | os.PathLike | None = None) -> CocoSqlDatabase:
     """
@@ -130,6 +152,7 @@ def view_sql(dset: Any, force_rewrite: bool = False, memory: bool = False,
         db = _open_cached(uri, hashid, tag, bundle_dpath)
         if db is not None:
             return db
+        _refuse_to_drop_edits(uri, dset.fpath)
     db = CocoSqlDatabase(uri, tag=tag, bundle_dpath=bundle_dpath)
     if db.dialect.name == 'sqlite' and not db.dialect.in_memory:
         return _build_sqlite_file(db, dset, hashid)
