@@ -233,3 +233,23 @@ def test_a_view_with_edits_is_not_silently_rebuilt(tmp_path):
     kept.disconnect()
     rebuilt = xcoco.CocoDataset(fpath).view_sql(force_rewrite=True)
     assert 'added through the view' not in rebuilt.name_to_cat
+
+
+def test_snapshot_reads_one_state_and_caches_within_it(tmp_path):
+    fpath = tmp_path / 'snap.sqlite'
+    db = CocoSqlDatabase(fpath).populate_from(xcoco.CocoDataset.demo('shapes2'))
+    other = CocoSqlDatabase(fpath).connect(must_exist=True)
+    gid = db.images().gids[0]
+    with db.snapshot(max_cached=3):
+        before = set(db.index.gid_to_aids[gid])
+        other.add_annotation(gid, bbox=[0, 0, 1, 1])     # another connection commits
+        assert set(db.index.gid_to_aids[gid]) == before   # the snapshot does not move
+        assert db.n_annots == 11
+        for aid in list(db.index.anns)[:6]:               # more lookups than the bound
+            assert db.index.anns[aid]['id'] == aid
+        with pytest.raises(xcoco.DatabaseError, match='snapshot'):
+            db.add_category('refused inside')
+    assert len(db.index.gid_to_aids[gid]) == len(before) + 1  # seen after the block
+    assert 'refused inside' not in db.name_to_cat
+    other.disconnect()
+    db.disconnect()

@@ -9,6 +9,7 @@ import contextlib
 import os
 import threading
 import weakref
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -84,6 +85,9 @@ class CocoSqlDatabase(Queryable):
         self.tag = tag
         self._bundle_dpath = bundle_dpath if bundle_dpath is not None else img_root
         self._conn = None
+        #: lookups cached while a snapshot() is open (None otherwise)
+        self._snapshot_cache: dict | None = None
+        self._snapshot_limit = 0
         self._writer = None
         self._write_depth = 0
         self.populate_stats: dict[str, Any] | None = None
@@ -175,6 +179,7 @@ class CocoSqlDatabase(Queryable):
         self.dialect.abandon_inherited(conn)
         _INHERITED.append(conn)
         self._writer, self._write_depth = None, 0
+        self._snapshot_cache = None  # the parent's snapshot is not the child's
 
     def __getstate__(self):
         if self.dialect.in_memory:
@@ -183,6 +188,56 @@ class CocoSqlDatabase(Queryable):
 
     def __setstate__(self, state):
         self.__init__(state['uri'], tag=state['tag'], bundle_dpath=state['bundle_dpath'])
+
+    @contextlib.contextmanager
+    def snapshot(self, max_cached: int = 200_000) -> Iterator[CocoSqlDatabase]:
+        """
+        Read from one consistent snapshot of the database, with lookups
+        (rows by id, groups such as ``gid_to_aids``) cached for its length:
+        nothing another process commits meanwhile can change what it reads,
+        so the cache never serves stale data.  The cache holds at most
+        ``max_cached`` lookups (it is emptied when full), and it is dropped
+        when the block ends.  Edits are refused inside (they would need a
+        write transaction); a forked child starts without the parent's.
+        A data-loader worker wraps its epoch in one.
+
+        Example:
+            >>> import xcoco
+            >>> from xcoco.sql import CocoSqlDatabase
+            >>> db = CocoSqlDatabase(':memory:').populate_from(xcoco.CocoDataset.demo('shapes2'))
+            >>> with db.snapshot():
+            ...     first = db.index.anns[1]
+            ...     first is db.index.anns[1]
+            True
+            >>> db.index.anns[1] is db.index.anns[1]  # outside: a fresh read each time
+            False
+        """
+        if self._snapshot_cache is not None:
+            yield self  # nested: the outer snapshot serves
+            return
+        if self._writer is not None:
+            raise DatabaseError('snapshot() cannot start inside a write transaction')
+        with self.dialect.read_snapshot(self.connection):
+            self._snapshot_cache, self._snapshot_limit = {}, max_cached
+            try:
+                yield self
+            finally:
+                self._snapshot_cache = None
+
+    def _cached(self, key, compute):
+        # a lookup served from the open snapshot's cache (see snapshot())
+        cache = self._snapshot_cache
+        if cache is None:
+            return compute()
+        try:
+            return cache[key]
+        except KeyError:
+            pass
+        value = compute()
+        if len(cache) >= self._snapshot_limit:
+            cache.clear()
+        cache[key] = value
+        return value
 
     @contextlib.contextmanager
     def write_transaction(self):
@@ -206,6 +261,9 @@ class CocoSqlDatabase(Queryable):
             finally:
                 self._write_depth -= 1
             return
+        if self._snapshot_cache is not None:
+            raise DatabaseError('edits are refused inside snapshot(): it reads one fixed '
+                                'state of the database; edit after the block')
         conn = self.connection
         with self.dialect.write_transaction(conn):
             self._writer, self._write_depth = me, 1

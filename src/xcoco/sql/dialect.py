@@ -230,6 +230,27 @@ class Dialect:
                 f'ON CONFLICT ({key}) DO UPDATE SET {updates}')
 
     @contextlib.contextmanager
+    def read_snapshot(self, conn):
+        """
+        A read-only transaction: every read in it sees the database as it
+        was at its first read (SQLite's WAL snapshot, PostgreSQL's
+        REPEATABLE READ), whatever other processes commit meanwhile.
+
+        Example:
+            >>> d = dialect_for(':memory:')
+            >>> conn = d.connect()
+            >>> _ = d.execute(conn, 'CREATE TABLE t (a INT)')
+            >>> with d.read_snapshot(conn):
+            ...     d.execute(conn, 'SELECT count(*) FROM t').fetchone()[0]
+            0
+        """
+        conn.execute(self._begin_snapshot)
+        try:
+            yield conn
+        finally:
+            conn.execute('COMMIT')
+
+    @contextlib.contextmanager
     def write_transaction(self, conn):
         """
         A transaction that holds the database's single writer lock from its
@@ -256,6 +277,9 @@ class Dialect:
 
     def _begin(self, conn):
         conn.execute('BEGIN IMMEDIATE')
+
+    #: starts a read transaction: every read in it sees one snapshot
+    _begin_snapshot = 'BEGIN'
 
     def _commit(self, conn):
         conn.execute('COMMIT')
@@ -419,6 +443,8 @@ class PostgresDialect(Dialect):
     def _begin(self, conn):
         conn.execute('BEGIN')
         conn.execute('SELECT pg_advisory_xact_lock(%s)', (_PG_WRITE_LOCK,))
+
+    _begin_snapshot = 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY'
 
     def abandon_inherited(self, conn):
         """

@@ -112,7 +112,12 @@ class RowLookup(_Proxy):
 
     def __getitem__(self, key):
         id_ = _as_key(key)
-        row = None if id_ is None else self._run(self._get_sql, (id_,)).fetchone()
+        if id_ is None:
+            raise KeyError(key)
+        return self._db._cached((self.table, id_), lambda: self._fetch(key, id_))
+
+    def _fetch(self, key, id_):
+        row = self._run(self._get_sql, (id_,)).fetchone()
         if row is None:
             raise KeyError(key)
         return _loads(row[0])
@@ -362,6 +367,12 @@ class GroupLookup(_Proxy):
         self._get_none_sql = f'{select} IS NULL{order}'
 
     def __getitem__(self, key):
+        id_ = None if key is None else _as_key(key)
+        if key is not None and id_ is None:
+            raise KeyError(key)
+        return self._db._cached((self.child, self.column, id_), lambda: self._fetch(key, id_))
+
+    def _fetch(self, key, id_):
         if key is None:
             if not self.none_group:
                 raise KeyError(key)
@@ -369,9 +380,6 @@ class GroupLookup(_Proxy):
             if not rows:
                 raise KeyError(key)
         else:
-            id_ = _as_key(key)
-            if id_ is None:
-                raise KeyError(key)
             rows = self._run(self._get_sql, (id_,)).fetchall()
             if not rows and not self._is_parent(id_):
                 raise KeyError(key)
