@@ -155,6 +155,7 @@ def main(argv=None):
     rng = random.Random(0)
     gids = rng.sample(list(dset.imgs), min(2000, dset.n_images))
     aids = rng.sample(list(dset.anns), min(2000, dset.n_annots))
+    lookups(dset, gids[:5], aids[:5])  # warm up: the first .boxes imports kwimage
     mem_l, sql_l = lookups(dset, gids, aids), lookups(db, gids, aids)
     with db.snapshot():
         lookups(db, gids, aids)          # the first visit of each key fills the cache
