@@ -26,7 +26,7 @@ IMG = 'kwcoco.coco_image:CocoImage'
 NOTES = {
     (D, '_state'): ('same', 'instance attribute: was_loaded, was_saved (set by dump)'),
     (D, '_tree'): ('missing', 'a developer helper that prints the bundle folder through xdev; use the shell tree command'),
-    (D, 'view_sql'): ('missing', 'the SQL backend (SQLite / PostgreSQL) is the next issue; coerce(sqlview=True) raises MissingDependencyError saying so'),
+    (D, 'view_sql'): ('better', 'SQLite or PostgreSQL; cached beside the manifest and rebuilt when the JSON changes (never over edits made through it); the view takes edits, in transactions'),
     (D, 'download'): ('better', 'refuses a file_name that would land outside dpath before fetching anything; writes atomically'),
     (D, 'add_image'): ('different', 'strict where kwcoco is lax: an unknown category or a malformed bbox is refused with a specific error (a refused add changes nothing)'),
     (D, 'add_annotation'): ('different', 'strict where kwcoco is lax: unknown image/category ids and malformed boxes are refused with a specific error; a refused add changes nothing'),
@@ -44,7 +44,7 @@ NOTES = {
     (D, 'subset'): ('same', 'keeps all categories, as kwcoco'),
     (D, 'union'): ('better', 'differing MS-COCO info dicts are all kept (first as is, all under union_of)'),
     (D, 'hashid'): ('different', 'a property computed on demand and cached until the next edit (kwcoco: an attribute set by _build_hashid)'),
-    (D, 'coerce'): ('different', "sqlview=True raises MissingDependencyError until the SQL backend lands"),
+    (D, 'coerce'): ('better', "also backend='memory' | 'sqlite' | 'postgresql' (kwcoco's sqlview=True works), bare demo keys, database URIs"),
     (D, 'dump'): ('better', 'atomic; text and binary file objects; compress=True into a path or a binary file object'),
     (D, 'conform'): ('better', 'also pycocotools=True (info + legacy encodings together)'),
     (D, 'corrupted_images'): ('different', 'lists files that exist but do not decode (kwcoco lists missing files there too); missing files are reported by missing_images'),
@@ -73,10 +73,9 @@ NOTES.update({
     (P, 'createIndex'): ('same', 'rebuilds the xcoco index'),
 })
 
-_SQL = ('the SQL backend (SQLite embedded, PostgreSQL shared) is the next issue; '
-        'until it lands this module has assert_dsets_allclose only')
+_SQL = ("kwcoco's demo of its view; use CocoDataset.demo(key).view_sql()")
 _SQL_INTERNAL = ("part of kwcoco's SQLAlchemy implementation (ORM tables, proxies, version "
-                 "flags), not an API users call; xcoco's SQL backend will have its own")
+                 "flags), not an API users call; xcoco.sql has its own (schema.py, proxies.py)")
 for _name in ['ALCHEMY_MODE_DEFAULT', 'Annotation', 'Category', 'CocoBase', 'Column', 'DictLike',
               'FallbackCocoBase', 'Float', 'IS_GE_SQLALCH_2x', 'Image', 'Index', 'Integer', 'JSON',
               'JSONVariant', 'KeypointCategory', 'MixinCocoAccessors', 'MixinCocoDraw',
@@ -84,11 +83,15 @@ for _name in ['ALCHEMY_MODE_DEFAULT', 'Annotation', 'Category', 'CocoBase', 'Col
               'SQL_ERROR_TYPES', 'SqlDictProxy', 'SqlIdGroupDictProxy', 'SqlListProxy', 'String',
               'Track', 'UNSTRUCTURED', 'Version', 'Video', 'devcheck', 'dict_restructure',
               'orm_to_dict', 'sqlalchemy', 'sqlalchemy_version', 'sqlalchemy_version_str', 'text',
-              'CocoSqlIndex']:
+              'CocoSqlIndex', 'JSONB', 'classname', 'cls', 'declarative_base', 'mapper',
+              'sqlite3', 'tblname']:
     NOTES[('kwcoco.coco_sql_dataset', _name)] = ('missing', _SQL_INTERNAL)
-for _name in ['CocoSqlDatabase', 'cached_sql_coco_view', 'ensure_sql_coco_view', 'demo']:
-    NOTES[('kwcoco.coco_sql_dataset', _name)] = ('missing', _SQL)
-NOTES[('kwcoco', 'CocoSqlDatabase')] = ('missing', _SQL)
+NOTES[('kwcoco.coco_sql_dataset', 'demo')] = ('missing', _SQL)
+_SQL_BETTER = ("xcoco.sql: SQLite and PostgreSQL, edits in transactions with concurrent "
+               "writers, forked workers reconnect by themselves, snapshot() reads; "
+               "kwcoco's is read-only")
+NOTES[('kwcoco.coco_sql_dataset', 'CocoSqlDatabase')] = ('better', _SQL_BETTER)
+NOTES[('kwcoco', 'CocoSqlDatabase')] = ('better', _SQL_BETTER)
 NOTES[('kwcoco.coco_sql_dataset', 'CocoDataset')] = ('same', 're-exported, as kwcoco')
 NOTES[('kwcoco.coco_sql_dataset', 'AbstractCocoDataset')] = ('same', 're-exported, as kwcoco')
 J = 'kwcoco.util.util_json'

@@ -17,14 +17,17 @@ Example:
     True
 """
 import math
+import os
 from numbers import Number
+from typing import Any
 
 from xcoco.abstract_coco_dataset import AbstractCocoDataset
 from xcoco.dataset import CocoDataset
 from xcoco.sql.database import CocoSqlDatabase
 from xcoco.tables import TABLES
 
-__all__ = ['AbstractCocoDataset', 'CocoDataset', 'CocoSqlDatabase', 'assert_dsets_allclose']
+__all__ = ['AbstractCocoDataset', 'CocoDataset', 'CocoSqlDatabase', 'assert_dsets_allclose',
+           'cached_sql_coco_view', 'ensure_sql_coco_view']
 
 _MISSING = object()
 
@@ -165,3 +168,41 @@ def assert_dsets_allclose(dset1, dset2, tag1='dset1', tag2='dset2', *,
             lines.append(f'  ... and {more} more (pass verbose=1 to see all)')
         raise AssertionError('\n'.join(lines))
     return True
+
+
+def cached_sql_coco_view(dct_db_fpath: Any = None, sql_db_fpath: Any = None,
+                         dset: Any = None, force_rewrite: bool = False,
+                         backend: str | None = None) -> CocoSqlDatabase:
+    """
+    kwcoco's function form of :meth:`xcoco.CocoDataset.view_sql`: the
+    cached SQL view of a manifest given by path (``dct_db_fpath``) or as a
+    dataset, at ``sql_db_fpath`` (default: beside the manifest).
+
+    Example:
+        >>> import xcoco
+        >>> from xcoco.coco_sql_dataset import cached_sql_coco_view
+        >>> db = cached_sql_coco_view(dset=xcoco.CocoDataset.demo('shapes2'))
+        >>> db.n_images
+        2
+    """
+    if dset is None:
+        if dct_db_fpath is None:
+            raise TypeError('cached_sql_coco_view needs dct_db_fpath or dset')
+        dset = CocoDataset(os.fspath(dct_db_fpath))
+    return dset.view_sql(force_rewrite=force_rewrite, backend=backend or 'sqlite',
+                         sql_db_fpath=sql_db_fpath)
+
+
+def ensure_sql_coco_view(dset: Any, db_fpath: Any = None, force_rewrite: bool = False,
+                         backend: str | None = None) -> CocoSqlDatabase:
+    """
+    kwcoco's older name for :func:`cached_sql_coco_view` (a dataset first).
+
+    Example:
+        >>> import xcoco
+        >>> from xcoco.coco_sql_dataset import ensure_sql_coco_view
+        >>> ensure_sql_coco_view(xcoco.CocoDataset.demo('shapes2')).n_annots
+        11
+    """
+    return cached_sql_coco_view(dset=dset, sql_db_fpath=db_fpath, force_rewrite=force_rewrite,
+                                backend=backend)
