@@ -219,57 +219,36 @@ class RowLookup(_Proxy):
         import ubelt as ub
         if not _FIELD_NAME.match(key):
             return None
-        dialect = self._db.dialect
-        copied = {c.name for c in COLUMNS[self.table] if c.kind == 'json'}
-        if key in copied:
-            # a copy of the field: no JSON decoding of whole rows in SQL
-            return self._copied_column(key, ids)
-        if dialect.name == 'sqlite':
-            expr, path = 'data -> ?', f'$.{key}'
+        if key in {c.name for c in COLUMNS[self.table] if c.kind == 'json'}:
+            # a copy of the field in its own column: SQL decodes no JSON
+            expr, params = key, ()
+        elif self._db.dialect.name == 'sqlite':
+            expr, params = 'data -> ?', (f'$.{key}',)
         else:
-            expr, path = '(data -> ?)::text', key
-        ids = ids if isinstance(ids, list) else list(ids)
-        if len(ids) > 1000 and len(ids) == len(self) and ids == list(self):
-            rows = self._run(f'SELECT {expr} FROM {self.table} ORDER BY id', (path,)).fetchall()
-            texts = [r[0] for r in rows]
-        else:
-            texts = []
-            marks = ', '.join('?' * BATCH_IDS)
-            sql = f'SELECT id, {expr} FROM {self.table} WHERE id IN ({marks})'
-            for start in range(0, len(ids), BATCH_IDS):
-                chunk = ids[start:start + BATCH_IDS]
-                keys = [_as_key(i) for i in chunk]
-                wanted = [k for k in keys if k is not None] or [0]
-                padded = wanted + [wanted[0]] * (BATCH_IDS - len(wanted))
-                found = {id_: (text,) for id_, text in self._run(sql, (path, *padded))}
-                for orig, k in zip(chunk, keys):
-                    if k not in found:
-                        raise KeyError(orig)
-                    texts.append(found[k][0])
-        missing = ub.NoParam
-        return [missing if text is None else _loads(text) for text in texts]
-
-
-    def _copied_column(self, key, ids):
-        import ubelt as ub
-        ids = ids if isinstance(ids, list) else list(ids)
-        if len(ids) > 1000 and len(ids) == len(self) and ids == list(self):
-            texts = [r[0] for r in self._run(f'SELECT {key} FROM {self.table} ORDER BY id')]
-        else:
-            texts = []
-            marks = ', '.join('?' * BATCH_IDS)
-            sql = f'SELECT id, {key} FROM {self.table} WHERE id IN ({marks})'
-            for start in range(0, len(ids), BATCH_IDS):
-                chunk = ids[start:start + BATCH_IDS]
-                keys = [_as_key(i) for i in chunk]
-                wanted = [k for k in keys if k is not None] or [0]
-                padded = wanted + [wanted[0]] * (BATCH_IDS - len(wanted))
-                found = dict(self._run(sql, padded).fetchall())
-                for orig, k in zip(chunk, keys):
-                    if k not in found:
-                        raise KeyError(orig)
-                    texts.append(found[k])
+            expr, params = '(data -> ?)::text', (key,)
+        texts = self._column_texts(expr, params, ids)
         return [ub.NoParam if text is None else _loads(text) for text in texts]
+
+    def _column_texts(self, expr, params, ids):
+        """``expr`` (a column or a JSON path) of each object of ``ids``, in order."""
+        ids = ids if isinstance(ids, list) else list(ids)
+        if len(ids) > 1000 and len(ids) == len(self) and ids == list(self):
+            rows = self._run(f'SELECT {expr} FROM {self.table} ORDER BY id', params)
+            return [r[0] for r in rows]
+        texts = []
+        marks = ', '.join('?' * BATCH_IDS)
+        sql = f'SELECT id, {expr} FROM {self.table} WHERE id IN ({marks})'
+        for start in range(0, len(ids), BATCH_IDS):
+            chunk = ids[start:start + BATCH_IDS]
+            keys = [_as_key(i) for i in chunk]
+            wanted = [k for k in keys if k is not None] or [0]
+            padded = wanted + [wanted[0]] * (BATCH_IDS - len(wanted))
+            found = dict(self._run(sql, (*params, *padded)).fetchall())
+            for orig, k in zip(chunk, keys):
+                if k not in found:
+                    raise KeyError(orig)
+                texts.append(found[k])
+        return texts
 
 
 class NameLookup(_Proxy):
