@@ -331,3 +331,19 @@ def test_no_source_is_a_usage_error(capsys):
     for verb in ('stats', 'validate', 'union', 'info', 'subset', 'show'):
         assert main([verb]) == 2, verb
     assert 'no input dataset given' in capsys.readouterr().err
+
+
+def test_read_verbs_take_a_backend(tmp_path, capsys):
+    fpath = tmp_path / 'data.kwcoco.json'
+    xcoco.CocoDataset.demo('shapes2').dump(fpath)
+    outputs = {}
+    for backend in ['memory', 'sqlite']:
+        assert main(['stats', str(fpath), '--backend', backend, '--format', 'json']) == 0
+        outputs[backend] = json.loads(capsys.readouterr().out)
+    for part in outputs.values():
+        for entry in part:
+            entry.pop('fpath')  # the manifest's path, or its view's
+    assert outputs['sqlite'] == outputs['memory']
+    assert (tmp_path / '_data.kwcoco.view.xcoco-v2.sqlite').exists()  # the cached view
+    assert main(['info', str(fpath), '--backend=sqlite', '--format', 'json']) == 0
+    assert json.loads(capsys.readouterr().out)

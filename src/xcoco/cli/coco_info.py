@@ -70,6 +70,8 @@ class CocoInfoCLI(VerbCLI):
     show_annotations = _count_option('annotations', 'a')
     rich = Value(True, kind='bool', help='accepted for kwcoco')
     verbose = Value(0, kind='auto', bare=1, help='also print the configuration (to stderr)')
+    backend = Value('memory', choices=['memory', 'sqlite', 'postgresql'],
+                    help='read through this backend (sqlite / postgresql: the cached SQL view)')
     image_name = Value(None, help='show the image with this name')
     format = Value('human', choices=['human', 'json'],
                    help="human tables or kwcoco's JSON document of the rows (xcoco default: human)")

@@ -45,6 +45,8 @@ class CocoShowCLI(VerbCLI):
         'xcoco show special:vidshapes2 --num_images 4 --dst sheet.png',
     ]
 
+    backend = Value('memory', choices=['memory', 'sqlite', 'postgresql'],
+                    help='read through this backend (sqlite / postgresql: the cached SQL view)')
     src = Value(None, position=1, help='path to the dataset')
     gid = Value(None, kind='auto', help='image id to draw (default: the first image)')
     aid = Value(None, kind='auto', help='annotation id: draw its image with only that annotation')

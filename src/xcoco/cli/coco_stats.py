@@ -60,6 +60,8 @@ class CocoStatsCLI(VerbCLI):
     video_attrs = Value(False, kind='bool', help='show video attribute information')
     channels = Value(False, kind='bool', help='show channel and sensor information')
     io_workers = Value(0, kind='auto', help='accepted for kwcoco (datasets are read in turn)')
+    backend = Value('memory', choices=['memory', 'sqlite', 'postgresql'],
+                    help='read through this backend (sqlite / postgresql: the cached SQL view)')
     disk_usage = Value(False, kind='bool', help='measure disk usage of the registered files')
     format = Value('human', choices=['human', 'json', 'yaml'],
                    help='output format: human tables, json (yaml prints json, which is valid yaml)')

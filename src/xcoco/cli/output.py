@@ -143,17 +143,23 @@ def progress(items: Iterable[Any], config: Any, desc: str, total: int | None = N
 
 def load_dataset(src: Any, config: Any = None) -> Any:
     """
-    A dataset from a path, ``special:<demo key>`` or a bare demo key
-    (``CocoDataset.coerce``).
+    A dataset from a path, ``special:<demo key>``, a bare demo key or a
+    database (``CocoDataset.coerce``); a verb with a ``--backend`` option
+    reads through that backend (``sqlite`` / ``postgresql``: the cached SQL
+    view of the manifest).
 
     Example:
         >>> load_dataset('special:shapes2').n_images
         2
+        >>> from types import SimpleNamespace
+        >>> type(load_dataset('special:shapes2', SimpleNamespace(backend='sqlite'))).__name__
+        'CocoSqlDatabase'
     """
     from xcoco.dataset import CocoDataset
     if src is None or src == '':
         raise UsageError('no input dataset given (use --src or a positional path)')
-    return CocoDataset.coerce(os.fspath(src))
+    backend = getattr(config, 'backend', None)
+    return CocoDataset.coerce(os.fspath(src), backend=None if backend == 'memory' else backend)
 
 
 def load_datasets(srcs: Sequence[Any], config: Any, desc: str = 'reading datasets') -> list:
