@@ -39,8 +39,8 @@ _DEFAULT_FNAME = 'data.kwcoco.json'
 
 
 def _is_sql_key(key):
-    # cheap: only strings and paths can name a database
-    return isinstance(key, (str, PathLike)) and _sql_views.is_sql_key(key)
+    # a database, or a string / path naming one
+    return _sql_views.is_sql_key(key)
 
 
 class CocoDataset(Queryable):
@@ -207,8 +207,9 @@ class CocoDataset(Queryable):
             True
             >>> xcoco.CocoDataset.coerce('shapes2').n_images
             2
-            >>> type(xcoco.CocoDataset.coerce('shapes2', backend='sqlite')).__name__
-            'CocoSqlDatabase'
+            >>> db = xcoco.CocoDataset.coerce('shapes2', backend='sqlite')
+            >>> type(db).__name__, xcoco.CocoDataset.coerce(db) is db
+            ('CocoSqlDatabase', True)
         """
         if sqlview or backend not in (None, 'memory') or _is_sql_key(key):
             from xcoco.sql.views import coerce_backend
