@@ -27,13 +27,16 @@ def source():
     return _vid_dset()
 
 
-@pytest.fixture(params=['memory', 'mappings', 'sqlite', 'postgresql'], scope='module')
+@pytest.fixture(params=['memory', 'mappings', 'frozen', 'sqlite', 'postgresql'], scope='module')
 def dset(request, source, tmp_path_factory):
     if request.param == 'memory':
         return source
     if request.param == 'sqlite':
         fpath = tmp_path_factory.mktemp('sql') / 'read_surface.sqlite'
         return xcoco.CocoSqlDatabase(fpath).populate_from(source)
+    if request.param == 'frozen':
+        from xcoco.frozen.views import freeze
+        return freeze(source, tmp_path_factory.mktemp('frozen') / 'snap')
     if request.param == 'postgresql':
         uri = request.getfixturevalue('postgresql_uri')
         return xcoco.CocoSqlDatabase(uri).populate_from(source)

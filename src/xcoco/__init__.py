@@ -42,6 +42,7 @@ _LAZY = {
     'install_as_kwcoco': 'xcoco.kwcoco_alias',
     'AbstractCocoDataset': 'xcoco.abstract_coco_dataset',
     'CocoSqlDatabase': 'xcoco.sql.database',
+    'FrozenCocoDataset': 'xcoco.frozen.dataset',
 }
 _LAZY_MODULES = {
     'coco_dataset', 'coco_image', 'coco_objects1d', 'channel_spec',
@@ -49,7 +50,7 @@ _LAZY_MODULES = {
     'abstract_coco_dataset', 'sensorchan_spec', 'util',
     'testing', 'demo', 'cli', 'kwcoco_alias',
     'manifest', 'index', 'ops', 'objects', 'query', 'dataset',
-    'compat_dataset', 'sql',
+    'compat_dataset', 'sql', 'frozen',
 }
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
     from xcoco.channel_spec import FusedChannelSpec as FusedChannelSpec
     from xcoco.channel_spec import SensorChanSpec as SensorChanSpec
     from xcoco.dataset import CocoDataset as CocoDataset
+    from xcoco.frozen.dataset import FrozenCocoDataset as FrozenCocoDataset
     from xcoco.kwcoco_alias import install_as_kwcoco as install_as_kwcoco
     from xcoco.objects.asset import CocoAsset as CocoAsset
     from xcoco.objects.category_tree import CategoryTree as CategoryTree

@@ -38,6 +38,8 @@ keep working after ``import xcoco as kwcoco``.
     ├── DetachedError            (also ValueError)     needs a parent dataset
     ├── RerootError              (also FileNotFoundError)  files would be lost
     ├── DemoKeyError             (also ValueError)     unknown demo key
+    ├── FrozenError              (also TypeError)      edit of a frozen snapshot
+    ├── FrozenSnapshotError      (also OSError)        unusable snapshot folder
     ├── DemoCacheError           (also OSError)        demo bundle unusable
     ├── SchemaElementError       (also TypeError)      bad schema-element option
     ├── ArchiveError             (also ValueError)     not a zip / tar, bad mode
@@ -86,6 +88,8 @@ __all__ = [
     'FilePathError',
     'FormatError',
     'FormatGuessError',
+    'FrozenError',
+    'FrozenSnapshotError',
     'GeometryError',
     'InvalidAddError',
     'InvalidIdError',
@@ -703,6 +707,28 @@ class DatabaseError(XcocoError):
 
     Example:
         >>> issubclass(DatabaseError, XcocoError)
+        True
+    """
+
+
+class FrozenError(XcocoError, TypeError):
+    """
+    An edit was asked of a read-only frozen snapshot
+    (:class:`xcoco.FrozenCocoDataset`); ``thaw()`` gives an editable copy.
+
+    Example:
+        >>> issubclass(FrozenError, TypeError)
+        True
+    """
+
+
+class FrozenSnapshotError(XcocoError, OSError):
+    """
+    A frozen snapshot folder cannot be used: missing, partial, damaged,
+    or from another format version (the message names the folder and file).
+
+    Example:
+        >>> issubclass(FrozenSnapshotError, OSError)
         True
     """
 

@@ -394,6 +394,13 @@ class Annots(ObjectList1D):
 
     def _bbox_array(self) -> np.ndarray:
         import numpy as np
+        column = getattr(self._id_to_obj, 'bbox_array', None)
+        if column is not None:
+            # a columnar backend (frozen) hands over its bbox column; None
+            # when a box is missing or malformed, named by the path below
+            boxes = column(self._ids)
+            if boxes is not None:
+                return boxes
         bboxes = self._values('bbox')
         n = len(bboxes)
         # Flattening into fromiter is ~2.5x faster than np.array(list of

@@ -1,0 +1,323 @@
+"""
+Writing a frozen snapshot: a folder of ``.npy`` arrays (memory-mapped when
+opened) and a ``meta.json`` that names and checks them.
+
+Per table (``images``, ``annotations`` ...): the ids in table order, the
+same sorted with the row each sits in (a binary search finds a row), and
+each row's full JSON as bytes in one blob with an offset array.  Numeric
+columns (annotation ``image_id`` / ``category_id`` / ``track_id`` /
+``bbox``, image ``video_id`` / ``frame_index``) are arrays of their own.
+The groups (``gid_to_aids`` ...) are CSR arrays (sorted keys, ``indptr``,
+``indices``), the name lookups sorted UTF-8 blobs with the row each name
+points at.
+
+The folder is written under a temporary name beside its destination and
+moved into place with one rename, ``meta.json`` last inside it, so a
+reader sees a whole snapshot or none.  ``meta.json`` records each file's
+size and a hash of its first and last bytes: a truncated, missing or
+swapped file is refused on open.
+
+Example:
+    >>> import xcoco, tempfile, ubelt as ub
+    >>> dpath = ub.Path(tempfile.mkdtemp()) / 'snap'
+    >>> meta = write_snapshot(xcoco.CocoDataset.demo('shapes2'), dpath)
+    >>> meta['counts']['annotations'], (dpath / 'meta.json').exists()
+    (11, True)
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import uuid
+from typing import Any
+
+import numpy as np
+import orjson
+
+from xcoco.errors import FrozenError, UnserializableError
+from xcoco.tables import INDEX_ATTR, TABLES
+
+__all__ = ['FORMAT_VERSION', 'GROUPS', 'NAME_LOOKUPS', 'file_check', 'write_snapshot']
+
+#: bumped whenever the layout changes; an older snapshot is rebuilt
+FORMAT_VERSION = 1
+
+#: group lookup -> (child table, parent table, kept in frame order)
+GROUPS = {
+    'gid_to_aids': ('annotations', 'images', False),
+    'cid_to_aids': ('annotations', 'categories', False),
+    'vidid_to_gids': ('images', 'videos', True),
+    'trackid_to_aids': ('annotations', 'tracks', True),
+}
+
+#: name lookup -> the table its objects come from
+NAME_LOOKUPS = {
+    'name_to_cat': 'categories',
+    'name_to_img': 'images',
+    'name_to_video': 'videos',
+    'name_to_track': 'tracks',
+    'file_name_to_img': 'images',
+}
+
+#: annotation reference columns: value, and state (0 absent, 1 null, 2 int, 3 other)
+REF_COLUMNS = ('image_id', 'category_id', 'track_id')
+ABSENT, NULL, INT, OTHER = 0, 1, 2, 3
+
+#: bytes hashed at each end of a file to notice a swapped or damaged file
+_CHECK_BYTES = 4096
+
+
+def file_check(fpath: str | os.PathLike) -> dict[str, Any]:
+    """
+    Size and a hash of the first and last bytes of a file (what ``meta.json``
+    records of each array file and what opening compares).
+
+    Example:
+        >>> import tempfile, os
+        >>> fpath = os.path.join(tempfile.mkdtemp(), 'x.bin')
+        >>> with open(fpath, 'wb') as file:
+        ...     _ = file.write(b'abc')
+        >>> file_check(fpath)['size']
+        3
+    """
+    size = os.path.getsize(fpath)
+    digest = hashlib.sha1()
+    with open(fpath, 'rb') as file:
+        digest.update(file.read(_CHECK_BYTES))
+        if size > _CHECK_BYTES:
+            file.seek(max(_CHECK_BYTES, size - _CHECK_BYTES))
+            digest.update(file.read(_CHECK_BYTES))
+    return {'size': size, 'sha1': digest.hexdigest()}
+
+
+def _int_id(table, value, what='id'):
+    if type(value) is int:
+        return value
+    raise FrozenError(f'cannot freeze: {table} {what}={value!r} is a '
+                      f'{type(value).__name__}; a frozen snapshot needs integer ids')
+
+
+def _dumps(table, obj):
+    try:
+        return orjson.dumps(obj, option=orjson.OPT_SERIALIZE_NUMPY)
+    except TypeError as ex:
+        raise UnserializableError(
+            f'cannot freeze {table} id={obj.get("id")!r}: {ex}') from None
+
+
+class _Writer:
+    def __init__(self, dpath):
+        self.dpath = dpath
+        self.files: dict[str, dict[str, Any]] = {}
+
+    def save(self, name, array):
+        fname = name + '.npy'
+        fpath = os.path.join(self.dpath, fname)
+        np.save(fpath, np.ascontiguousarray(array), allow_pickle=False)
+        self.files[name] = {'file': fname, **file_check(fpath)}
+
+
+def _write_table(writer, table, rows):
+    ids = np.array([_int_id(table, obj.get('id')) for obj in rows], dtype=np.int64)
+    blobs = [_dumps(table, obj) for obj in rows]
+    offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in blobs], out=offsets[1:])
+    order = np.argsort(ids, kind='stable')
+    writer.save(f'{table}.ids', ids)
+    writer.save(f'{table}.sorted_ids', ids[order])
+    writer.save(f'{table}.sorted_rows', order.astype(np.int64))
+    writer.save(f'{table}.offsets', offsets)
+    writer.save(f'{table}.blob', np.frombuffer(b''.join(blobs), dtype=np.uint8))
+
+
+def _ref_column(anns, key):
+    values = np.zeros(len(anns), dtype=np.int64)
+    state = np.zeros(len(anns), dtype=np.uint8)
+    for row, ann in enumerate(anns):
+        if key not in ann:
+            continue
+        value = ann[key]
+        if value is None:
+            state[row] = NULL
+        elif type(value) is int and -2**63 <= value < 2**63:
+            values[row], state[row] = value, INT
+        else:
+            state[row] = OTHER
+    return values, state
+
+
+def _is_box(bbox):
+    return (type(bbox) is list and len(bbox) == 4
+            and all(type(v) in (int, float) for v in bbox))
+
+
+def _write_columns(writer, imgs, anns):
+    bbox = np.full((len(anns), 4), np.nan, dtype=np.float64)
+    bbox_ok = np.zeros(len(anns), dtype=np.uint8)
+    for row, ann in enumerate(anns):
+        box = ann.get('bbox')
+        if _is_box(box):
+            bbox[row] = box
+            bbox_ok[row] = 1
+    writer.save('annotations.bbox', bbox)
+    writer.save('annotations.bbox_ok', bbox_ok)
+    for key in REF_COLUMNS:
+        values, state = _ref_column(anns, key)
+        writer.save(f'annotations.{key}', values)
+        writer.save(f'annotations.{key}_state', state)
+    video_id, video_state = _ref_column(imgs, 'video_id')
+    writer.save('images.video_id', video_id)
+    writer.save('images.video_id_state', video_state)
+    frame = np.full(len(imgs), np.nan, dtype=np.float64)
+    for row, img in enumerate(imgs):
+        value = img.get('frame_index')
+        if type(value) in (int, float):
+            frame[row] = value
+    writer.save('images.frame_index', frame)
+
+
+def _write_group(writer, name, groups, ordered):
+    child = GROUPS[name][0]
+    keys, lengths, flat = [], [], []
+    none_group = None
+    for key, members in groups.items():
+        if key is None:
+            none_group = sorted(_int_id(child, m) for m in members)
+            continue
+        keys.append(_int_id(GROUPS[name][1], key, 'reference'))
+        members = [_int_id(child, m) for m in members]
+        flat.append(members if ordered else sorted(members))
+        lengths.append(len(members))
+    order = np.argsort(np.array(keys, dtype=np.int64), kind='stable')
+    keys_arr = np.array(keys, dtype=np.int64)[order]
+    lengths_arr = np.array(lengths, dtype=np.int64)[order]
+    indptr = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(lengths_arr, out=indptr[1:])
+    indices = np.fromiter((m for pos in order for m in flat[pos]), dtype=np.int64,
+                          count=int(indptr[-1]))
+    writer.save(f'{name}.keys', keys_arr)
+    writer.save(f'{name}.indptr', indptr)
+    writer.save(f'{name}.indices', indices)
+    writer.save(f'{name}.none', np.array(none_group or [], dtype=np.int64))
+    return none_group is not None
+
+
+def _write_names(writer, name, lookup, row_of_id):
+    table = NAME_LOOKUPS[name]
+    items = []
+    for position, (key, obj) in enumerate(lookup.items()):
+        if not isinstance(key, str):
+            raise FrozenError(f'cannot freeze: {name} key {key!r} is a '
+                              f'{type(key).__name__}; a frozen snapshot needs string names')
+        items.append((key.encode('utf8'), row_of_id[_int_id(table, obj.get('id'))], position))
+    items.sort()
+    encoded = [item[0] for item in items]
+    offsets = np.zeros(len(items) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    writer.save(f'{name}.offsets', offsets)
+    writer.save(f'{name}.blob', np.frombuffer(b''.join(encoded), dtype=np.uint8))
+    writer.save(f'{name}.rows', np.array([item[1] for item in items], dtype=np.int64))
+    # iteration follows the in-memory lookup's order (first holder in table order)
+    by_position = np.argsort(np.array([item[2] for item in items], dtype=np.int64))
+    writer.save(f'{name}.iter', by_position.astype(np.int64))
+
+
+def write_snapshot(dset: Any, dpath: str | os.PathLike,
+                   source: dict[str, Any] | None = None) -> dict[str, Any]:
+    """
+    Freeze ``dset`` (anything with an in-memory ``index`` and ``dataset``)
+    into the folder ``dpath``, replacing what is there in one rename.
+
+    Args:
+        dset (CocoDataset): the dataset.
+        dpath (str | PathLike): the snapshot folder.
+        source (dict | None): what the snapshot is keyed on (the manifest's
+            ``fpath``, ``size``, ``mtime``, ``hashid``), stored in ``meta.json``.
+
+    Returns:
+        dict: the snapshot's meta.
+
+    Raises:
+        FrozenError: an id or name that is not an int / str.
+
+    Example:
+        >>> import xcoco, tempfile, ubelt as ub
+        >>> dpath = ub.Path(tempfile.mkdtemp()) / 'snap'
+        >>> meta = write_snapshot(xcoco.CocoDataset.demo('vidshapes1'), dpath)
+        >>> meta['format_version'], meta['groups']['trackid_to_aids']['has_none']
+        (1, False)
+    """
+    dpath = os.path.abspath(os.fspath(dpath))
+    parent = os.path.dirname(dpath)
+    os.makedirs(parent, exist_ok=True)
+    tmp = os.path.join(parent, f'.{os.path.basename(dpath)}.{uuid.uuid4().hex[:8]}.tmp')
+    os.makedirs(tmp)
+    try:
+        meta = _write_all(dset, tmp, source)
+        _move_into_place(tmp, dpath)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return meta
+
+
+def _write_all(dset, tmp, source):
+    index = dset.index
+    writer = _Writer(tmp)
+    rows = {table: list(getattr(index, INDEX_ATTR[table]).values()) for table in TABLES}
+    for table in TABLES:
+        _write_table(writer, table, rows[table])
+    _write_columns(writer, rows['images'], rows['annotations'])
+    has_none = {}
+    for name, (_, _, ordered) in GROUPS.items():
+        has_none[name] = _write_group(writer, name, getattr(index, name), ordered)
+    for name, table in NAME_LOOKUPS.items():
+        row_of_id = {obj['id']: row for row, obj in enumerate(rows[table])}
+        _write_names(writer, name, getattr(index, name), row_of_id)
+    manifest = dset.dataset
+    meta = {
+        'format_version': FORMAT_VERSION,
+        'source': source or {},
+        'tag': dset.tag,
+        'bundle_dpath': os.fspath(dset.bundle_dpath),
+        'counts': {table: len(rows[table]) for table in TABLES},
+        'manifest_keys': list(manifest),
+        # the manifest's other top-level keys (info, licenses ...) are small
+        'extra': {k: v for k, v in manifest.items() if k not in TABLES},
+        'groups': {name: {'has_none': flag} for name, flag in has_none.items()},
+        'files': writer.files,
+    }
+    try:
+        text = orjson.dumps(meta, option=orjson.OPT_SERIALIZE_NUMPY)
+    except TypeError as ex:
+        raise UnserializableError(f'cannot freeze the manifest top-level keys: {ex}') from None
+    with open(os.path.join(tmp, 'meta.json'), 'wb') as file:
+        file.write(text)
+        file.flush()
+        os.fsync(file.fileno())
+    return meta
+
+
+def _move_into_place(tmp, dpath):
+    if not os.path.exists(dpath):
+        try:
+            os.replace(tmp, dpath)
+            return
+        except OSError:
+            if not os.path.exists(dpath):
+                raise
+    # an old (or concurrently written) snapshot is there: swap it out; open
+    # memory maps of the old files stay valid until their readers close
+    trash = f'{dpath}.{uuid.uuid4().hex[:8]}.old'
+    try:
+        os.replace(dpath, trash)
+    except FileNotFoundError:
+        trash = None
+    try:
+        os.replace(tmp, dpath)
+    except OSError:
+        # another process put its own (equal) snapshot there first
+        if not os.path.exists(os.path.join(dpath, 'meta.json')):
+            raise
+    if trash is not None:
+        shutil.rmtree(trash, ignore_errors=True)
