@@ -27,6 +27,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import itertools as it
 import os
 import shutil
 import uuid
@@ -98,6 +99,14 @@ def _int_id(table, value, what='id'):
                       f'{type(value).__name__}; a frozen snapshot needs integer ids')
 
 
+def _int_ids(table, values, what='id'):
+    """``values`` as an int64 array, refusing (naming it) a value that is no int."""
+    if set(map(type, values)) - {int}:
+        for value in values:
+            _int_id(table, value, what)
+    return np.array(values, dtype=np.int64)
+
+
 def _dumps(table, obj):
     try:
         return orjson.dumps(obj, option=orjson.OPT_SERIALIZE_NUMPY)
@@ -111,6 +120,16 @@ class _Writer:
         self.dpath = dpath
         self.files: dict[str, dict[str, Any]] = {}
 
+    def save_bytes(self, name, chunks, total):
+        """Write ``chunks`` (bytes) as one uint8 ``.npy`` without joining them first."""
+        fname = name + '.npy'
+        fpath = os.path.join(self.dpath, fname)
+        header = {'descr': '|u1', 'fortran_order': False, 'shape': (int(total),)}
+        with open(fpath, 'wb') as file:
+            np.lib.format.write_array_header_1_0(file, header)
+            file.writelines(chunks)
+        self.files[name] = {'file': fname, **file_check(fpath)}
+
     def save(self, name, array):
         fname = name + '.npy'
         fpath = os.path.join(self.dpath, fname)
@@ -119,7 +138,7 @@ class _Writer:
 
 
 def _write_table(writer, table, rows):
-    ids = np.array([_int_id(table, obj.get('id')) for obj in rows], dtype=np.int64)
+    ids = _int_ids(table, [obj.get('id') for obj in rows])
     blobs = [_dumps(table, obj) for obj in rows]
     offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
     np.cumsum([len(b) for b in blobs], out=offsets[1:])
@@ -128,16 +147,26 @@ def _write_table(writer, table, rows):
     writer.save(f'{table}.sorted_ids', ids[order])
     writer.save(f'{table}.sorted_rows', order.astype(np.int64))
     writer.save(f'{table}.offsets', offsets)
-    writer.save(f'{table}.blob', np.frombuffer(b''.join(blobs), dtype=np.uint8))
+    writer.save_bytes(f'{table}.blob', blobs, offsets[-1])
 
 
-def _ref_column(anns, key):
-    values = np.zeros(len(anns), dtype=np.int64)
-    state = np.zeros(len(anns), dtype=np.uint8)
-    for row, ann in enumerate(anns):
-        if key not in ann:
+_ABSENT = object()
+
+
+def _ref_column(objs, key):
+    raw = [obj.get(key, _ABSENT) for obj in objs]
+    kinds = set(map(type, raw))
+    if kinds <= {int}:
+        # the usual column: every value an int (one bulk conversion)
+        try:
+            return np.array(raw, dtype=np.int64), np.full(len(raw), INT, dtype=np.uint8)
+        except OverflowError:
+            pass
+    values = np.zeros(len(raw), dtype=np.int64)
+    state = np.zeros(len(raw), dtype=np.uint8)
+    for row, value in enumerate(raw):
+        if value is _ABSENT:
             continue
-        value = ann[key]
         if value is None:
             state[row] = NULL
         elif type(value) is int and -2**63 <= value < 2**63:
@@ -152,14 +181,26 @@ def _is_box(bbox):
             and all(type(v) in (int, float) for v in bbox))
 
 
-def _write_columns(writer, imgs, anns):
-    bbox = np.full((len(anns), 4), np.nan, dtype=np.float64)
-    bbox_ok = np.zeros(len(anns), dtype=np.uint8)
-    for row, ann in enumerate(anns):
-        box = ann.get('bbox')
+def _bbox_column(anns):
+    boxes = [ann.get('bbox') for ann in anns]
+    n = len(boxes)
+    if n and set(map(type, boxes)) == {list} and set(map(len, boxes)) == {4}:
+        flat = list(it.chain.from_iterable(boxes))
+        if set(map(type, flat)) <= {int, float}:
+            # the usual column: every box 4 numbers (one bulk conversion)
+            return (np.array(flat, dtype=np.float64).reshape(n, 4),
+                    np.ones(n, dtype=np.uint8))
+    bbox = np.full((n, 4), np.nan, dtype=np.float64)
+    bbox_ok = np.zeros(n, dtype=np.uint8)
+    for row, box in enumerate(boxes):
         if _is_box(box):
             bbox[row] = box
             bbox_ok[row] = 1
+    return bbox, bbox_ok
+
+
+def _write_columns(writer, imgs, anns):
+    bbox, bbox_ok = _bbox_column(anns)
     writer.save('annotations.bbox', bbox)
     writer.save('annotations.bbox_ok', bbox_ok)
     for key in REF_COLUMNS:
@@ -169,11 +210,9 @@ def _write_columns(writer, imgs, anns):
     video_id, video_state = _ref_column(imgs, 'video_id')
     writer.save('images.video_id', video_id)
     writer.save('images.video_id_state', video_state)
-    frame = np.full(len(imgs), np.nan, dtype=np.float64)
-    for row, img in enumerate(imgs):
-        value = img.get('frame_index')
-        if type(value) in (int, float):
-            frame[row] = value
+    frame = np.array([value if type(value) in (int, float) else np.nan
+                      for value in (img.get('frame_index') for img in imgs)],
+                     dtype=np.float64).reshape(len(imgs))
     writer.save('images.frame_index', frame)
 
 
@@ -183,23 +222,22 @@ def _write_group(writer, name, groups, ordered):
     none_group = None
     for key, members in groups.items():
         if key is None:
-            none_group = sorted(_int_id(child, m) for m in members)
+            none_group = np.sort(_int_ids(child, list(members)))
             continue
         keys.append(_int_id(GROUPS[name][1], key, 'reference'))
-        members = [_int_id(child, m) for m in members]
-        flat.append(members if ordered else sorted(members))
+        flat.append(list(members) if ordered else sorted(members))
         lengths.append(len(members))
     order = np.argsort(np.array(keys, dtype=np.int64), kind='stable')
     keys_arr = np.array(keys, dtype=np.int64)[order]
     lengths_arr = np.array(lengths, dtype=np.int64)[order]
     indptr = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum(lengths_arr, out=indptr[1:])
-    indices = np.fromiter((m for pos in order for m in flat[pos]), dtype=np.int64,
-                          count=int(indptr[-1]))
+    indices = _int_ids(child, [m for pos in order.tolist() for m in flat[pos]])
     writer.save(f'{name}.keys', keys_arr)
     writer.save(f'{name}.indptr', indptr)
     writer.save(f'{name}.indices', indices)
-    writer.save(f'{name}.none', np.array(none_group or [], dtype=np.int64))
+    writer.save(f'{name}.none', none_group if none_group is not None
+                else np.zeros(0, dtype=np.int64))
     return none_group is not None
 
 

@@ -276,6 +276,12 @@ class RowLookup(_FrozenMapping):
             return None
         if self._n == 0:
             return wanted if len(wanted) == 0 else None
+        if self._in_order:
+            # dense ids in table order: the row is the id's offset
+            rows = wanted - self._first
+            if len(rows) and (rows.min() < 0 or rows.max() >= self._n):
+                return None
+            return rows
         sorted_ids = self.arrays[f'{self.table}.sorted_ids']
         pos = np.searchsorted(sorted_ids, wanted)
         pos[pos >= self._n] = 0
@@ -354,9 +360,15 @@ class RowLookup(_FrozenMapping):
         if self.table != 'annotations':
             return None
         rows = self.rows_of(ids)
-        if rows is None or not self.arrays['annotations.bbox_ok'][rows].all():
+        if rows is None:
             return None
-        return self.arrays['annotations.bbox'][rows]
+        bbox, bbox_ok = self.arrays['annotations.bbox'], self.arrays['annotations.bbox_ok']
+        if len(rows) == self._n and self._n and rows[0] == 0 and (np.diff(rows) == 1).all():
+            # the whole column in order: one copy, no gather
+            return np.array(bbox) if bbox_ok.all() else None
+        if not bbox_ok[rows].all():
+            return None
+        return bbox[rows]
 
 
 _COLUMNS = {('annotations', key) for key in REF_COLUMNS} | {('images', 'video_id')}

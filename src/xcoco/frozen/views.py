@@ -140,7 +140,6 @@ def open_frozen(fpath: str | os.PathLike, dpath: str | os.PathLike | None = None
         >>> open_frozen(fpath, dpath / 'snap').n_images
         3
     """
-    from xcoco.dataset import CocoDataset
     from xcoco.ops.integrity import cached_hashid_for
     if dpath is None:
         dpath = snapshot_dpath(fpath)
@@ -150,6 +149,7 @@ def open_frozen(fpath: str | os.PathLike, dpath: str | os.PathLike | None = None
             frozen = _open_current(os.fspath(dpath), {**_file_key(fpath), 'hashid': hashid})
             if frozen is not None:
                 return frozen
+    from xcoco.dataset import CocoDataset
     return freeze(CocoDataset(fpath), dpath)
 
 
