@@ -25,6 +25,8 @@ def _varied_dset():
     dset.add_annotation(gid, bbox=[1, 2, 3, 4])
     dset.add_annotation(gid, 1, segmentation=[[0, 0, 2, 0, 2, 2]])
     dset.add_image('loose.png', name='loose', width=8, height=8)
+    # a backslash and a quote in a string: the row scan's careful path
+    dset.add_image('we"ird\\name.png', width=8, height=8)
     return dset
 
 
@@ -99,7 +101,7 @@ def test_reopen_reads_no_json(manifest, tmp_path, monkeypatch):
 
 def test_changed_manifest_is_never_answered_stale(manifest, tmp_path):
     snap = tmp_path / 'snap'
-    assert open_frozen(manifest, snap).n_images == 9
+    assert open_frozen(manifest, snap).n_images == 10
     dset = xcoco.CocoDataset(manifest)
     dset.imgs[1]['file_name'] = 'renamed.png'     # same counts, new content
     dset.dump(manifest)
@@ -108,8 +110,8 @@ def test_changed_manifest_is_never_answered_stale(manifest, tmp_path):
     # an edited in-memory dataset never lands in (or reads) its file's snapshot
     dset.add_image('extra.png')
     edited = freeze(dset)
-    assert edited.n_images == 10 and edited.dpath != frozen.dpath
-    assert open_frozen(manifest, snap).n_images == 9
+    assert edited.n_images == 11 and edited.dpath != frozen.dpath
+    assert open_frozen(manifest, snap).n_images == 10
 
 
 @pytest.mark.parametrize('damage', ['truncate', 'missing', 'meta', 'no_meta', 'swap'])
@@ -229,3 +231,21 @@ def test_forked_children_dirty_no_parent_pages(tmp_path):
     assert memory_growth > 8 * 1024, memory_growth
     assert frozen_growth < 2 * 1024, (frozen_growth, memory_growth)
     assert frozen_growth < 0.1 * memory_growth, (frozen_growth, memory_growth)
+
+
+def test_row_scan_finds_rows_around_brackets_in_strings():
+    import orjson
+
+    from xcoco.frozen.build import _row_starts, _table_text
+    rows = [{'id': 1, 'name': '}{]['}, {'id': 2, 'poly': [[1, 2], [3]], 'n': {'a': '}'}}, {}]
+    text = orjson.dumps(rows)
+    starts = _row_starts(text, 3)
+    assert starts is not None
+    ends = [*starts[1:].tolist(), len(text)]
+    assert [orjson.loads(text[a:b - 1]) for a, b in zip(starts.tolist(), ends)] == rows
+    # a backslash takes the one-row-at-a-time path, with the same layout
+    rows.append({'id': 3, 'name': 'a\\"b'})
+    assert _row_starts(orjson.dumps(rows), 4) is None
+    text, offsets = _table_text('images', rows)
+    assert text == orjson.dumps(rows)
+    assert [orjson.loads(text[a:b - 1]) for a, b in zip(offsets[:-1], offsets[1:])] == rows

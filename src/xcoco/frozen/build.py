@@ -4,7 +4,8 @@ opened) and a ``meta.json`` that names and checks them.
 
 Per table (``images``, ``annotations`` ...): the ids in table order, the
 same sorted with the row each sits in (a binary search finds a row), and
-each row's full JSON as bytes in one blob with an offset array.  Numeric
+each row's full JSON as bytes in one blob (the table as one JSON array)
+with the offset of each row.  Numeric
 columns (annotation ``image_id`` / ``category_id`` / ``track_id`` /
 ``bbox``, image ``video_id`` / ``frame_index``) are arrays of their own.
 The groups (``gid_to_aids`` ...) are CSR arrays (sorted keys, ``indptr``,
@@ -115,6 +116,68 @@ def _dumps(table, obj):
             f'cannot freeze {table} id={obj.get("id")!r}: {ex}') from None
 
 
+#: bytes that open / close a JSON container, and the quote
+_STRUCTURE = np.zeros(256, dtype=bool)
+_STRUCTURE[[ord(c) for c in '{}[]"']] = True
+
+
+def _row_starts(text, n):
+    """
+    Where each of the ``n`` objects of the JSON array ``text`` (orjson's
+    compact output) starts, found from its structure; None when the text
+    holds a backslash (an escaped quote would fool the scan) or the
+    result does not check out.
+    """
+    if n == 0 or b'\\' in text:
+        return None
+    data = np.frombuffer(text, dtype=np.uint8)
+    where = np.flatnonzero(_STRUCTURE[data])
+    chars = data[where]
+    quote = chars == ord('"')
+    outside = (np.cumsum(quote) & 1) == 0
+    keep = ~quote & outside
+    where, chars = where[keep], chars[keep]
+    opens = (chars == ord('{')) | (chars == ord('['))
+    depth = np.cumsum(np.where(opens, 1, -1))
+    # an object of the top-level array closes where the depth drops back to 1
+    ends = where[(chars == ord('}')) & (depth == 1)] + 1
+    if len(ends) != n:
+        return None
+    starts = np.empty(n, dtype=np.int64)
+    starts[0] = 1
+    starts[1:] = ends[:-1] + 1
+    if not ((data[starts] == ord('{')).all() and (data[ends[:-1]] == ord(',')).all()
+            and ends[-1] == len(data) - 1):
+        return None
+    return starts
+
+
+def _table_text(table, rows):
+    """
+    The table as one JSON array and the offset of each row in it (row ``i``
+    is ``text[offsets[i]:offsets[i + 1] - 1]``; the byte after it is a
+    comma or the closing bracket).  One ``orjson.dumps`` of the whole
+    table is ~3x faster than one per row.
+    """
+    try:
+        text = orjson.dumps(rows, option=orjson.OPT_SERIALIZE_NUMPY)
+    except TypeError:
+        text = None
+    starts = None if text is None else _row_starts(text, len(rows))
+    if starts is None:
+        blobs = [_dumps(table, obj) for obj in rows]
+        text = b'[' + b','.join(blobs) + b']'
+        starts = np.zeros(len(rows), dtype=np.int64)
+        if rows:
+            starts[0] = 1
+            np.cumsum([len(b) + 1 for b in blobs[:-1]], out=starts[1:])
+            starts[1:] += 1
+    offsets = np.empty(len(rows) + 1, dtype=np.int64)
+    offsets[:-1] = starts
+    offsets[-1] = len(text)
+    return text, offsets
+
+
 class _Writer:
     def __init__(self, dpath):
         self.dpath = dpath
@@ -139,15 +202,13 @@ class _Writer:
 
 def _write_table(writer, table, rows):
     ids = _int_ids(table, [obj.get('id') for obj in rows])
-    blobs = [_dumps(table, obj) for obj in rows]
-    offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
-    np.cumsum([len(b) for b in blobs], out=offsets[1:])
+    text, offsets = _table_text(table, rows)
     order = np.argsort(ids, kind='stable')
     writer.save(f'{table}.ids', ids)
     writer.save(f'{table}.sorted_ids', ids[order])
     writer.save(f'{table}.sorted_rows', order.astype(np.int64))
     writer.save(f'{table}.offsets', offsets)
-    writer.save_bytes(f'{table}.blob', blobs, offsets[-1])
+    writer.save_bytes(f'{table}.blob', [text], len(text))
 
 
 _ABSENT = object()

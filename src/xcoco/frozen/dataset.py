@@ -175,7 +175,7 @@ class FrozenCocoDataset(Queryable):
             if key in TABLES:
                 lookup = getattr(self.index, INDEX_ATTR[key])
                 if key in keys or len(lookup):
-                    manifest[key] = list(lookup.values())
+                    manifest[key] = lookup.all_objects()
             else:
                 manifest[key] = extra[key]
         return manifest
