@@ -77,10 +77,13 @@ def test_thaw_equals_a_json_load_and_edits_are_refused(manifest, tmp_path):
     assert thawed.add_image('new.png') not in frozen.imgs
     before = frozen.n_images
     for edit in (lambda: frozen.add_image('x.png'), lambda: frozen.remove_annotations([1]),
-                 lambda: frozen.add_category('new'), lambda: frozen.dump(tmp_path / 'x.json')):
+                 lambda: frozen.add_category('new'),
+                 lambda: frozen.images().set('split', 'train')):
         with pytest.raises(FrozenError, match='thaw'):
             edit()
-    assert frozen.n_images == before
+    assert frozen.n_images == before and 'split' not in frozen.imgs[1]
+    frozen.dump(tmp_path / 'out.json')
+    assert xcoco.CocoDataset(tmp_path / 'out.json').dataset == loaded.dataset
     # pickled (a spawned worker) it reopens the folder
     again = pickle.loads(pickle.dumps(frozen))
     assert again.dpath == frozen.dpath and again.anns[1] == frozen.anns[1]

@@ -30,7 +30,7 @@ _EDITS = (
     'clear_annotations', 'clear_images', 'ensure_image', 'ensure_category',
     'ensure_video', 'ensure_track', 'set_annotation_category', 'rename_categories',
     'reroot', 'conform', 'rebase', 'remove_unused_categories', 'merge_categories',
-    '_ensure_imgsize', '_ensure_image_data', 'fixup', 'clear_assets', 'dump',
+    '_ensure_imgsize', '_ensure_image_data', 'fixup', 'clear_assets',
 )
 
 
@@ -272,6 +272,28 @@ class FrozenCocoDataset(Queryable):
             new.fpath = self.fpath
             new.bundle_dpath = self.bundle_dpath
         return new
+
+    def dump(self, file: Any = None, **kwargs: Any) -> None:
+        """
+        Write the manifest as JSON (``CocoDataset.dump`` of :meth:`thaw`;
+        by default to the manifest it was frozen from).
+
+        Example:
+            >>> import xcoco, tempfile, ubelt as ub
+            >>> from xcoco.frozen.views import freeze
+            >>> dpath = ub.Path(tempfile.mkdtemp())
+            >>> dset = xcoco.CocoDataset.demo('shapes2')
+            >>> freeze(dset, dpath / 'snap').dump(dpath / 'out.json')
+            >>> xcoco.CocoDataset(dpath / 'out.json').dataset == dset.dataset
+            True
+        """
+        self.thaw().dump(file, **kwargs)
+
+    def _set_field(self, table, ids, key, values):
+        # what a vectorized view's ``.set(...)`` calls on a backend of its own
+        raise FrozenError(
+            f'cannot set field {key!r} of {table} in the frozen snapshot {self.dpath}: '
+            'it is read-only; call thaw() for an editable CocoDataset')
 
     def freeze(self, dpath=None):
         """
