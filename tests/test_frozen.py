@@ -252,3 +252,15 @@ def test_row_scan_finds_rows_around_brackets_in_strings():
     text, offsets = _table_text('images', rows)
     assert text == orjson.dumps(rows)
     assert [orjson.loads(text[a:b - 1]) for a, b in zip(offsets[:-1], offsets[1:])] == rows
+
+
+def test_coerce_backend_frozen_and_dset_freeze(manifest, tmp_path, monkeypatch):
+    if not hasattr(xcoco.CocoDataset, 'freeze'):
+        pytest.skip("CocoDataset.freeze / coerce(backend='frozen') are not bound yet")
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'cache'))
+    frozen = xcoco.CocoDataset.coerce(manifest, backend='frozen')
+    assert isinstance(frozen, xcoco.FrozenCocoDataset)
+    assert xcoco.CocoDataset.coerce(frozen) is frozen
+    assert xcoco.CocoDataset(manifest).freeze().dpath == frozen.dpath
+    snap = xcoco.CocoDataset(manifest).freeze(tmp_path / 'snap')
+    assert snap.dpath == str(tmp_path / 'snap') and snap.dataset == frozen.dataset
