@@ -257,6 +257,21 @@ class RowLookup(_FrozenMapping):
         """
         return _RowItems(self)
 
+    def sorted_keys(self) -> list[int]:
+        """
+        The ids in ascending order, read from the sorted id array (no sort;
+        what ``dset.images()`` / ``dset.annots()`` list).
+
+        Example:
+            >>> import xcoco, tempfile, ubelt as ub
+            >>> from xcoco.frozen.build import write_snapshot
+            >>> dpath = ub.Path(tempfile.mkdtemp()) / 'snap'
+            >>> _ = write_snapshot(xcoco.CocoDataset.demo('shapes2'), dpath)
+            >>> FrozenIndex(open_arrays(dpath)[1]).cats.sorted_keys()
+            [0, 3, 6, 7]
+        """
+        return self.arrays[f'{self.table}.sorted_ids'].tolist()
+
     def all_objects(self) -> list[dict[str, Any]]:
         """
         Every object in table order, decoded in one pass (the blob is the
