@@ -11,6 +11,7 @@ from os import PathLike, fspath
 from typing import IO, TYPE_CHECKING, Any
 
 from xcoco.errors import ManifestStructureError
+from xcoco.frozen import views as _frozen_views
 from xcoco.gc_policy import paused_gc
 from xcoco.imdata import assets as _asset_ops
 from xcoco.index import edit, fields, remove
@@ -198,7 +199,9 @@ class CocoDataset(Queryable):
         of that name exists, as kwcoco).  ``backend='sqlite'`` /
         ``'postgresql'`` (kwcoco: ``sqlview=True``) gives the manifest's
         cached SQL view, a ``.sqlite`` path or a database URI opens that
-        database (see :mod:`xcoco.sql`); ``'memory'`` is the default.
+        database (see :mod:`xcoco.sql`); ``'frozen'`` gives the cached
+        memory-mapped snapshot (see :mod:`xcoco.frozen`); ``'memory'`` is
+        the default.
 
         Example:
             >>> import xcoco
@@ -215,8 +218,8 @@ class CocoDataset(Queryable):
             from xcoco.sql.views import coerce_backend
             return coerce_backend(cls, key, sqlview=sqlview, backend=backend,
                                   verbose=verbose, **kw)
-        if isinstance(key, CocoDataset):
-            return key
+        if isinstance(key, Queryable):
+            return key  # any dataset or backend, as it is
         if isinstance(key, str) and key.startswith('special:'):
             return cls.demo(key.split(':', 1)[1], **kw)
         if isinstance(key, str) and not os.path.exists(key):
@@ -723,6 +726,7 @@ class CocoDataset(Queryable):
     _aspycoco = _conform_ops.to_pycocotools
     download = _download.download
     view_sql = _sql_views.view_sql
+    freeze = _frozen_views.freeze
     from_image_paths = classmethod(_construct.from_image_paths)
     from_class_image_paths = classmethod(_construct.from_class_image_paths)
     from_coco_paths = classmethod(_construct.from_coco_paths)

@@ -62,7 +62,11 @@ class IndexProtocol(Protocol):
 
 
 def _sorted_ids(lookup):
-    # kwcoco lists whole tables in id order; ids of mixed types keep table order
+    # kwcoco lists whole tables in id order; ids of mixed types keep table
+    # order.  A backend that keeps its ids sorted (frozen) hands them over.
+    sorted_keys = getattr(lookup, 'sorted_keys', None)
+    if sorted_keys is not None:
+        return sorted_keys()
     try:
         return sorted(lookup)
     except TypeError:

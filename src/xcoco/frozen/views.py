@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xcoco.errors import FrozenSnapshotError
-from xcoco.frozen.build import write_snapshot
-from xcoco.frozen.dataset import FrozenCocoDataset
+
+if TYPE_CHECKING:
+    from xcoco.frozen.dataset import FrozenCocoDataset
 
 __all__ = ['coerce_frozen', 'freeze', 'open_frozen', 'snapshot_dpath']
 
@@ -65,6 +66,7 @@ def _file_key(fpath):
 
 def _open_current(dpath, source, bundle_dpath=None):
     """The snapshot in ``dpath`` if it is whole and was frozen from ``source``."""
+    from xcoco.frozen.dataset import FrozenCocoDataset
     if not os.path.isdir(dpath):
         return None
     try:
@@ -97,6 +99,8 @@ def freeze(dset: Any, dpath: str | os.PathLike | None = None) -> FrozenCocoDatas
         >>> frozen.index.vidid_to_gids[1] == tuple(dset.index.vidid_to_gids[1])
         True
     """
+    from xcoco.frozen.build import write_snapshot
+    from xcoco.frozen.dataset import FrozenCocoDataset
     if isinstance(dset, FrozenCocoDataset):
         return dset.freeze(dpath)
     fpath = getattr(dset, 'fpath', None)
@@ -174,6 +178,7 @@ def coerce_frozen(cls: Any, key: Any, verbose: int = 0, **kw: Any) -> FrozenCoco
         2
         >>> _ = os.environ.pop('XDG_CACHE_HOME') if old is None else os.environ.update(XDG_CACHE_HOME=old)
     """
+    from xcoco.frozen.dataset import FrozenCocoDataset
     if isinstance(key, FrozenCocoDataset):
         return key
     if isinstance(key, (str, os.PathLike)):

@@ -45,7 +45,7 @@ from xcoco.sql.schema import SCHEMA_VERSION
 __all__ = ['BACKENDS', 'coerce_backend', 'sql_view_uri', 'view_sql']
 
 #: the backend names ``coerce`` and ``view_sql`` accept
-BACKENDS = ('memory', 'sqlite', 'postgresql')
+BACKENDS = ('memory', 'sqlite', 'postgresql', 'frozen')
 
 
 def _backend(backend):
@@ -141,7 +141,7 @@ def view_sql(dset: Any, force_rewrite: bool = False, memory: bool = False,
         2
     """
     backend = _backend(backend)
-    if backend == 'memory':
+    if backend in ('memory', 'frozen'):
         raise DatabaseURIError("view_sql needs a database backend ('sqlite' or 'postgresql')")
     tag, bundle_dpath = dset.tag, dset.bundle_dpath
     if memory:
@@ -225,6 +225,9 @@ def coerce_backend(cls, key, sqlview=False, backend=None, verbose=0, **kw):
         if _backend(sqlview) != _backend(backend):
             raise DatabaseURIError(f'sqlview={sqlview!r} and backend={backend!r} disagree')
     name = _backend(sqlview) if sqlview else ('memory' if backend is None else _backend(backend))
+    if name == 'frozen':
+        from xcoco.frozen.views import coerce_frozen
+        return coerce_frozen(cls, key, verbose=verbose, **kw)
     if is_sql_key(key):
         if isinstance(key, CocoSqlDatabase):
             return key
