@@ -393,8 +393,14 @@ class Annots(ObjectList1D):
         return kwimage.Boxes(self._bbox_array(), 'xywh')
 
     def _bbox_array(self) -> np.ndarray:
+        # a repeat read of a whole table is served from the index's column
+        # cache once every box is proven unchanged (xcoco.index.columns)
+        from xcoco.index.columns import cached_bbox_array
+        return cached_bbox_array(self._dset.index, self._ids,
+                                 lambda: self._values('bbox'), self._bboxes_to_array)
+
+    def _bboxes_to_array(self, bboxes: list) -> np.ndarray:
         import numpy as np
-        bboxes = self._values('bbox')
         n = len(bboxes)
         # Flattening into fromiter is ~2.5x faster than np.array(list of
         # lists) at 860k boxes; the length check keeps one malformed box from

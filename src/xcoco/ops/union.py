@@ -9,6 +9,7 @@ object's new id.
 import os
 
 from xcoco.gc_policy import paused_gc
+from xcoco.index.build import max_int_id
 from xcoco.manifest.assets import ASSET_KEYS, iter_file_objs
 from xcoco.manifest.locate import rebase_file_name
 from xcoco.tables import TABLES
@@ -17,18 +18,32 @@ __all__ = ['union']
 
 
 
+_KEYS_VIEW = type({}.keys())
+
+
 class _IdTable:
-    """The ids taken in one output table and the next free one."""
+    """
+    The ids taken in one output table and the next free one.
+
+    Ids claimed one by one go into a set; a block claimed whole
+    (:meth:`claim_all` of an input's id lookup) is kept as the read-only
+    keys view it came as, which saves copying 100k+ ids into the set.  The
+    views belong to the inputs, which nothing edits during a union.
+    """
 
     def __init__(self):
         self.taken = set()
+        self.blocks = []
         self.next_id = 1
 
+    def __contains__(self, id_):
+        return id_ in self.taken or any(id_ in block for block in self.blocks)
+
     def claim(self, wanted):
-        if wanted is not None and wanted not in self.taken:
+        if wanted is not None and wanted not in self:
             new_id = wanted
         else:
-            while self.next_id in self.taken:
+            while self.next_id in self:
                 self.next_id += 1
             new_id = self.next_id
         self.taken.add(new_id)
@@ -36,13 +51,21 @@ class _IdTable:
             self.next_id = new_id + 1
         return new_id
 
-
     def claim_all(self, wanted):
-        """Claim a block of ids as they are; False (nothing claimed) if any is taken."""
-        if not self.taken.isdisjoint(wanted):
+        """
+        Claim a block of ids as they are; False (nothing claimed) if any is
+        taken.  ``wanted`` is a list, or the keys view of a lookup that is
+        not edited while this table lives.
+        """
+        # (an empty set's isdisjoint would still walk every wanted id)
+        if self.taken and not self.taken.isdisjoint(wanted) or \
+                not all(block.isdisjoint(wanted) for block in self.blocks):
             return False
-        self.taken.update(wanted)
-        top = max((i for i in wanted if type(i) is int), default=0)
+        if isinstance(wanted, _KEYS_VIEW):
+            self.blocks.append(wanted)
+        else:
+            self.taken.update(wanted)
+        top = max_int_id(wanted)
         if top >= self.next_id:
             self.next_id = top + 1
         return True
@@ -152,7 +175,7 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
     cat_by_name, kpcat_by_name, track_by_name = {}, {}, {}
     video_names, track_names, image_names = set(), set(), set()
     video_by_name, frames_out = {}, {}
-    groups = {'usable': True, 'gid_to_aids': {}, 'cid_to_aids': {}}
+    groups = {'usable': True, 'gid_to_aids': {}, 'cid_to_aids': {}, 'anns': {}}
 
     for dset in dsets:
         data = dset.dataset
@@ -252,17 +275,34 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
         simple = (keep_gids and index.is_built and set(index.trackid_to_aids) <= {None}
                   and not kpcat_map and all(k == v for k, v in cat_map.items())
                   and not vid_map)
-        if simple and ids['annotations'].claim_all(list(index.anns)):
+        if simple and len(index.anns) == len(anns) and \
+                ids['annotations'].claim_all(index.anns.keys()):
             # Ids and references all stay as they are (the common case of
             # disjoint splits): copy the dicts and reuse the inputs' grouping
             # instead of re-deriving it from 860k annotations (issue 6).
-            out['annotations'].extend([dict(ann) for ann in anns])
+            # The copies are keyed by id as they are made, so the index
+            # build takes this lookup instead of a second pass.
+            copies = list(map(dict, index.anns.values()))
+            out['annotations'].extend(copies)
+            groups['anns'].update(zip(index.anns, copies))
+            gid_groups = groups['gid_to_aids']
             for gid, aids in index.gid_to_aids.items():
                 if aids:
-                    groups['gid_to_aids'].setdefault(gid, set()).update(aids)
+                    # the inputs' image ids are disjoint here, so nearly
+                    # every group is new: a set copy is cheaper than update
+                    have = gid_groups.get(gid)
+                    if have is None:
+                        gid_groups[gid] = set(aids)
+                    else:
+                        have.update(aids)
+            cid_groups = groups['cid_to_aids']
             for cid, aids in index.cid_to_aids.items():
                 if aids:
-                    groups['cid_to_aids'].setdefault(cid, set()).update(aids)
+                    have = cid_groups.get(cid)
+                    if have is None:
+                        cid_groups[cid] = set(aids)
+                    else:
+                        have.update(aids)
             anns = ()
         else:
             groups['usable'] = False
@@ -297,6 +337,8 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
             else:
                 extra[key] = _merge_values(extra[key], value)
 
+    # every output annotation id was claimed, and only those (simple path)
+    groups['anns'] = (groups['anns'], ids['annotations'].next_id)
     merged = {}
     for key in ('info', 'licenses'):
         if key in extra:
