@@ -458,7 +458,9 @@ class CocoIndex:
             aids = given.get(gid, None)
             gid_to_aids[gid] = set() if aids is None else aids
         if len(gid_to_aids) != len(given):
-            gid_to_aids.update(given)  # annotations of images not in the table
+            # annotations of images not in the table
+            gid_to_aids.update((gid, aids) for gid, aids in given.items()
+                               if aids and gid not in gid_to_aids)
         for cid in self.cats:
             cid_to_aids[cid] = set()
         cid_to_aids.update(groups['cid_to_aids'])

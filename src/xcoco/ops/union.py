@@ -243,31 +243,26 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
         same_bundle = os.path.abspath(src_bundle) == os.path.abspath(bundle_dpath)
         parent = dset.fpath or dset.tag
         images = data.get('images') or ()
-        keep_gids = ids['images'].claim_all([img['id'] for img in images])
-        for img in images:
-            new = dict(img) if keep_gids else dict(img, id=ids['images'].claim(img['id']))
-            gid_map[img['id']] = new['id']
-            if img.get('video_id', None) is not None:
-                new['video_id'] = vid_map.get(img['video_id'], img['video_id'])
-            for key in ASSET_KEYS:
-                if img.get(key, None) is not None:
-                    new[key] = [dict(asset) for asset in img[key]]
-            if not same_bundle:
-                for obj in iter_file_objs(new):
-                    obj['file_name'] = rebase_file_name(
-                        obj['file_name'], src_bundle, bundle_dpath,
-                        keep_absolute=True)
-            name = img.get('name', None)
-            if name is not None:
-                # as kwcoco: a repeated image name gets a suffix, so the
-                # result's name lookup holds every image
-                name = _unique_name(name, image_names)
-                image_names.add(name)
-                if name != img['name']:
-                    new['name'] = name
-            if remember_parent:
-                new['union_parent'] = parent
-            out['images'].append(new)
+        img_ids = [img['id'] for img in images]
+        keep_gids = ids['images'].claim_all(img_ids)
+        fix = {'vid_map': vid_map, 'same_bundle': same_bundle, 'src_bundle': src_bundle,
+               'bundle_dpath': bundle_dpath, 'image_names': image_names,
+               'remember_parent': remember_parent, 'parent': parent}
+        if keep_gids and same_bundle and not remember_parent:
+            # The common case (splits of one bundle): copy at C speed; only
+            # images with a video, a name or assets need anything more.
+            copies = list(map(dict, images))
+            gid_map.update(zip(img_ids, img_ids))
+            for img, new in zip(images, copies):
+                if not _IMAGE_KEYS_TO_ADAPT.isdisjoint(img):
+                    _adapt_image(img, new, **fix)
+            out['images'].extend(copies)
+        else:
+            for img in images:
+                new = dict(img) if keep_gids else dict(img, id=ids['images'].claim(img['id']))
+                gid_map[img['id']] = new['id']
+                _adapt_image(img, new, **fix)
+                out['images'].append(new)
 
         anns = data.get('annotations') or ()
         index = dset.index
@@ -286,15 +281,15 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
             out['annotations'].extend(copies)
             groups['anns'].update(zip(index.anns, copies))
             gid_groups = groups['gid_to_aids']
-            for gid, aids in index.gid_to_aids.items():
-                if aids:
-                    # the inputs' image ids are disjoint here, so nearly
-                    # every group is new: a set copy is cheaper than update
-                    have = gid_groups.get(gid)
-                    if have is None:
-                        gid_groups[gid] = set(aids)
-                    else:
-                        have.update(aids)
+            if gid_groups.keys().isdisjoint(index.gid_to_aids):
+                # the inputs' image ids are disjoint here: copy every group
+                # at C speed (empty ones too; the build drops the strays)
+                gid_groups.update(zip(index.gid_to_aids.keys(),
+                                      map(set, index.gid_to_aids.values())))
+            else:
+                for gid, aids in index.gid_to_aids.items():
+                    if aids:
+                        gid_groups.setdefault(gid, set()).update(aids)
             cid_groups = groups['cid_to_aids']
             for cid, aids in index.cid_to_aids.items():
                 if aids:
@@ -349,6 +344,34 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
     merged.update(extra)
     return merged, (groups if groups['usable'] else None)
 
+
+
+#: an image holding none of these is copied as it is (same bundle, no parent)
+_IMAGE_KEYS_TO_ADAPT = frozenset({'video_id', 'name', *ASSET_KEYS})
+
+
+def _adapt_image(img, new, vid_map, same_bundle, src_bundle, bundle_dpath,
+                 image_names, remember_parent, parent):
+    """Point the copy ``new`` of ``img`` at the merged video, bundle and name."""
+    if img.get('video_id', None) is not None:
+        new['video_id'] = vid_map.get(img['video_id'], img['video_id'])
+    for key in ASSET_KEYS:
+        if img.get(key, None) is not None:
+            new[key] = [dict(asset) for asset in img[key]]
+    if not same_bundle:
+        for obj in iter_file_objs(new):
+            obj['file_name'] = rebase_file_name(
+                obj['file_name'], src_bundle, bundle_dpath, keep_absolute=True)
+    name = img.get('name', None)
+    if name is not None:
+        # as kwcoco: a repeated image name gets a suffix, so the result's
+        # name lookup holds every image
+        name = _unique_name(name, image_names)
+        image_names.add(name)
+        if name != img['name']:
+            new['name'] = name
+    if remember_parent:
+        new['union_parent'] = parent
 
 
 def _merge_values(kept, value):
