@@ -239,7 +239,8 @@ class CocoIndex:
             groups (dict | None): ``gid_to_aids`` and ``cid_to_aids`` already
                 known to be right for this manifest (e.g. carried over by a
                 union); they are used instead of a pass over the annotations.
-                Only valid for manifests without track ids.  It may also
+                Only valid for manifests without track ids.  It may hold
+                ``trackless``: a new set of every annotation id.  It may also
                 hold ``anns``: ``({id: object}, next_id)``, the annotations
                 table (the manifest's own objects, in table order, keyed by
                 ids taken from built indexes) and its next free id, built by
@@ -467,8 +468,12 @@ class CocoIndex:
         for tid in self.tracks:
             self.trackid_to_aids[tid] = self.new_track_set()
         if self.anns:
-            # groups are only given for manifests without track ids
-            self.trackid_to_aids[None] = set(self.anns)
+            # groups are only given for manifests without track ids, so every
+            # annotation is trackless; a given set is taken when it has them all
+            trackless = groups.get('trackless')
+            if trackless is None or len(trackless) != len(self.anns):
+                trackless = set(self.anns)
+            self.trackid_to_aids[None] = trackless
 
     def _where(self):
         return f'{fspath(self._fpath)}: ' if self._fpath is not None else ''

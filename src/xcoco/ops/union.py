@@ -175,7 +175,8 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
     cat_by_name, kpcat_by_name, track_by_name = {}, {}, {}
     video_names, track_names, image_names = set(), set(), set()
     video_by_name, frames_out = {}, {}
-    groups = {'usable': True, 'gid_to_aids': {}, 'cid_to_aids': {}, 'anns': {}}
+    groups = {'usable': True, 'gid_to_aids': {}, 'cid_to_aids': {}, 'anns': {},
+              'trackless': None}
 
     for dset in dsets:
         data = dset.dataset
@@ -280,6 +281,12 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
             copies = list(map(dict, index.anns.values()))
             out['annotations'].extend(copies)
             groups['anns'].update(zip(index.anns, copies))
+            # copying the inputs' sets beats hashing every id again
+            trackless = index.trackid_to_aids.get(None, ())
+            if groups['trackless'] is None:
+                groups['trackless'] = set(trackless)
+            else:
+                groups['trackless'].update(trackless)
             gid_groups = groups['gid_to_aids']
             if gid_groups.keys().isdisjoint(index.gid_to_aids):
                 # the inputs' image ids are disjoint here: copy every group
