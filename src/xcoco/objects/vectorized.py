@@ -393,7 +393,6 @@ class Annots(ObjectList1D):
         return kwimage.Boxes(self._bbox_array(), 'xywh')
 
     def _bbox_array(self) -> np.ndarray:
-        import numpy as np
         column = getattr(self._id_to_obj, 'bbox_array', None)
         if column is not None:
             # a columnar backend (frozen) hands over its bbox column; None
@@ -401,7 +400,14 @@ class Annots(ObjectList1D):
             boxes = column(self._ids)
             if boxes is not None:
                 return boxes
-        bboxes = self._values('bbox')
+        # a repeat read of a whole table is served from the index's column
+        # cache once every box is proven unchanged (xcoco.index.columns)
+        from xcoco.index.columns import cached_bbox_array
+        return cached_bbox_array(self._dset.index, self._ids,
+                                 lambda: self._values('bbox'), self._bboxes_to_array)
+
+    def _bboxes_to_array(self, bboxes: list) -> np.ndarray:
+        import numpy as np
         n = len(bboxes)
         # Flattening into fromiter is ~2.5x faster than np.array(list of
         # lists) at 860k boxes; the length check keeps one malformed box from

@@ -9,6 +9,7 @@ object's new id.
 import os
 
 from xcoco.gc_policy import paused_gc
+from xcoco.index.build import max_int_id
 from xcoco.manifest.assets import ASSET_KEYS, iter_file_objs
 from xcoco.manifest.locate import rebase_file_name
 from xcoco.tables import TABLES
@@ -17,18 +18,32 @@ __all__ = ['union']
 
 
 
+_KEYS_VIEW = type({}.keys())
+
+
 class _IdTable:
-    """The ids taken in one output table and the next free one."""
+    """
+    The ids taken in one output table and the next free one.
+
+    Ids claimed one by one go into a set; a block claimed whole
+    (:meth:`claim_all` of an input's id lookup) is kept as the read-only
+    keys view it came as, which saves copying 100k+ ids into the set.  The
+    views belong to the inputs, which nothing edits during a union.
+    """
 
     def __init__(self):
         self.taken = set()
+        self.blocks = []
         self.next_id = 1
 
+    def __contains__(self, id_):
+        return id_ in self.taken or any(id_ in block for block in self.blocks)
+
     def claim(self, wanted):
-        if wanted is not None and wanted not in self.taken:
+        if wanted is not None and wanted not in self:
             new_id = wanted
         else:
-            while self.next_id in self.taken:
+            while self.next_id in self:
                 self.next_id += 1
             new_id = self.next_id
         self.taken.add(new_id)
@@ -36,13 +51,21 @@ class _IdTable:
             self.next_id = new_id + 1
         return new_id
 
-
     def claim_all(self, wanted):
-        """Claim a block of ids as they are; False (nothing claimed) if any is taken."""
-        if not self.taken.isdisjoint(wanted):
+        """
+        Claim a block of ids as they are; False (nothing claimed) if any is
+        taken.  ``wanted`` is a list, or the keys view of a lookup that is
+        not edited while this table lives.
+        """
+        # (an empty set's isdisjoint would still walk every wanted id)
+        if self.taken and not self.taken.isdisjoint(wanted) or \
+                not all(block.isdisjoint(wanted) for block in self.blocks):
             return False
-        self.taken.update(wanted)
-        top = max((i for i in wanted if type(i) is int), default=0)
+        if isinstance(wanted, _KEYS_VIEW):
+            self.blocks.append(wanted)
+        else:
+            self.taken.update(wanted)
+        top = max_int_id(wanted)
         if top >= self.next_id:
             self.next_id = top + 1
         return True
@@ -152,7 +175,8 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
     cat_by_name, kpcat_by_name, track_by_name = {}, {}, {}
     video_names, track_names, image_names = set(), set(), set()
     video_by_name, frames_out = {}, {}
-    groups = {'usable': True, 'gid_to_aids': {}, 'cid_to_aids': {}}
+    groups = {'usable': True, 'gid_to_aids': {}, 'cid_to_aids': {}, 'anns': {},
+              'trackless': None}
 
     for dset in dsets:
         data = dset.dataset
@@ -220,31 +244,26 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
         same_bundle = os.path.abspath(src_bundle) == os.path.abspath(bundle_dpath)
         parent = dset.fpath or dset.tag
         images = data.get('images') or ()
-        keep_gids = ids['images'].claim_all([img['id'] for img in images])
-        for img in images:
-            new = dict(img) if keep_gids else dict(img, id=ids['images'].claim(img['id']))
-            gid_map[img['id']] = new['id']
-            if img.get('video_id', None) is not None:
-                new['video_id'] = vid_map.get(img['video_id'], img['video_id'])
-            for key in ASSET_KEYS:
-                if img.get(key, None) is not None:
-                    new[key] = [dict(asset) for asset in img[key]]
-            if not same_bundle:
-                for obj in iter_file_objs(new):
-                    obj['file_name'] = rebase_file_name(
-                        obj['file_name'], src_bundle, bundle_dpath,
-                        keep_absolute=True)
-            name = img.get('name', None)
-            if name is not None:
-                # as kwcoco: a repeated image name gets a suffix, so the
-                # result's name lookup holds every image
-                name = _unique_name(name, image_names)
-                image_names.add(name)
-                if name != img['name']:
-                    new['name'] = name
-            if remember_parent:
-                new['union_parent'] = parent
-            out['images'].append(new)
+        img_ids = [img['id'] for img in images]
+        keep_gids = ids['images'].claim_all(img_ids)
+        fix = {'vid_map': vid_map, 'same_bundle': same_bundle, 'src_bundle': src_bundle,
+               'bundle_dpath': bundle_dpath, 'image_names': image_names,
+               'remember_parent': remember_parent, 'parent': parent}
+        if keep_gids and same_bundle and not remember_parent:
+            # The common case (splits of one bundle): copy at C speed; only
+            # images with a video, a name or assets need anything more.
+            copies = list(map(dict, images))
+            gid_map.update(zip(img_ids, img_ids))
+            for img, new in zip(images, copies):
+                if not _IMAGE_KEYS_TO_ADAPT.isdisjoint(img):
+                    _adapt_image(img, new, **fix)
+            out['images'].extend(copies)
+        else:
+            for img in images:
+                new = dict(img) if keep_gids else dict(img, id=ids['images'].claim(img['id']))
+                gid_map[img['id']] = new['id']
+                _adapt_image(img, new, **fix)
+                out['images'].append(new)
 
         anns = data.get('annotations') or ()
         index = dset.index
@@ -252,17 +271,40 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
         simple = (keep_gids and index.is_built and set(index.trackid_to_aids) <= {None}
                   and not kpcat_map and all(k == v for k, v in cat_map.items())
                   and not vid_map)
-        if simple and ids['annotations'].claim_all(list(index.anns)):
+        if simple and len(index.anns) == len(anns) and \
+                ids['annotations'].claim_all(index.anns.keys()):
             # Ids and references all stay as they are (the common case of
             # disjoint splits): copy the dicts and reuse the inputs' grouping
             # instead of re-deriving it from 860k annotations (issue 6).
-            out['annotations'].extend([dict(ann) for ann in anns])
-            for gid, aids in index.gid_to_aids.items():
-                if aids:
-                    groups['gid_to_aids'].setdefault(gid, set()).update(aids)
+            # The copies are keyed by id as they are made, so the index
+            # build takes this lookup instead of a second pass.
+            copies = list(map(dict, index.anns.values()))
+            out['annotations'].extend(copies)
+            groups['anns'].update(zip(index.anns, copies))
+            # copying the inputs' sets beats hashing every id again
+            trackless = index.trackid_to_aids.get(None, ())
+            if groups['trackless'] is None:
+                groups['trackless'] = set(trackless)
+            else:
+                groups['trackless'].update(trackless)
+            gid_groups = groups['gid_to_aids']
+            if gid_groups.keys().isdisjoint(index.gid_to_aids):
+                # the inputs' image ids are disjoint here: copy every group
+                # at C speed (empty ones too; the build drops the strays)
+                gid_groups.update(zip(index.gid_to_aids.keys(),
+                                      map(set, index.gid_to_aids.values())))
+            else:
+                for gid, aids in index.gid_to_aids.items():
+                    if aids:
+                        gid_groups.setdefault(gid, set()).update(aids)
+            cid_groups = groups['cid_to_aids']
             for cid, aids in index.cid_to_aids.items():
                 if aids:
-                    groups['cid_to_aids'].setdefault(cid, set()).update(aids)
+                    have = cid_groups.get(cid)
+                    if have is None:
+                        cid_groups[cid] = set(aids)
+                    else:
+                        have.update(aids)
             anns = ()
         else:
             groups['usable'] = False
@@ -297,6 +339,8 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
             else:
                 extra[key] = _merge_values(extra[key], value)
 
+    # every output annotation id was claimed, and only those (simple path)
+    groups['anns'] = (groups['anns'], ids['annotations'].next_id)
     merged = {}
     for key in ('info', 'licenses'):
         if key in extra:
@@ -307,6 +351,34 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
     merged.update(extra)
     return merged, (groups if groups['usable'] else None)
 
+
+
+#: an image holding none of these is copied as it is (same bundle, no parent)
+_IMAGE_KEYS_TO_ADAPT = frozenset({'video_id', 'name', *ASSET_KEYS})
+
+
+def _adapt_image(img, new, vid_map, same_bundle, src_bundle, bundle_dpath,
+                 image_names, remember_parent, parent):
+    """Point the copy ``new`` of ``img`` at the merged video, bundle and name."""
+    if img.get('video_id', None) is not None:
+        new['video_id'] = vid_map.get(img['video_id'], img['video_id'])
+    for key in ASSET_KEYS:
+        if img.get(key, None) is not None:
+            new[key] = [dict(asset) for asset in img[key]]
+    if not same_bundle:
+        for obj in iter_file_objs(new):
+            obj['file_name'] = rebase_file_name(
+                obj['file_name'], src_bundle, bundle_dpath, keep_absolute=True)
+    name = img.get('name', None)
+    if name is not None:
+        # as kwcoco: a repeated image name gets a suffix, so the result's
+        # name lookup holds every image
+        name = _unique_name(name, image_names)
+        image_names.add(name)
+        if name != img['name']:
+            new['name'] = name
+    if remember_parent:
+        new['union_parent'] = parent
 
 
 def _merge_values(kept, value):
