@@ -17,7 +17,7 @@ from xcoco.types import Id, ObjRef
 if TYPE_CHECKING:
     from xcoco.query import IndexProtocol
 
-__all__ = ['resolve_id']
+__all__ = ['as_int_id', 'resolve_id']
 
 
 def _kpcat_by_name(index):
@@ -109,3 +109,21 @@ def _is_id_like(value):
     return isinstance(value, (str, Integral)) and not isinstance(value, bool)
 
 
+
+
+def as_int_id(key: object) -> int | None:
+    """
+    ``key`` as a plain ``int`` id (numpy integers included, bools not), or
+    None when it cannot be one: what the array- and SQL-backed lookups
+    index by.
+
+    Example:
+        >>> import numpy as np
+        >>> as_int_id(np.int64(3)), as_int_id(True), as_int_id('3')
+        (3, None, None)
+    """
+    if type(key) is int:
+        return key
+    if isinstance(key, Integral) and not isinstance(key, bool):
+        return int(key)
+    return None

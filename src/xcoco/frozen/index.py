@@ -22,7 +22,6 @@ from __future__ import annotations
 import bisect
 import os
 from collections.abc import ItemsView, Mapping, ValuesView
-from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -30,19 +29,13 @@ import orjson
 
 from xcoco.errors import FrozenSnapshotError
 from xcoco.frozen.build import FORMAT_VERSION, GROUPS, INT, NAME_LOOKUPS, NULL, OTHER, REF_COLUMNS, file_check
+from xcoco.resolve import as_int_id
 from xcoco.tables import INDEX_ATTR, TABLES
 
 __all__ = ['FrozenIndex', 'GroupLookup', 'NameLookup', 'RowLookup', 'open_arrays']
 
 _loads = orjson.loads
 
-
-def _as_key(key):
-    if type(key) is int:
-        return key
-    if isinstance(key, Integral) and not isinstance(key, bool):
-        return int(key)
-    return None
 
 
 def _int64s(array):
@@ -196,7 +189,7 @@ class RowLookup(_FrozenMapping):
             np.array_equal(arrays[f'{table}.ids'], arrays[f'{table}.sorted_ids']))
 
     def _row(self, key):
-        id_ = _as_key(key)
+        id_ = as_int_id(key)
         if id_ is None:
             return -1
         if self._dense:
@@ -436,7 +429,7 @@ class GroupLookup(_FrozenMapping):
             if self._none is None:
                 raise KeyError(key)
             return set(self._none.tolist())
-        id_ = _as_key(key)
+        id_ = as_int_id(key)
         if id_ is None:
             raise KeyError(key)
         keys = self._keys
@@ -449,7 +442,7 @@ class GroupLookup(_FrozenMapping):
     def __contains__(self, key):
         if key is None:
             return self._none is not None
-        id_ = _as_key(key)
+        id_ = as_int_id(key)
         if id_ is None:
             return False
         pos = bisect.bisect_left(self._keys, id_)

@@ -13,6 +13,8 @@ names that must stay unique, a frame that must keep its ``frame_index``)
 and only then moves the object between the index's groups, so a refused
 set changes nothing.
 """
+from typing import Any
+
 from xcoco.errors import DuplicateAddError, InvalidAddError, ReadOnlyFieldError, UnknownIdError
 from xcoco.index.build import REPEATABLE_NAMES
 from xcoco.index.edit import (
@@ -24,7 +26,7 @@ from xcoco.index.edit import (
 )
 from xcoco.tables import INDEX_ATTR, NOUN
 
-__all__ = ['INDEXED_FIELDS', 'REMOVE', 'set_annotation_category', 'set_field']
+__all__ = ['INDEXED_FIELDS', 'REMOVE', 'final_values', 'set_annotation_category', 'set_field']
 
 #: a value meaning "delete the field"
 REMOVE = object()
@@ -58,6 +60,27 @@ _ID_HINT = {
     'tracks': 'add a new track and move its annotations by setting their track_id',
     'keypoint_categories': 'add a new keypoint category and remove the old one',
 }
+
+
+def final_values(lookup: Any, table: str, ids: Any, key: str, values: Any) -> dict:
+    """
+    ``id -> value`` for a set of ``key``: the last value given for an id
+    wins, as plain assignment would; every id must exist (an
+    :class:`~xcoco.errors.UnknownIdError` names the first that does not).
+    Shared by every backend's field set.
+
+    Example:
+        >>> final_values({1: {}, 2: {}}, 'images', [1, 2, 1], 'split', ['a', 'b', 'c'])
+        {1: 'c', 2: 'b'}
+    """
+    noun = NOUN[table]
+    final = {}
+    for id_, value in zip(ids, values):
+        if id_ not in lookup:
+            raise UnknownIdError(f'cannot set {key} of {noun} id={id_!r}: no such {noun}',
+                                 table=table, key=id_)
+        final[id_] = value
+    return final
 
 
 def set_field(dset, table, ids, key, values):
@@ -94,14 +117,7 @@ def set_field(dset, table, ids, key, values):
         return database_set(table, ids, key, values)
     index = dset.index
     lookup = getattr(index, INDEX_ATTR[table])
-    noun = NOUN[table]
-    # the last value given for an id wins, as plain assignment would
-    final = {}
-    for id_, value in zip(ids, values):
-        if id_ not in lookup:
-            raise UnknownIdError(f'cannot set {key} of {noun} id={id_!r}: no such {noun}',
-                                 table=table, key=id_)
-        final[id_] = value
+    final = final_values(lookup, table, ids, key, values)
     if key not in INDEXED_FIELDS[table]:
         for id_, value in final.items():
             _assign(lookup[id_], key, value)

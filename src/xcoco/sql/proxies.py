@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import ItemsView, Mapping, ValuesView
-from numbers import Integral
 
 import orjson
 
+from xcoco.resolve import as_int_id
 from xcoco.sql.schema import COLUMNS
 from xcoco.tables import INDEX_ATTR, TABLES
 
@@ -45,14 +45,6 @@ _FIELD_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 PAGE_ROWS = 5000
 BATCH_IDS = 256
 
-
-def _as_key(key):
-    """An integer id from ``key``, or None when it cannot be one."""
-    if type(key) is int:
-        return key
-    if isinstance(key, Integral) and not isinstance(key, bool):
-        return int(key)
-    return None
 
 
 class _Proxy(Mapping):
@@ -111,7 +103,7 @@ class RowLookup(_Proxy):
         self._batch_sql = f'SELECT id, {data} FROM {table} WHERE id IN ({marks})'
 
     def __getitem__(self, key):
-        id_ = _as_key(key)
+        id_ = as_int_id(key)
         if id_ is None:
             raise KeyError(key)
         return self._db._cached((self.table, id_), lambda: self._fetch(key, id_))
@@ -123,7 +115,7 @@ class RowLookup(_Proxy):
         return _loads(row[0])
 
     def __contains__(self, key):
-        id_ = _as_key(key)
+        id_ = as_int_id(key)
         return id_ is not None and self._run(self._has_sql, (id_,)).fetchone() is not None
 
     def __len__(self):
@@ -186,7 +178,7 @@ class RowLookup(_Proxy):
         ids = list(ids)
         for start in range(0, len(ids), BATCH_IDS):
             chunk = ids[start:start + BATCH_IDS]
-            keys = [_as_key(i) for i in chunk]
+            keys = [as_int_id(i) for i in chunk]
             wanted = [k for k in keys if k is not None]
             found = {}
             if wanted:
@@ -240,7 +232,7 @@ class RowLookup(_Proxy):
         sql = f'SELECT id, {expr} FROM {self.table} WHERE id IN ({marks})'
         for start in range(0, len(ids), BATCH_IDS):
             chunk = ids[start:start + BATCH_IDS]
-            keys = [_as_key(i) for i in chunk]
+            keys = [as_int_id(i) for i in chunk]
             wanted = [k for k in keys if k is not None] or [0]
             padded = wanted + [wanted[0]] * (BATCH_IDS - len(wanted))
             found = dict(self._run(sql, (*params, *padded)).fetchall())
@@ -346,7 +338,7 @@ class GroupLookup(_Proxy):
         self._get_none_sql = f'{select} IS NULL{order}'
 
     def __getitem__(self, key):
-        id_ = None if key is None else _as_key(key)
+        id_ = None if key is None else as_int_id(key)
         if key is not None and id_ is None:
             raise KeyError(key)
         return self._db._cached((self.child, self.column, id_), lambda: self._fetch(key, id_))

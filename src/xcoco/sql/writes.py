@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from numbers import Integral
 
-from xcoco.errors import AddTypeError, DuplicateAddError, ReadOnlyFieldError, UnknownIdError
+from xcoco.errors import AddTypeError, DuplicateAddError, ReadOnlyFieldError
 from xcoco.index import edit as _edit
 from xcoco.index import fields as _fields
 from xcoco.index import remove as _remove
@@ -440,12 +440,7 @@ def set_field(db, table, ids, key, values):
     ids, values = list(ids), list(values)
     with db.write_transaction() as conn:
         lookup = getattr(db.index, INDEX_ATTR[table])
-        final = {}
-        for id_, value in zip(ids, values):
-            if id_ not in lookup:
-                raise UnknownIdError(f'cannot set {key} of {noun} id={id_!r}: no such {noun}',
-                                     table=table, key=id_)
-            final[id_] = value
+        final = _fields.final_values(lookup, table, ids, key, values)
         if key == 'id':
             raise ReadOnlyFieldError(
                 f"cannot set 'id' of {table} through a view: ids are fixed "
