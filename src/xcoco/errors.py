@@ -35,6 +35,7 @@ keep working after ``import xcoco as kwcoco``.
     ├── ResolutionError          (also ValueError)     unreadable resolution
     │   └── UnitMismatchError                          resolution units differ
     ├── FilePathError            (also ValueError)     no path can be formed
+    │   └── PathEscapeError                            a file name leaves its bundle
     ├── DetachedError            (also ValueError)     needs a parent dataset
     ├── RerootError              (also FileNotFoundError)  files would be lost
     ├── DemoKeyError             (also ValueError)     unknown demo key
@@ -100,6 +101,7 @@ __all__ = [
     'ManifestStructureError',
     'MissingDependencyError',
     'MissingFieldError',
+    'PathEscapeError',
     'ReadOnlyFieldError',
     'RerootError',
     'ResolutionError',
@@ -532,6 +534,33 @@ class FilePathError(XcocoError, ValueError):
         ...     print(ex)
         CocoAsset file_name='b.tif' is relative but no bundle_dpath is known: attach a dataset or set bundle_dpath
     """
+
+
+class PathEscapeError(FilePathError):
+    """
+    An operation that writes, copies or deletes files was asked to touch a
+    file outside its bundle (or target) folder: an absolute name, a name
+    that climbs out with ``..``, or a symbolic link leading out.  Nothing
+    was changed; pass ``allow_escape=True`` (CLI ``--allow_escape``) to go
+    ahead.  ``image_id``, ``field`` and ``file_name`` say which name.
+
+    Example:
+        >>> import xcoco
+        >>> dset = xcoco.CocoDataset()
+        >>> gid = dset.add_image('../../outside.png', coco_url='https://example.com/x.png')
+        >>> try:
+        ...     dset.download(dpath=dset.bundle_dpath, verbose=0)
+        ... except xcoco.PathEscapeError as ex:
+        ...     print(ex.image_id, ex.field, ex.file_name)
+        1 file_name ../../outside.png
+    """
+
+    def __init__(self, message: str, image_id: Any = None, field: str | None = None,
+                 file_name: str | None = None) -> None:
+        super().__init__(message)
+        self.image_id = image_id
+        self.field = field
+        self.file_name = file_name
 
 
 class DetachedError(XcocoError, ValueError):

@@ -62,6 +62,10 @@ class CocoSubsetCLI(VerbCLI):
     select_videos = Value(None, help='a list of video ids, or a query (see above) over video dicts')
     channels = Value(None, help='keep images that have all these channels (e.g. "r|g|b")')
     copy_assets = Value(False, kind='bool', help='copy the kept images\' files next to the output')
+    allow_escape = Value(False, kind='bool',
+                         help='with --copy_assets: also copy files whose names leave the bundle '
+                              '(.., absolute) to where their names point from the output '
+                              '(absolute names are left in place); refused by default')
     compress = Value('auto', kind='auto', help='True writes a zip; auto: by the .zip suffix')
     absolute = Value('auto', kind='auto',
                      help='write absolute file names; auto: True when the output is in another '
@@ -142,23 +146,68 @@ def _has_channels(coco_img, wanted):
 
 
 def _copy_assets(new_dset, dst_bundle, config):
-    """Copy the files of the kept images under the output's folder."""
-    from xcoco.manifest.assets import iter_file_objs
-    old_bundle = new_dset.bundle_dpath
-    jobs = []
-    for img in new_dset.index.imgs.values():
-        for obj in iter_file_objs(img):
-            name = obj['file_name']
-            if os.path.isabs(name) or '://' in name or name.startswith('..'):
-                raise UsageError(f'--copy_assets needs file names inside the bundle; image '
+    """
+    Copy the files of the kept images under the output's folder.  Every
+    source and destination is checked before the first copy, so a refusal
+    (:class:`~xcoco.errors.PathEscapeError`) copies nothing: names that
+    leave the bundle need --allow_escape, and a destination that a symbolic
+    link would redirect out of the output folder is always refused.
+    """
+    from xcoco.errors import FilePathError
+    from xcoco.manifest.assets import iter_asset_objs
+    from xcoco.manifest.escape import check_write_target, escape_reason, refuse_escaping_files
+    old_bundle = os.path.abspath(new_dset.bundle_dpath)
+    images = list(new_dset.index.imgs.values())
+    allow = bool(config['allow_escape'])
+    refuse_escaping_files(images, old_bundle, 'copy assets', allow_escape=allow)
+    jobs, renames = [], []
+    for img in images:
+        for obj in iter_asset_objs(img):
+            name = obj.get('file_name')
+            if name is None:
+                continue
+            if not isinstance(name, str):
+                raise FilePathError(f'image id={img["id"]!r} field {_field_of(img, obj)!r}: '
+                                    f'file_name must be a string, got {type(name).__name__}')
+            if '://' in name:
+                raise UsageError(f'--copy_assets copies local files only; image '
                                  f'id={img["id"]} has {name!r}')
-            jobs.append((os.path.join(old_bundle, name), os.path.join(dst_bundle, name)))
+            if os.path.isabs(name):
+                if escape_reason(name, old_bundle) is not None:
+                    continue  # allowed outside: left in place, the absolute name still resolves
+                # inside the bundle: copied, and named relative to the output
+                rel = os.path.relpath(name, old_bundle)
+                renames.append((obj, rel))
+            else:
+                rel = name
+            dst = os.path.join(dst_bundle, rel)
+            if not allow:
+                check_write_target(dst, dst_bundle, 'copy assets', image_id=img['id'],
+                                   field=_field_of(img, obj))
+            jobs.append((os.path.join(old_bundle, name), dst))
     for src, dst in progress(jobs, config, 'copy assets'):
         if os.path.realpath(src) == os.path.realpath(dst):
             continue
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         shutil.copy2(src, dst)
+    for obj, rel in renames:
+        obj['file_name'] = rel
+    if renames:
+        if new_dset.index.is_built:
+            new_dset.index.refresh_lookup('file_name_to_img')
+        new_dset.index.note_edit()
     new_dset.bundle_dpath = dst_bundle
+
+
+def _field_of(img, obj):
+    """Where in the image dict ``obj`` (the image or one of its assets) sits."""
+    if obj is img:
+        return 'file_name'
+    from xcoco.manifest.assets import iter_asset_entries
+    for key, pos, asset in iter_asset_entries(img):
+        if asset is obj:
+            return f'{key}/{pos}/file_name'
+    return 'file_name'
 
 
 # kwcoco's module-level names for the verb

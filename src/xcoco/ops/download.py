@@ -18,14 +18,15 @@ __all__ = ['download']
 
 def download(dset: Queryable, dpath: StrPath | None = None,
              image_ids: Id | Iterable[Id] | None = None, overwrite: bool = False,
-             verbose: int = 1) -> list[str]:
+             verbose: int = 1, allow_escape: bool = False) -> list[str]:
     """
     Download each image's ``coco_url`` (or ``url``) to ``dpath / file_name``
     (``dpath`` defaults to the bundle folder); existing files are kept
     unless ``overwrite``.  Returns the local paths, in image order.  Unlike
-    kwcoco, a ``file_name`` that would land outside ``dpath`` (absolute, or
-    climbing with ``..``) is refused before anything is fetched, and each
-    file is written atomically.
+    kwcoco, a ``file_name`` that would land outside ``dpath`` (absolute,
+    climbing with ``..``, or through a symbolic link leading out) is refused
+    with :class:`~xcoco.errors.PathEscapeError` before anything is fetched,
+    unless ``allow_escape=True``; each file is written atomically.
 
     Example:
         >>> import tempfile, pathlib, xcoco
@@ -42,6 +43,7 @@ def download(dset: Queryable, dpath: StrPath | None = None,
     import urllib.request
 
     from xcoco.errors import FilePathError
+    from xcoco.manifest.escape import check_write_target, refuse_escaping_files
     from xcoco.manifest.io import atomic_write
     root = os.path.abspath(os.fspath(dpath) if dpath is not None else dset.bundle_dpath)
     if image_ids is None:
@@ -57,10 +59,13 @@ def download(dset: Queryable, dpath: StrPath | None = None,
         if url is None:
             raise FilePathError(f'image id={gid!r} has no coco_url or url to download from')
         file_name = img.get('file_name') or os.path.basename(url)
+        if not isinstance(file_name, str):
+            raise FilePathError(f'image id={gid!r}: file_name must be a string, got '
+                                f'{type(file_name).__name__}')
         target = os.path.abspath(os.path.join(root, file_name))
-        if os.path.commonpath([root, target]) != root:
-            raise FilePathError(f'image id={gid!r}: file_name={file_name!r} would be written '
-                                f'outside {root}; refusing to download')
+        if not allow_escape:
+            refuse_escaping_files([{'id': gid, 'file_name': file_name}], root, 'download')
+            check_write_target(target, root, 'download', image_id=gid, field='file_name')
         plan.append((gid, url, target))
     paths = []
     for gid, url, target in plan:

@@ -17,10 +17,10 @@ Example:
     (True, False)
 """
 import os
-import posixpath
 import warnings
 
 from xcoco.manifest.assets import iter_asset_entries
+from xcoco.manifest.escape import REASONS, is_absolute_name, iter_escaping_files
 
 __all__ = ['check_files', 'decode_error', 'decode_errors']
 
@@ -122,13 +122,6 @@ def _is_uri(fname):
     return '://' in fname
 
 
-def _inside(fname, root):
-    try:
-        return os.path.commonpath([os.path.abspath(fname), os.path.abspath(root)]) == os.path.abspath(root)
-    except ValueError:  # different drives on Windows
-        return False
-
-
 def _registered_files(img, idx):
     """(JSON path, file_name) of an image's own file and of its assets."""
     if isinstance(img.get('file_name'), str):
@@ -162,6 +155,30 @@ def decode_errors(fpaths, workers=0):
         return list(pool.map(decode_error, fpaths))
 
 
+def _check_outside_bundle(images, cfg, root, rr, label, result, report):
+    """
+    The ``file_name.escape`` rule: file names that leave the bundle
+    (:mod:`xcoco.manifest.escape`), a warning unless ``outside_bundle='error'``
+    or ``require_relative>1``; their records go to ``result['outside_bundle']``.
+    """
+    setting = cfg.get('outside_bundle', 'warn')
+    if setting not in (True, False, None, 'warn', 'error'):
+        raise ValueError(f"validate(outside_bundle=...) takes 'warn', 'error' or False, "
+                         f'got {setting!r}')
+    strict = rr > 1 or setting == 'error'
+    if not (setting or strict):
+        return
+    found = list(iter_escaping_files(images, root, bool(cfg.get('resolve_links'))))
+    for record in found:
+        report.add('file_name.escape', record['path'], record['image_id'],
+                   f"{label(images[record['index']], record['index'])} field {record['field']!r}: file_name "
+                   f"{record['file_name']!r} points outside the bundle {root!r} "
+                   f"(it {REASONS[record['reason']]})",
+                   'error' if strict else 'warning')
+    if found:
+        result['outside_bundle'] = found
+
+
 def check_files(images, cfg, bundle_dpath, label, result, report):
     """
     Path rules for every registered file; existence (``missing``, on by
@@ -190,18 +207,10 @@ def check_files(images, cfg, bundle_dpath, label, result, report):
         for path, fname in _registered_files(img, idx):
             if _is_uri(fname):
                 continue
-            if os.path.isabs(fname):
-                if rr > 0:
-                    report.add('file_name.absolute', path, gid,
-                               f'{name} file_name {fname!r} is absolute; '
-                               'require_relative asks for paths relative to the bundle')
-                escapes = not _inside(fname, root)
-            else:
-                escapes = posixpath.normpath(fname.replace('\\', '/')).startswith('../')
-            if escapes:
-                report.add('file_name.escape', path, gid,
-                           f'{name} file_name {fname!r} points outside the bundle {root!r}',
-                           'error' if rr > 1 else 'warning')
+            if rr > 0 and is_absolute_name(fname):
+                report.add('file_name.absolute', path, gid,
+                           f'{name} file_name {fname!r} is absolute; '
+                           'require_relative asks for paths relative to the bundle')
             if not (cfg['missing'] or cfg['corrupted']):
                 continue
             full = fname if os.path.isabs(fname) else os.path.join(root, fname)
@@ -212,6 +221,7 @@ def check_files(images, cfg, bundle_dpath, label, result, report):
             elif cfg['corrupted']:
                 to_decode.append((idx, full, gid, path, name))
     report.summarize('missing', missing)
+    _check_outside_bundle(images, cfg, root, rr, label, result, report)
     if to_decode:
         report.step('Check for corrupted images')
         reasons = decode_errors([job[1] for job in to_decode], cfg.get('workers', 0))

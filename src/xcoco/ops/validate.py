@@ -48,6 +48,8 @@ DEFAULT_CONFIG = {
     'missing': True,            # registered files exist
     'corrupted': False,         # registered files decode in full (slow: reads every pixel)
     'require_relative': False,  # >0: absolute paths are errors, >1: escaping paths too
+    'outside_bundle': 'warn',   # file names leaving the bundle: 'warn', 'error' or False (xcoco)
+    'resolve_links': False,     # outside_bundle also follows symlinks on disk (xcoco)
     'img_attrs': False,         # 'warn' / 'error': images need width / height
     'annot_attrs': False,       # 'warn' / 'error': annotations need bbox
     'verbose': 0,               # 1: print each error, 2: also each step and warning
@@ -86,7 +88,9 @@ RULES = {
     'channels.repeat': ('error', 'a channel name appears once per image'),
     'asset.channels.missing': ('error', 'assets declare their channels'),
     'warp.coerce': ('error', 'warps coerce to an invertible kwimage.Affine'),
-    'file_name.escape': ('warning', 'file names stay inside the bundle (error with require_relative>1)'),
+    'file_name.escape': ('warning', "file names stay inside the bundle: no '..' climbing out, no "
+                                    "absolute path elsewhere, with resolve_links no symlink leading "
+                                    "out (error with outside_bundle='error' or require_relative>1)"),
     'file_name.absolute': ('error', 'file names are relative (require_relative>0)'),
     'file.missing': ('error', 'registered files exist (missing=True)'),
     'file.unreadable': ('error', 'registered files decode in full (corrupted=True)'),
@@ -239,7 +243,10 @@ def validate(dset, **config):
     Returns:
         dict: kwcoco's keys: ``{'errors': [Problem], 'warnings': [Problem]}``,
         plus ``'missing'`` / ``'corrupted'`` lists of ``(index, path,
-        image_id)`` when those checks ran and found something.  Files are
+        image_id)`` when those checks ran and found something, and
+        ``'outside_bundle'``, the file names that leave the bundle folder
+        (records of :func:`xcoco.manifest.escape.iter_escaping_files`),
+        when there are some.  Files are
         checked by default (``missing=True``, as in kwcoco), relative to the
         dataset's bundle (the working directory for a raw dict).
 
