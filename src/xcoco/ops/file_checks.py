@@ -17,6 +17,7 @@ Example:
     (True, False)
 """
 import os
+import stat
 import warnings
 
 from xcoco.manifest.assets import iter_asset_entries
@@ -54,9 +55,13 @@ def decode_error(fpath):
     """
     fpath = os.fspath(fpath)
     try:
+        # a FIFO or a device named by a hostile manifest (/dev/stdin) would
+        # block the open or the read forever: only regular files are read
+        if not stat.S_ISREG(os.stat(fpath).st_mode):
+            return 'not a regular file'
         with open(fpath, 'rb') as file:
             head = file.read(8)
-    except OSError as ex:
+    except (OSError, ValueError) as ex:  # ValueError: a NUL byte in the name
         return f'{type(ex).__name__}: {ex}'
     if head[:4] in _TIFF_MAGIC:
         return _rasterio_error(fpath) if _has_rasterio() else _kwimage_error(fpath)
