@@ -103,6 +103,17 @@ def _known_dsize(obj):
     return (int(w), int(h))
 
 
+def _parsed_channels(img, obj, chans):
+    """The normalised channel spec of an asset; ChannelError names a malformed one."""
+    from xcoco.errors import ChannelError
+    try:
+        return _channels.FusedChannelSpec.coerce(chans).normalize()
+    except (TypeError, ValueError) as ex:
+        where = 'its own file' if obj is img else 'an asset'
+        raise ChannelError(f'image id={img.get("id")!r} ({where}): channels={chans!r:.80} '
+                           f'is not a channel spec: {ex}') from ex
+
+
 def asset_leaves(img, bundle_dpath=None, nodata_method=None, handles=None):
     """
     Step 1: a leaf node for every asset with pixels.  In-memory ``imdata``
@@ -127,7 +138,7 @@ def asset_leaves(img, bundle_dpath=None, nodata_method=None, handles=None):
     for obj in iter_asset_objs(img):
         chans = obj.get('channels', None)
         if chans is not None:
-            chans = _channels.FusedChannelSpec.coerce(chans).normalize()
+            chans = _parsed_channels(img, obj, chans)
         dsize = _known_dsize(obj)
         imdata = obj.get('imdata', None)
         if imdata is not None:
