@@ -390,3 +390,15 @@ def test_validate_cli_reports_escapes(tmp_path, capsys):
     out = capsys.readouterr()
     assert status == 1
     assert 'points outside the bundle' in out.out + out.err
+
+
+def test_a_manifest_cannot_move_its_own_root(tmp_path):
+    # kwcoco honours a (deprecated) img_root key of a manifest dict; xcoco
+    # never lets the data choose where its relative names resolve
+    data = {'img_root': '/etc', 'images': [{'id': 1, 'file_name': 'passwd'}]}
+    fpath = tmp_path / 'm.json'
+    fpath.write_text(json.dumps(data))
+    assert xcoco.CocoDataset(fpath).get_image_fpath(1) == str(tmp_path / 'passwd')
+    assert xcoco.CocoDataset(json.loads(json.dumps(data)), bundle_dpath=str(tmp_path)).bundle_dpath \
+        == str(tmp_path)
+    assert xcoco.CocoDataset(json.loads(json.dumps(data))).bundle_dpath != '/etc'
