@@ -555,6 +555,10 @@ class PathEscapeError(FilePathError):
         1 file_name ../../outside.png
     """
 
+    image_id: Any
+    field: str | None
+    file_name: str | None
+
     def __init__(self, message: str, image_id: Any = None, field: str | None = None,
                  file_name: str | None = None) -> None:
         super().__init__(message)
