@@ -3,8 +3,10 @@ Every public module, class, function and method has a docstring with a
 runnable example (``>>>``); xdoctest runs them as part of the suite.  The
 README commands and the runnable examples are checked here too.
 """
+import ast
 import importlib
 import inspect
+import os
 import pkgutil
 import subprocess
 import sys
@@ -101,14 +103,27 @@ def test_cli_stats_on_demo_and_errors(tmp_path, capsys):
 
 
 @pytest.mark.parametrize('fpath', sorted((REPO / 'examples').glob('*.py')), ids=lambda p: p.name)
-def test_examples_run(fpath):
+def test_examples_run(fpath, tmp_path):
+    # a temporary working folder and user cache: an example that wrote
+    # anywhere else would leave files in the checkout or the real cache
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / 'cache'))
     if fpath.name.startswith('kwcoco_'):
         # scripts written for kwcoco run unchanged under the alias
         out = subprocess.run([sys.executable, '-m', 'xcoco.as_kwcoco', str(fpath)], check=True,
-                             capture_output=True, text=True, timeout=300)
+                             capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
         assert out.stdout.startswith('xcoco:'), out.stdout
         return
-    subprocess.run([sys.executable, str(fpath)], check=True, capture_output=True, timeout=300)
+    out = subprocess.run([sys.executable, str(fpath)], capture_output=True, text=True,
+                         timeout=300, cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr[-4000:]
+    assert out.stdout.strip(), 'an example prints what it shows'
+    assert sorted(p.name for p in tmp_path.iterdir()) in ([], ['cache']), list(tmp_path.iterdir())
+
+
+def test_every_example_says_what_it_shows():
+    for fpath in sorted((REPO / 'examples').glob('*.py')):
+        doc = ast.get_docstring(ast.parse(fpath.read_text()))
+        assert doc and 'python ' in doc, f'{fpath.name}: a module docstring with its run command'
 
 
 def test_ci_runs_the_readme_test_command():
