@@ -131,10 +131,23 @@ def row_of(table: str, obj: dict) -> tuple:
         ... except DatabaseError as ex:
         ...     print(ex)
         image id='x': id='x' is a str; the SQL backend keeps integer ids only
+        >>> try:
+        ...     row_of('images', {'id': 1, 'file_name': 'a.png', 'size': 2 ** 70})
+        ... except DatabaseError as ex:
+        ...     print(ex)
+        image id=1: cannot be stored as JSON (Integer exceeds 64-bit range)
     """
     obj_id = _as_id(table, obj, 'id', obj.get('id'))
     if obj_id is None:
         raise DatabaseError(f'{NOUN[table]} {str(obj)[:60]} has no id')
+    try:
+        return _row_values(table, obj, obj_id)
+    except orjson.JSONEncodeError as ex:
+        # e.g. an integer beyond 64 bits, which dump() refuses as well
+        raise DatabaseError(f'{NOUN[table]} id={obj_id}: cannot be stored as JSON ({ex})') from None
+
+
+def _row_values(table, obj, obj_id):
     values = [obj_id]
     for column in COLUMNS[table]:
         value = obj.get(column.name)
