@@ -108,6 +108,16 @@ def check_meta(dpath: str, meta: Any) -> None:
     groups = meta.get('groups', {})
     if not isinstance(groups, dict) or not all(isinstance(g, dict) for g in groups.values()):
         fail("'groups' must be an object of objects")
+    for key, kinds, what in (('source', dict, 'an object'), ('extra', dict, 'an object'),
+                             ('manifest_keys', list, 'a list'), ('bundle_dpath', str, 'a string'),
+                             ('tag', str, 'a string')):
+        if meta.get(key) is not None and not isinstance(meta[key], kinds):
+            fail(f'{key!r} must be {what} or null, got {type(meta[key]).__name__}')
+    if not all(isinstance(key, str) for key in meta.get('manifest_keys') or []):
+        fail("'manifest_keys' must hold strings")
+    for key, value in (meta.get('source') or {}).items():
+        if key in ('fpath', 'hashid') and value is not None and not isinstance(value, str):
+            fail(f"source {key!r} must be a string or null, got {type(value).__name__}")
 
 
 def _fail(dpath, arrays, name, what):

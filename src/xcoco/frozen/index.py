@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import tokenize
 from collections.abc import ItemsView, Mapping, ValuesView
 from typing import Any
 
@@ -49,9 +50,11 @@ def _load(dpath, fpath):
         try:
             return np.load(fpath, mmap_mode='r', allow_pickle=False)
         except ValueError:
+            if os.path.getsize(fpath) > 4096:
+                raise  # only a header-sized file (an empty array) is read whole
             # an empty array cannot be mapped
             return np.load(fpath, allow_pickle=False)
-    except (OSError, ValueError, EOFError) as ex:
+    except (OSError, ValueError, EOFError, SyntaxError, TypeError, tokenize.TokenError) as ex:
         # a header numpy cannot parse, object arrays, a short file ...
         raise FrozenSnapshotError(f'frozen snapshot {dpath}: file {os.path.basename(fpath)} '
                                   f'is not a readable array ({ex})') from None
@@ -465,7 +468,9 @@ class _Names:
 
     def __init__(self, arrays, name):
         self._offsets = _int64s(arrays[f'{name}.offsets'])
-        self._blob = memoryview(np.ascontiguousarray(arrays[f'{name}.blob']))
+        blob = arrays[f'{name}.blob']
+        self._blob = memoryview(np.ascontiguousarray(blob))
+        self._fname = getattr(blob, 'filename', None) or f'{name}.blob.npy'
         self._n = len(self._offsets) - 1
 
     def __len__(self):
@@ -475,7 +480,8 @@ class _Names:
         try:
             return str(self._blob[self._offsets[pos]:self._offsets[pos + 1]], 'utf8')
         except UnicodeDecodeError as ex:
-            raise FrozenSnapshotError(f'frozen snapshot: a name lookup blob is damaged ({ex})') from None
+            raise FrozenSnapshotError(f'frozen snapshot: file {self._fname} is damaged: '
+                                      f'name {pos} is not UTF-8 ({ex})') from None
 
 
 class NameLookup(_FrozenMapping):
@@ -520,6 +526,37 @@ class NameLookup(_FrozenMapping):
         names = self._names
         for pos in self._iter:
             yield names[pos]
+
+    def items(self):
+        """
+        ``(name, object)`` pairs in the in-memory lookup's order, each read
+        by position (not looked up again by name).
+
+        Example:
+            >>> import xcoco, tempfile, ubelt as ub
+            >>> from xcoco.frozen.build import write_snapshot
+            >>> dpath = ub.Path(tempfile.mkdtemp()) / 'snap'
+            >>> _ = write_snapshot(xcoco.CocoDataset.demo('shapes2'), dpath)
+            >>> index = FrozenIndex(open_arrays(dpath)[1])
+            >>> [(name, cat['id']) for name, cat in index.name_to_cat.items()][:2]
+            [('background', 0), ('star', 3)]
+        """
+        names, decode = self._names, self._table_rows._decode
+        return [(names[pos], decode(self._rows[pos])) for pos in self._iter]
+
+    def values(self):
+        """
+        The objects in the in-memory lookup's order.
+
+        Example:
+            >>> import xcoco, tempfile, ubelt as ub
+            >>> from xcoco.frozen.build import write_snapshot
+            >>> dpath = ub.Path(tempfile.mkdtemp()) / 'snap'
+            >>> _ = write_snapshot(xcoco.CocoDataset.demo('shapes2'), dpath)
+            >>> [cat['id'] for cat in FrozenIndex(open_arrays(dpath)[1]).name_to_cat.values()][:2]
+            [0, 3]
+        """
+        return [obj for _, obj in self.items()]
 
     def __len__(self):
         return len(self._names)

@@ -390,7 +390,7 @@ class SqliteDialect(Dialect):
     @property
     def driver_errors(self):
         import sqlite3
-        return (sqlite3.Error,)
+        return (sqlite3.Error, UnicodeDecodeError)
 
     @property
     def in_memory(self) -> bool:
@@ -426,7 +426,8 @@ class SqliteDialect(Dialect):
                     # a read-only folder cannot hold the WAL: stay in rollback mode
                     conn.execute('PRAGMA journal_mode = WAL')
                 conn.execute('PRAGMA synchronous = NORMAL')
-        except sqlite3.Error as ex:
+        except (sqlite3.Error, UnicodeDecodeError) as ex:
+            # a damaged header can make even a PRAGMA's text undecodable
             raise DatabaseConnectionError(
                 f'cannot open database {self.uri!r}: {ex}') from None
         return conn

@@ -154,7 +154,10 @@ def _row_values(table, obj, obj_id):
         if column.kind == 'ref':
             value = _as_id(table, obj, column.name, value)
         elif column.kind == 'text':
-            value = value if isinstance(value, str) else None
+            if value is not None and not isinstance(value, str):
+                # the name lookups are keyed by this column: another type would vanish from them
+                raise DatabaseError(f'{NOUN[table]} id={obj_id}: {column.name}={value!r:.40} is a '
+                                    f'{type(value).__name__}; the SQL backend keeps string names only')
         elif column.kind == 'json':
             value = None if value is None and column.name not in obj else dumps(value)
         elif not (isinstance(value, Real) and not isinstance(value, bool)):
