@@ -14,6 +14,7 @@ Fuzz tests of the SQL and frozen backends' inputs.
   rewritten to match) raises FrozenSnapshotError naming the folder, never
   an IndexError or a crash.
 """
+import gzip
 import json
 import random
 import shutil
@@ -23,7 +24,7 @@ import warnings
 import numpy as np
 import orjson
 import pytest
-from fuzzing import check_outcome, fuzz_budget, mutants, truncations
+from fuzzing import check_outcome, fuzz_budget, mutants, regression_cases, truncations
 
 import xcoco
 from xcoco.errors import DatabaseError, FrozenSnapshotError, XcocoError
@@ -304,3 +305,13 @@ def test_frozen_out_of_range_offsets_refused_at_open(good_snapshot, tmp_path):
     _reseal(dpath, 'annotations.offsets')
     with pytest.raises(FrozenSnapshotError, match='annotations.offsets.npy'):
         FrozenCocoDataset(dpath)
+
+
+@pytest.mark.parametrize('case', regression_cases('sqlite-file'), ids=lambda p: p.name)
+def test_sqlite_file_regressions(case, tmp_path):
+    """Damaged databases that once broke a read (stored gzipped to keep them small)."""
+    data = gzip.decompress(case.read_bytes()) if case.suffix == '.gz' else case.read_bytes()
+    fpath = tmp_path / 'case.sqlite'
+    for how in ('open', 'coerce'):
+        fpath.write_bytes(data)
+        check_outcome('sqlite-file', _open_and_read_sqlite(fpath, how), data, case.name)

@@ -74,6 +74,33 @@ class _Proxy(Mapping):
 
     __hash__ = None  # type: ignore[assignment]
 
+    def items(self):
+        return _CheckedItems(self)
+
+    def values(self):
+        return _CheckedValues(self)
+
+    def _vanished(self, key):
+        # a key the table listed but cannot find: its index and rows disagree
+        return DatabaseError(f'database {redact_uri(self._db.dialect.uri)!r}: {type(self).__name__} '
+                             f'lists {key!r} but cannot read it (a damaged index?)')
+
+
+class _CheckedItems(ItemsView):
+    def __iter__(self):
+        lookup = self._mapping
+        for key in lookup:
+            try:
+                yield key, lookup[key]
+            except KeyError:
+                raise lookup._vanished(key) from None
+
+
+class _CheckedValues(ValuesView):
+    def __iter__(self):
+        for _, value in _CheckedItems(self._mapping):
+            yield value
+
 
 class _RowValues(ValuesView):
     def __iter__(self):
