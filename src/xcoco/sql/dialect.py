@@ -188,8 +188,9 @@ class Dialect:
         The exception classes of this dialect's driver.
 
         Example:
-            >>> dialect_for(':memory:').driver_errors[0].__name__
-            'Error'
+            >>> from xcoco.sql.dialect import Dialect
+            >>> Dialect('x', 'x').driver_errors
+            ()
         """
         return ()
 
@@ -389,6 +390,11 @@ class SqliteDialect(Dialect):
 
     @property
     def driver_errors(self):
+        """
+        Example:
+            >>> [e.__name__ for e in dialect_for(':memory:').driver_errors]
+            ['Error', 'UnicodeDecodeError']
+        """
         import sqlite3
         return (sqlite3.Error, UnicodeDecodeError)
 
@@ -449,6 +455,13 @@ class PostgresDialect(Dialect):
 
     @property
     def driver_errors(self):
+        """
+        Example:
+            >>> import importlib.util
+            >>> d = dialect_for('postgresql://h/db')
+            >>> importlib.util.find_spec('psycopg') is None or d.driver_errors[0].__name__ == 'Error'
+            True
+        """
         import psycopg
         return (psycopg.Error,)
 
