@@ -34,12 +34,14 @@ Example:
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
 from typing import TYPE_CHECKING, Any
 
-from xcoco.errors import FormatGuessError
+from xcoco.errors import FormatError, FormatGuessError, ManifestError, XcocoError
+from xcoco.formats.ids import CONVERSION_ERRORS
 
 if TYPE_CHECKING:
     from xcoco.dataset import CocoDataset
@@ -69,8 +71,35 @@ def _parse(src):
     """(parsed JSON, path or None) of a path or already-parsed JSON"""
     if isinstance(src, (str, os.PathLike)):
         from xcoco.manifest.io import read_json
-        return read_json(src), os.fspath(src)
+        fpath = os.fspath(src)
+        if '\x00' in str(fpath):
+            # the OS cannot take it; open() would raise a bare ValueError
+            raise ManifestError(f'not a usable file path: {fpath!r} holds a NUL byte', fpath=str(fpath))
+        try:
+            return read_json(src), fpath
+        except XcocoError:
+            raise
+        except OSError as ex:
+            # a name too long, a folder we may not read, a symlink loop ...
+            raise ManifestError(f'cannot read {fpath!r}: {ex.strerror or ex}', fpath=str(fpath)) from None
     return src, None
+
+
+@contextlib.contextmanager
+def _dialect_errors(format, action, fpath=None):
+    """
+    The last line of defence: a dialect's code that trips over a value of
+    an unusable shape (rows it did not check one by one) raises a
+    FormatError naming the dialect and the file, not a bare TypeError.
+    """
+    try:
+        yield
+    except XcocoError:
+        raise
+    except CONVERSION_ERRORS as ex:
+        where = f'{fpath}: ' if fpath else ''
+        raise FormatError(f'{where}{format}: cannot {action}: {type(ex).__name__}: {ex}',
+                          fpath=fpath) from ex
 
 
 def _describe(data):
@@ -99,7 +128,8 @@ def guess(src: Any) -> str:
         cannot tell which COCO dialect this is: a document with top-level keys ['rows']; known formats: [...]
     """
     data, fpath = _parse(src)
-    scores = {name: float(_module(name).guess(data)) for name in DIALECTS}
+    with _dialect_errors('guess', 'tell the dialect', fpath):
+        scores = {name: float(_module(name).guess(data)) for name in DIALECTS}
     best = max(scores, key=lambda name: scores[name])
     if scores[best] <= 0:
         where = f' ({fpath})' if fpath else ''
@@ -109,11 +139,11 @@ def guess(src: Any) -> str:
     return best
 
 
-def load(src: Any, format: str = 'auto', base: CocoDataset | None = None,
+def load(src: Any, format: str | None = 'auto', base: CocoDataset | None = None,
          **kwargs: Any) -> CocoDataset:
     """
     A :class:`xcoco.CocoDataset` from a path or parsed JSON in ``format``
-    (``'auto'`` guesses, and logs which dialect it chose).  ``base`` is the
+    (``'auto'`` or None guesses, and logs which dialect it chose).  ``base`` is the
     dataset a results list attaches to (MS-COCO's ``loadRes``); other
     keywords go to the dataset (``bundle_dpath`` ...).
 
@@ -125,11 +155,12 @@ def load(src: Any, format: str = 'auto', base: CocoDataset | None = None,
     """
     from xcoco.dataset import CocoDataset
     data, fpath = _parse(src)
-    if format == 'auto':
+    if format is None or format == 'auto':
         format = guess(data)
         log.info('xcoco.formats: read %s as %r', fpath or 'the document', format)
     module = _module(format)
-    manifest = module.to_manifest(data, {'base': base, 'fpath': fpath})
+    with _dialect_errors(format, 'read the document', fpath):
+        manifest = module.to_manifest(data, {'base': base, 'fpath': fpath})
     if base is not None and getattr(base, 'bundle_dpath', None) is not None:
         # results name the base dataset's images: its files, not the results' folder
         kwargs.setdefault('bundle_dpath', base.bundle_dpath)
@@ -160,7 +191,8 @@ def export(dset: CocoDataset, format: str, **options: Any) -> Any:
         writable = sorted(n for n in DIALECTS if hasattr(_module(n), 'from_manifest'))
         raise FormatGuessError(f'format {format!r} can be read but not written; '
                                f'writable formats: {writable}')
-    return module.from_manifest(dset, **options)
+    with _dialect_errors(format, 'export the dataset'):
+        return module.from_manifest(dset, **options)
 
 
 def dump(dset: CocoDataset, path: StrPath, format: str, indent: int | None = None,
@@ -183,7 +215,6 @@ def dump(dset: CocoDataset, path: StrPath, format: str, indent: int | None = Non
     write_json(export(dset, format, **options), path, indent=indent)
 
 
-from xcoco.errors import FormatError  # noqa: E402 - re-exported for users of this door
 from xcoco.formats.ids import external_to_internal  # noqa: E402 - the id lookup after load
 
 __all__ += ['FormatError', 'FormatGuessError', 'external_to_internal']

@@ -48,7 +48,7 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from xcoco.formats.ids import assign_ids, nanoid, row_error
+from xcoco.formats.ids import assign_ids, nanoid, row_error, row_errors
 
 if TYPE_CHECKING:
     from xcoco.dataset import CocoDataset
@@ -327,8 +327,9 @@ def _check_rings(reader, pos, ann, rings):
 
 def _read_annotation(reader, pos, ann, img_ids, obj_ids, tracks):
     for field in ('image_id', 'object_id'):
-        if field not in ann:
-            raise reader.fail('annotations', pos, ann, field, 'missing')
+        if ann.get(field) is None:
+            raise reader.fail('annotations', pos, ann, field,
+                              'missing' if field not in ann else 'is null; it must name a row')
     for field in ('track_id', 'category_id', BBOX_KEY):
         reader.take('annotations', pos, ann, field)
     ann['image_id'] = reader.resolve(img_ids, ann['image_id'], 'annotations', pos, ann, 'image_id')
@@ -433,10 +434,45 @@ def _export_bbox(ann):
     return None if bbox is None else [_corners(bbox)]
 
 
+def _iscrowd(ann):
+    value = ann.get('iscrowd') or 0
+    if type(value) is bool or (isinstance(value, (int, float)) and value in (0, 1)):
+        return int(value)
+    raise row_error(NAME, 'annotations', None, ann.get('id'), 'iscrowd',
+                    f'cannot export: expected 0 or 1, got {value!r:.60}')
+
+
 def _as_int(nested):
     if isinstance(nested, list):
         return [_as_int(v) for v in nested]
     return int(round(nested)) if isinstance(nested, float) else nested
+
+
+def _export_annotation(ann, integer_coords, trk_out, cat_out, img_out, ann_out, imgs, objects):
+    """the AiCOCO row of one annotation (its own object appended to ``objects`` if it has no track)"""
+    tid = ann.get('track_id')
+    if tid in trk_out:
+        object_id = trk_out[tid]
+    else:
+        object_id = nanoid('objects-of-annotations', ann['id'])
+        cid = ann.get('category_id')
+        obj = {'id': object_id, 'category_ids': None if cid is None else [cat_out.get(cid, cid)],
+               'regressions': None}
+        if isinstance(ann.get('score'), _NUM):
+            obj['confidence'] = ann['score']
+        objects.append(obj)
+    segm = ann.get('segmentation')
+    rings = None if segm is None else _rings(segm, imgs.get(ann.get('image_id')), ann['id'])
+    bbox = _export_bbox(ann)
+    row = {'id': ann_out[ann['id']], 'image_id': img_out.get(ann.get('image_id'), ann.get('image_id')),
+           'object_id': object_id, 'iscrowd': _iscrowd(ann),
+           'bbox': bbox, 'segmentation': rings,
+           **_extras(ann, {'id', 'external_id', 'image_id', 'track_id', 'category_id', 'bbox',
+                           'segmentation', 'iscrowd', 'keypoints', BBOX_KEY})}
+    if integer_coords:
+        row['bbox'] = _as_int(row['bbox'])
+        row['segmentation'] = _as_int(row['segmentation'])
+    return row
 
 
 def from_manifest(dset: CocoDataset, integer_coords: bool = False) -> dict:
@@ -506,30 +542,10 @@ def from_manifest(dset: CocoDataset, integer_coords: bool = False) -> dict:
         warnings.warn(f'aicoco export: AiCOCO has no keypoints; the keypoints of {len(dropped)} '
                       f'annotations (ids {dropped[:5]}...) are not written', UserWarning, stacklevel=2)
     out_anns = []
-    for ann in anns:
-        tid = ann.get('track_id')
-        if tid in trk_out:
-            object_id = trk_out[tid]
-        else:
-            object_id = nanoid('objects-of-annotations', ann['id'])
-            cid = ann.get('category_id')
-            obj = {'id': object_id, 'category_ids': None if cid is None else [cat_out.get(cid, cid)],
-                   'regressions': None}
-            if isinstance(ann.get('score'), _NUM):
-                obj['confidence'] = ann['score']
-            objects.append(obj)
-        segm = ann.get('segmentation')
-        rings = None if segm is None else _rings(segm, imgs.get(ann.get('image_id')), ann['id'])
-        bbox = _export_bbox(ann)
-        row = {'id': ann_out[ann['id']], 'image_id': img_out.get(ann.get('image_id'), ann.get('image_id')),
-               'object_id': object_id, 'iscrowd': int(ann.get('iscrowd') or 0),
-               'bbox': bbox, 'segmentation': rings,
-               **_extras(ann, {'id', 'external_id', 'image_id', 'track_id', 'category_id', 'bbox',
-                               'segmentation', 'iscrowd', 'keypoints', BBOX_KEY})}
-        if integer_coords:
-            row['bbox'] = _as_int(row['bbox'])
-            row['segmentation'] = _as_int(row['segmentation'])
-        out_anns.append(row)
+    for pos, ann in enumerate(anns):
+        with row_errors(NAME, 'annotations', pos, ann):
+            out_anns.append(_export_annotation(ann, integer_coords, trk_out, cat_out, img_out,
+                                               ann_out, imgs, objects))
     out_imgs = []
     for img in images:
         index = img.get('index', img.get('frame_index', 0))

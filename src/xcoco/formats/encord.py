@@ -250,7 +250,7 @@ def _read_categories(reader: _Reader, tables: list[dict]) -> tuple[list[dict], d
                 raise reader.fail(export, 'categories', index, row, 'name',
                                   f'must be a string, got {name!r:.60}')
             cat = _category(reader, export, index, row)
-            share_key = (name, cat.get('shape'), repr(cat.get('keypoints')), repr(cat.get('skeleton')))
+            share_key = (name, repr(cat.get('shape')), repr(cat.get('keypoints')), repr(cat.get('skeleton')))
             if share_key in shared and share_key not in used_here:
                 pos = shared[share_key]
             else:
@@ -387,9 +387,9 @@ def _group_videos(images: list[dict]) -> list[dict]:
             numbers = list(range(len(frames)))
         video: dict[str, Any] = {'id': vid, 'name': name}
         for field in ('width', 'height', 'video_title'):
-            values = {img.get(field) for img, _ in frames}
-            if len(values) == 1 and None not in values:
-                video[field] = values.pop()
+            values = [img.get(field) for img, _ in frames]
+            if values[0] is not None and all(v == values[0] for v in values):
+                video[field] = values[0]
         for (img, _), number in zip(frames, numbers):
             img['video_id'] = vid
             img['frame_index'] = number

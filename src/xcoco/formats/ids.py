@@ -35,12 +35,15 @@ Example:
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from collections.abc import Iterator
 from typing import Any
 
-from xcoco.errors import FormatError
+from xcoco.errors import FormatError, XcocoError
 
-__all__ = ['IdMap', 'assign_ids', 'external_to_internal', 'is_native_id', 'nanoid', 'number_ids', 'original_id', 'row_error']
+__all__ = ['CONVERSION_ERRORS', 'IdMap', 'assign_ids', 'external_to_internal', 'is_native_id', 'nanoid',
+           'number_ids', 'original_id', 'row_error', 'row_errors']
 
 #: the field an object keeps its original (non-xcoco) id in
 EXTERNAL_ID = 'external_id'
@@ -78,6 +81,36 @@ def row_error(dialect: str, table: str, position: int | None, row_id: Any, field
     if fpath:
         where = f'{fpath}: {where}'
     return FormatError(f'{where}: {problem}', fpath=fpath)
+
+
+#: what a dialect's conversion code raises on a value of an unusable shape
+CONVERSION_ERRORS = (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError)
+
+
+@contextlib.contextmanager
+def row_errors(dialect: str, table: str, position: int | None, row: Any,
+               action: str = 'export', fpath: str | None = None) -> Iterator[None]:
+    """
+    Turn a conversion failure inside the block (a ``TypeError``,
+    ``KeyError`` ... on a value the translation cannot use) into the
+    :func:`row_error` of ``row``; xcoco's own errors pass unchanged.
+
+    Example:
+        >>> try:
+        ...     with row_errors('example', 'annotations', 0, {'id': 3}):
+        ...         int([1])
+        ... except FormatError as ex:
+        ...     print(str(ex).split(': int()')[0])
+        example: table 'annotations' row 0 (id=3): cannot export this row: TypeError
+    """
+    try:
+        yield
+    except XcocoError:
+        raise
+    except CONVERSION_ERRORS as ex:
+        row_id = row.get('id') if isinstance(row, dict) else None
+        raise row_error(dialect, table, position, row_id, None,
+                        f'cannot {action} this row: {type(ex).__name__}: {ex}', fpath=fpath) from ex
 
 
 def _hashable(value):
@@ -139,10 +172,11 @@ class IdMap(dict):
         if value in self and type(value) is not bool:
             return self[value]
         if value in self.new_ids and type(value) is int:
-            owner = next(orig for orig, new in self.items() if new == value)
+            owners = [orig for orig, new in self.items() if new == value]
+            owner = f'whose id was {owners[0]!r}' if owners else 'that had no id'
             raise row_error(self.dialect, table, position, row_id, field,
                             f'{value!r} names no row of {self.table!r}, and xcoco gave {value} '
-                            f'to the row whose id was {owner!r}; fix the reference',
+                            f'to the row {owner}; fix the reference',
                             fpath=self.fpath)
         return value
 
@@ -226,7 +260,8 @@ def assign_ids(rows: list, table: str, dialect: str, fpath: str | None = None) -
         orig = row.get('id')
         if changed:
             if orig is not None:
-                if row.get(EXTERNAL_ID, orig) != orig:
+                held = row.get(EXTERNAL_ID, orig)
+                if held is not orig and held != orig:  # 'is' keeps a NaN id equal to itself
                     raise row_error(dialect, table, pos, orig, EXTERNAL_ID,
                                     f'holds {row[EXTERNAL_ID]!r}, but xcoco keeps the original id '
                                     f'{orig!r} there', fpath=fpath)

@@ -39,7 +39,7 @@ from __future__ import annotations
 import types
 from typing import TYPE_CHECKING, Any
 
-from xcoco.formats.ids import assign_ids, external_to_internal, original_id, row_error
+from xcoco.formats.ids import assign_ids, external_to_internal, original_id, row_error, row_errors
 
 if TYPE_CHECKING:
     from xcoco.dataset import CocoDataset
@@ -375,12 +375,13 @@ def _keypoint_names(data):
     kp_name = {k.get('id'): k.get('name') for k in kpcats}
     order = {k.get('name'): i for i, k in enumerate(kpcats)}
     used: dict = {}
-    for ann in data.get('annotations') or []:
+    for pos, ann in enumerate(data.get('annotations') or []):
         kpts = ann.get('keypoints')
         if isinstance(kpts, list) and kpts and isinstance(kpts[0], dict):
-            names = used.setdefault(ann.get('category_id'), set())
-            for kp in kpts:
-                names.add(kp.get('keypoint_category') or kp_name.get(kp.get('keypoint_category_id')))
+            with row_errors(NAME, 'annotations', pos, ann):
+                names = used.setdefault(ann.get('category_id'), set())
+                for kp in kpts:
+                    names.add(kp.get('keypoint_category') or kp_name.get(kp.get('keypoint_category_id')))
     names_of = {}
     for cat in data.get('categories') or []:
         names = _category_names(cat)
@@ -467,12 +468,13 @@ def from_manifest(dset: CocoDataset, results: bool | None = None, original_ids: 
         conform(holder, pycocotools_info=False, legacy=False, ensure_imgsize=True)
     imgs = {img.get('id'): img for img in images}
     names_of, kp_name = _keypoint_names(data)
-    for ann in anns:
-        _flat_keypoints(ann, names_of.get(ann.get('category_id')) or [], kp_name, count=not results)
-        if ann.get('segmentation') is not None:
-            ann['segmentation'] = to_pycocotools_segmentation(
-                ann['segmentation'], img=imgs.get(ann.get('image_id')),
-                bundle_dpath=bundle_dpath, ann_id=ann.get('id'))
+    for pos, ann in enumerate(anns):
+        with row_errors(NAME, 'annotations', pos, ann):
+            _flat_keypoints(ann, names_of.get(ann.get('category_id')) or [], kp_name, count=not results)
+            if ann.get('segmentation') is not None:
+                ann['segmentation'] = to_pycocotools_segmentation(
+                    ann['segmentation'], img=imgs.get(ann.get('image_id')),
+                    bundle_dpath=bundle_dpath, ann_id=ann.get('id'))
     img_out = _written_ids(images, original_ids)
     cat_out = _written_ids(cats, original_ids)
     if results:

@@ -51,7 +51,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from xcoco.errors import FormatError
+from xcoco.errors import FormatError, GeometryError
 from xcoco.formats.ids import number_ids
 
 __all__ = ['NAME', 'TOOL_SHAPES', 'guess', 'to_manifest']
@@ -319,12 +319,15 @@ def _read_annotations(ann_rows: list[tuple[int, dict, int]], resolve_category,
             ann['category_id'] = cid
         if 'segmentation' in row:
             ann['segmentation'] = _segmentation(context, index, row)
-            if ann.get('bbox') is None:
-                bbox = geometry.segmentation_bbox(ann['segmentation'])
-                if bbox is not None:
-                    ann['bbox'] = bbox
-            if ann.get('area') is None:
-                ann['area'] = geometry.segmentation_area(ann['segmentation'])
+            try:
+                if ann.get('bbox') is None:
+                    bbox = geometry.segmentation_bbox(ann['segmentation'])
+                    if bbox is not None:
+                        ann['bbox'] = bbox
+                if ann.get('area') is None:
+                    ann['area'] = geometry.segmentation_area(ann['segmentation'])
+            except GeometryError as ex:
+                raise _fail(context, 'annotations', index, row, 'segmentation', str(ex)) from None
         annotations.append(ann)
     return annotations
 

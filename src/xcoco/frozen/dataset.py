@@ -135,7 +135,7 @@ class FrozenCocoDataset(Queryable):
             >>> frozen.fpath == str(dpath / 'data.kwcoco.json')
             True
         """
-        return self.meta['source'].get('fpath')
+        return (self.meta.get('source') or {}).get('fpath')
 
     @property
     def hashid(self) -> str | None:
@@ -149,7 +149,7 @@ class FrozenCocoDataset(Queryable):
             >>> freeze(dset, ub.Path(tempfile.mkdtemp()) / 'snap').hashid == dset.hashid
             True
         """
-        return self.meta['source'].get('hashid')
+        return (self.meta.get('source') or {}).get('hashid')
 
     def _cached_hashid(self):
         return self.hashid

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import tokenize
 from collections.abc import ItemsView, Mapping, ValuesView
 from typing import Any
 
@@ -29,6 +30,7 @@ import orjson
 
 from xcoco.errors import FrozenSnapshotError
 from xcoco.frozen.build import FORMAT_VERSION, GROUPS, INT, NAME_LOOKUPS, NULL, OTHER, REF_COLUMNS, file_check
+from xcoco.frozen.checks import check_arrays, check_meta
 from xcoco.resolve import as_int_id
 from xcoco.tables import INDEX_ATTR, TABLES
 
@@ -43,12 +45,19 @@ def _int64s(array):
     return memoryview(np.ascontiguousarray(array)).cast('B').cast('q')
 
 
-def _load(fpath):
+def _load(dpath, fpath):
     try:
-        return np.load(fpath, mmap_mode='r', allow_pickle=False)
-    except ValueError:
-        # an empty array cannot be mapped
-        return np.load(fpath, allow_pickle=False)
+        try:
+            return np.load(fpath, mmap_mode='r', allow_pickle=False)
+        except ValueError:
+            if os.path.getsize(fpath) > 4096:
+                raise  # only a header-sized file (an empty array) is read whole
+            # an empty array cannot be mapped
+            return np.load(fpath, allow_pickle=False)
+    except (OSError, ValueError, EOFError, SyntaxError, TypeError, tokenize.TokenError) as ex:
+        # a header numpy cannot parse, object arrays, a short file ...
+        raise FrozenSnapshotError(f'frozen snapshot {dpath}: file {os.path.basename(fpath)} '
+                                  f'is not a readable array ({ex})') from None
 
 
 def open_arrays(dpath: str | os.PathLike) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -96,6 +105,7 @@ def open_arrays(dpath: str | os.PathLike) -> tuple[dict[str, Any], dict[str, Any
     files = meta.get('files')
     if not isinstance(files, dict):
         raise FrozenSnapshotError(f'frozen snapshot {dpath}: meta.json lists no files')
+    check_meta(dpath, meta)
     arrays = {}
     for name, want in files.items():
         fpath = os.path.join(dpath, want['file'])
@@ -108,32 +118,9 @@ def open_arrays(dpath: str | os.PathLike) -> tuple[dict[str, Any], dict[str, Any
             raise FrozenSnapshotError(
                 f'frozen snapshot {dpath}: file {want["file"]} is damaged '
                 f'({got["size"]} bytes, expected {want["size"]}, or its content changed)')
-        arrays[name] = _load(fpath)
-    _check_shapes(dpath, meta, arrays)
+        arrays[name] = _load(dpath, fpath)
+    check_arrays(dpath, meta, arrays)
     return meta, arrays
-
-
-def _check_shapes(dpath, meta, arrays):
-    def fail(what):
-        raise FrozenSnapshotError(f'frozen snapshot {dpath}: {what}')
-    try:
-        for table in TABLES:
-            n = meta['counts'][table]
-            if len(arrays[f'{table}.ids']) != n or len(arrays[f'{table}.offsets']) != n + 1:
-                fail(f'table {table} does not hold {n} rows')
-            offsets = arrays[f'{table}.offsets']
-            if int(offsets[-1]) != len(arrays[f'{table}.blob']) or (n and offsets[0] != 1):
-                fail(f'the rows of table {table} overrun their blob')
-        for name in GROUPS:
-            if int(arrays[f'{name}.indptr'][-1]) != len(arrays[f'{name}.indices']):
-                fail(f'group lookup {name} is inconsistent')
-        for name in NAME_LOOKUPS:
-            if int(arrays[f'{name}.offsets'][-1]) != len(arrays[f'{name}.blob']):
-                fail(f'name lookup {name} is inconsistent')
-        if arrays['annotations.bbox'].shape != (meta['counts']['annotations'], 4):
-            fail('the bbox column does not match the annotations')
-    except KeyError as ex:
-        fail(f'meta.json or the arrays lack {ex}')
 
 
 class _FrozenMapping(Mapping):
@@ -205,7 +192,19 @@ class RowLookup(_FrozenMapping):
     def _decode(self, row):
         offsets = self._offsets
         # a row ends one byte (its comma or the closing bracket) before the next
-        return _loads(self._blob[offsets[row]:offsets[row + 1] - 1])
+        try:
+            obj = _loads(self._blob[offsets[row]:offsets[row + 1] - 1])
+        except orjson.JSONDecodeError as ex:
+            raise self._damaged(f'row {row} is not JSON ({ex})') from None
+        if not isinstance(obj, dict):
+            raise self._damaged(f'row {row} is a {type(obj).__name__}, not an object')
+        return obj
+
+    def _damaged(self, what):
+        # offsets are checked at open; the bytes in the middle of a big blob are not hashed
+        blob = self.arrays[f'{self.table}.blob']
+        fname = getattr(blob, 'filename', None) or f'{self.table}.blob.npy'
+        return FrozenSnapshotError(f'frozen snapshot: file {fname} is damaged: {what}')
 
     def __getitem__(self, key):
         row = self._row(key)
@@ -278,7 +277,14 @@ class RowLookup(_FrozenMapping):
             >>> [img['id'] for img in FrozenIndex(open_arrays(dpath)[1]).imgs.all_objects()]
             [1, 2]
         """
-        return _loads(self._blob)
+        try:
+            objs = _loads(self._blob)
+        except orjson.JSONDecodeError as ex:
+            raise self._damaged(f'the table is not JSON ({ex})') from None
+        if not isinstance(objs, list) or len(objs) != self._n or not all(
+                isinstance(obj, dict) for obj in objs):
+            raise self._damaged(f'the table is not a list of {self._n} objects')
+        return objs
 
     def rows_of(self, ids) -> np.ndarray | None:
         """
@@ -462,14 +468,20 @@ class _Names:
 
     def __init__(self, arrays, name):
         self._offsets = _int64s(arrays[f'{name}.offsets'])
-        self._blob = memoryview(np.ascontiguousarray(arrays[f'{name}.blob']))
+        blob = arrays[f'{name}.blob']
+        self._blob = memoryview(np.ascontiguousarray(blob))
+        self._fname = getattr(blob, 'filename', None) or f'{name}.blob.npy'
         self._n = len(self._offsets) - 1
 
     def __len__(self):
         return self._n
 
     def __getitem__(self, pos):
-        return str(self._blob[self._offsets[pos]:self._offsets[pos + 1]], 'utf8')
+        try:
+            return str(self._blob[self._offsets[pos]:self._offsets[pos + 1]], 'utf8')
+        except UnicodeDecodeError as ex:
+            raise FrozenSnapshotError(f'frozen snapshot: file {self._fname} is damaged: '
+                                      f'name {pos} is not UTF-8 ({ex})') from None
 
 
 class NameLookup(_FrozenMapping):
@@ -514,6 +526,37 @@ class NameLookup(_FrozenMapping):
         names = self._names
         for pos in self._iter:
             yield names[pos]
+
+    def items(self):
+        """
+        ``(name, object)`` pairs in the in-memory lookup's order, each read
+        by position (not looked up again by name).
+
+        Example:
+            >>> import xcoco, tempfile, ubelt as ub
+            >>> from xcoco.frozen.build import write_snapshot
+            >>> dpath = ub.Path(tempfile.mkdtemp()) / 'snap'
+            >>> _ = write_snapshot(xcoco.CocoDataset.demo('shapes2'), dpath)
+            >>> index = FrozenIndex(open_arrays(dpath)[1])
+            >>> [(name, cat['id']) for name, cat in index.name_to_cat.items()][:2]
+            [('background', 0), ('star', 3)]
+        """
+        names, decode = self._names, self._table_rows._decode
+        return [(names[pos], decode(self._rows[pos])) for pos in self._iter]
+
+    def values(self):
+        """
+        The objects in the in-memory lookup's order.
+
+        Example:
+            >>> import xcoco, tempfile, ubelt as ub
+            >>> from xcoco.frozen.build import write_snapshot
+            >>> dpath = ub.Path(tempfile.mkdtemp()) / 'snap'
+            >>> _ = write_snapshot(xcoco.CocoDataset.demo('shapes2'), dpath)
+            >>> [cat['id'] for cat in FrozenIndex(open_arrays(dpath)[1]).name_to_cat.values()][:2]
+            [0, 3]
+        """
+        return [obj for _, obj in self.items()]
 
     def __len__(self):
         return len(self._names)

@@ -139,14 +139,16 @@ def _read_mapped(fpath):
 
 
 def _read_zip_member(fpath):
-    with zipfile.ZipFile(fpath, 'r') as zfile:
-        names = [n for n in zfile.namelist() if not n.endswith('/')]
+    # Archive refuses hostile member names and zip bombs (ArchiveError)
+    from xcoco.util.util_archive import Archive
+    with Archive(fpath, mode='r', backend='zipfile') as archive:
+        names = [n for n in archive.namelist() if not n.endswith('/')]
         json_names = [n for n in names if n.endswith('.json')] or names
         if len(json_names) != 1:
             raise ManifestError(
                 f'expected exactly one JSON member in zip archive {fpath}, '
                 f'found {len(json_names)}: {json_names[:5]}', fpath=fpath)
-        return zfile.read(json_names[0])
+        return archive.read(json_names[0])
 
 
 def parse_manifest(data, fpath=None):

@@ -124,11 +124,17 @@ def parse_wkt(text):
 
 def _ring(points):
     import numpy as np
-    return np.asarray(points, dtype=float).reshape(-1, 2)
+    ring = np.asarray(points, dtype=float).reshape(-1, 2)
+    if not np.isfinite(ring).all():
+        # shapely fails obscurely on NaN / inf vertices
+        raise GeometryError(f'polygon coordinates must be finite numbers, got {points!r:.80}')
+    return ring
 
 
 def _flat_polygon(flat):
     import kwimage
+    if not isinstance(flat, list):
+        raise GeometryError(f'a flat polygon is a list of numbers, got {type(flat).__name__} {flat!r:.60}')
     if len(flat) % 2:
         raise GeometryError(f'a flat polygon needs an even number of coordinates, got {len(flat)}')
     return kwimage.Polygon(exterior=_ring(flat))
@@ -155,6 +161,14 @@ def _rle_mask(data):
         return kwimage.Mask({'size': list(size), 'counts': counts}, 'bytes_rle')
     # Uncompressed runs: MS-COCO writes them column-major ('F'); kwimage
     # writes 'order' explicitly, honour it when present.
+    if not (isinstance(size, (list, tuple)) and len(size) == 2
+            and all(type(v) is int and v >= 0 for v in size)):
+        raise GeometryError(f"an RLE 'size' is [height, width] as two integers, got {size!r:.60}")
+    if not isinstance(counts, list) or sum(
+            c if type(c) is int and c >= 0 else float('nan') for c in counts) != size[0] * size[1]:
+        # also keeps a tiny RLE from claiming a huge mask
+        raise GeometryError(f'uncompressed RLE counts must be non-negative integers summing to '
+                            f'height * width = {size[0] * size[1]}, got {counts!r:.60}')
     array_rle = {'shape': list(size), 'counts': list(counts), 'binary': True,
                  'order': data.get('order', 'F')}
     return kwimage.Mask(array_rle, 'array_rle')
@@ -188,7 +202,25 @@ def coerce_segmentation(segm, dims=None, bundle_dpath=None):
         ('Mask', 2)
         >>> coerce_segmentation('POLYGON ((0 0, 2 0, 2 2, 0 2, 0 0))').area
         4.0
+        >>> try:
+        ...     coerce_segmentation([[0, 0, 'x', 1, 2, 2]])
+        ... except GeometryError as ex:
+        ...     print(ex)
+        malformed segmentation [[0, 0, 'x', 1, 2, 2]]: could not convert string to float: 'x'
     """
+    try:
+        return _coerce_segmentation(segm, dims, bundle_dpath)
+    except GeometryError:
+        raise
+    except _CONVERSION_ERRORS as ex:
+        raise GeometryError(f'malformed segmentation {segm!r:.80}: {ex}') from None
+
+
+#: what numpy / kwimage / shapely raise on a value of the wrong shape
+_CONVERSION_ERRORS = (TypeError, ValueError, IndexError, KeyError, OverflowError)
+
+
+def _coerce_segmentation(segm, dims, bundle_dpath):
     import kwimage
     if segm is None:
         return None
@@ -211,10 +243,15 @@ def coerce_segmentation(segm, dims=None, bundle_dpath=None):
         if is_wkt(segm):
             mpoly = parse_wkt(segm)
             return mpoly.data[0] if len(mpoly) == 1 else mpoly
+        if not segm.strip():
+            raise GeometryError('a segmentation string is empty: expected WKT or a mask path')
         fpath = segm if bundle_dpath is None else os.path.join(os.fspath(bundle_dpath), segm)
-        if not os.path.exists(fpath):
-            raise GeometryError(f'mask path {fpath!r} does not exist')
-        data = kwimage.imread(fpath)
+        if not os.path.isfile(fpath):
+            raise GeometryError(f'mask path {fpath!r} does not exist or is not a file')
+        try:
+            data = kwimage.imread(fpath)
+        except OSError as ex:
+            raise GeometryError(f'mask path {fpath!r} cannot be read as an image: {ex}') from None
         if data.ndim == 3:
             data = data[..., 0]
         return kwimage.Mask((data > 0).astype('uint8'), 'c_mask')
@@ -235,9 +272,12 @@ def segmentation_area(segm, dims=None, bundle_dpath=None):
     geom = coerce_segmentation(segm, dims=dims, bundle_dpath=bundle_dpath)
     if geom is None:
         return 0.0
-    if isinstance(geom, kwimage.Mask):
-        return float(geom.to_c_mask().area)
-    return float(geom.area)
+    try:
+        if isinstance(geom, kwimage.Mask):
+            return float(geom.to_c_mask().area)
+        return float(geom.area)
+    except _CONVERSION_ERRORS as ex:
+        raise GeometryError(f'cannot measure segmentation {segm!r:.80}: {ex}') from None
 
 
 def segmentation_bbox(segm, dims=None, bundle_dpath=None):
@@ -248,10 +288,17 @@ def segmentation_bbox(segm, dims=None, bundle_dpath=None):
         >>> segmentation_bbox([[0, 0, 4, 0, 4, 4], [6, 6, 8, 6, 8, 9]])
         [0.0, 0.0, 8.0, 9.0]
     """
-    import kwimage
     geom = coerce_segmentation(segm, dims=dims, bundle_dpath=bundle_dpath)
     if geom is None:
         return None
+    try:
+        return _geometry_bbox(geom)
+    except _CONVERSION_ERRORS as ex:
+        raise GeometryError(f'cannot box segmentation {segm!r:.80}: {ex}') from None
+
+
+def _geometry_bbox(geom):
+    import kwimage
     if isinstance(geom, kwimage.Mask):
         import numpy as np
         # Pixel extent, as pycocotools.mask.toBbox computes it (a one-pixel

@@ -20,8 +20,16 @@ def manifest_hashid(manifest):
         True
         >>> len(manifest_hashid({}))
         40
+        >>> len(manifest_hashid({'info': [2 ** 70]}))
+        40
     """
-    data = orjson.dumps(manifest, default=json_default,
-                        option=orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY
-                        | orjson.OPT_NON_STR_KEYS)
+    try:
+        data = orjson.dumps(manifest, default=json_default,
+                            option=orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY
+                            | orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:
+        # orjson stops at 64-bit integers, which a manifest may still hold
+        import json
+        data = json.dumps(manifest, default=json_default, sort_keys=True,
+                          separators=(',', ':')).encode()
     return hashlib.sha1(data).hexdigest()

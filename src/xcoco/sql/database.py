@@ -288,7 +288,13 @@ class CocoSqlDatabase(Queryable):
         """
         row = self.dialect.execute(self.connection, 'SELECT value FROM xcoco_meta WHERE key = ?',
                                    (key,)).fetchone()
-        return default if row is None else orjson.loads(row[0])
+        if row is None:
+            return default
+        try:
+            return orjson.loads(row[0])
+        except (orjson.JSONDecodeError, TypeError) as ex:
+            raise DatabaseError(f'database {redact_uri(self.uri)!r}: meta value {key!r} is not '
+                                f'JSON ({ex}); the file is damaged') from None
 
     @property
     def fpath(self) -> str:

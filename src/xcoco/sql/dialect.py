@@ -21,7 +21,7 @@ import threading
 from os import PathLike, fspath
 from urllib.parse import urlsplit, urlunsplit
 
-from xcoco.errors import DatabaseConnectionError, DatabaseURIError, MissingDependencyError
+from xcoco.errors import DatabaseConnectionError, DatabaseError, DatabaseURIError, MissingDependencyError
 
 __all__ = ['Dialect', 'PostgresDialect', 'SqliteDialect', 'dialect_for', 'redact_uri']
 
@@ -109,6 +109,44 @@ def dialect_for(uri: str | PathLike[str]) -> Dialect:
                            f'scheme {scheme!r} ({_URI_HELP})')
 
 
+class _Cursor:
+    """
+    A DB-API cursor whose driver errors (a damaged file, a table of another
+    shape ...) surface as :class:`DatabaseError` naming the database.
+    Rows are fetched lazily, so fetching is guarded as well as executing.
+    """
+
+    __slots__ = ('_cursor', '_dialect')
+
+    def __init__(self, cursor, dialect):
+        self._cursor = cursor
+        self._dialect = dialect
+
+    def fetchone(self):
+        try:
+            return self._cursor.fetchone()
+        except self._dialect.driver_errors as ex:
+            raise self._dialect.wrap_error(ex) from None
+
+    def fetchall(self):
+        try:
+            return self._cursor.fetchall()
+        except self._dialect.driver_errors as ex:
+            raise self._dialect.wrap_error(ex) from None
+
+    def fetchmany(self, size=None):
+        try:
+            return self._cursor.fetchmany(size) if size is not None else self._cursor.fetchmany()
+        except self._dialect.driver_errors as ex:
+            raise self._dialect.wrap_error(ex) from None
+
+    def __iter__(self):
+        return iter(self.fetchall())
+
+    def __getattr__(self, name):
+        return getattr(self._cursor, name)
+
+
 class Dialect:
     """
     What differs between the databases.  Subclasses: :class:`SqliteDialect`,
@@ -144,6 +182,31 @@ class Dialect:
         """
         return False
 
+    @property
+    def driver_errors(self) -> tuple[type[BaseException], ...]:
+        """
+        The exception classes of this dialect's driver.
+
+        Example:
+            >>> from xcoco.sql.dialect import Dialect
+            >>> Dialect('x', 'x').driver_errors
+            ()
+        """
+        return ()
+
+    def wrap_error(self, ex: BaseException) -> DatabaseError:
+        """
+        The :class:`DatabaseError` for a driver error: it names the database
+        (password hidden) and says what the driver said.
+
+        Example:
+            >>> import sqlite3
+            >>> print(dialect_for('/tmp/x.sqlite').wrap_error(sqlite3.DatabaseError('file is not a database')))
+            database '/tmp/x.sqlite' cannot be used: file is not a database (damaged, truncated, or not an xcoco database?)
+        """
+        return DatabaseError(f'database {redact_uri(self.uri)!r} cannot be used: {str(ex).strip()} '
+                             '(damaged, truncated, or not an xcoco database?)')
+
     def sql(self, text: str) -> str:
         """
         The statement with this dialect's placeholders.
@@ -173,7 +236,10 @@ class Dialect:
             >>> d.execute(d.connect(), 'SELECT ?', ('x',)).fetchall()
             [('x',)]
         """
-        return conn.execute(self.sql(text), params)
+        try:
+            return _Cursor(conn.execute(self.sql(text), params), self)
+        except self.driver_errors as ex:
+            raise self.wrap_error(ex) from None
 
     def executemany(self, conn, text, rows):
         """
@@ -187,8 +253,10 @@ class Dialect:
             >>> d.execute(conn, 'SELECT count(*) FROM t').fetchone()[0]
             2
         """
-        cur = conn.cursor()
-        cur.executemany(self.sql(text), rows)
+        try:
+            conn.cursor().executemany(self.sql(text), rows)
+        except self.driver_errors as ex:
+            raise self.wrap_error(ex) from None
 
     def json_out(self, column: str) -> str:
         """
@@ -244,11 +312,18 @@ class Dialect:
             ...     d.execute(conn, 'SELECT count(*) FROM t').fetchone()[0]
             0
         """
-        conn.execute(self._begin_snapshot)
+        self._run(conn, self._begin_snapshot)
         try:
             yield conn
         finally:
-            conn.execute('COMMIT')
+            self._run(conn, 'COMMIT')
+
+    def _run(self, conn, statement, params=()):
+        """a statement of transaction control, its driver errors wrapped"""
+        try:
+            conn.execute(statement, params)
+        except self.driver_errors as ex:
+            raise self.wrap_error(ex) from None
 
     @contextlib.contextmanager
     def write_transaction(self, conn):
@@ -276,16 +351,16 @@ class Dialect:
             self._commit(conn)
 
     def _begin(self, conn):
-        conn.execute('BEGIN IMMEDIATE')
+        self._run(conn, 'BEGIN IMMEDIATE')
 
     #: starts a read transaction: every read in it sees one snapshot
     _begin_snapshot = 'BEGIN'
 
     def _commit(self, conn):
-        conn.execute('COMMIT')
+        self._run(conn, 'COMMIT')
 
     def _rollback(self, conn):
-        conn.execute('ROLLBACK')
+        self._run(conn, 'ROLLBACK')
 
     def abandon_inherited(self, conn):
         """
@@ -312,6 +387,16 @@ class SqliteDialect(Dialect):
     name = 'sqlite'
     int_type = 'INTEGER'
     real_type = 'REAL'
+
+    @property
+    def driver_errors(self):
+        """
+        Example:
+            >>> [e.__name__ for e in dialect_for(':memory:').driver_errors]
+            ['Error', 'UnicodeDecodeError']
+        """
+        import sqlite3
+        return (sqlite3.Error, UnicodeDecodeError)
 
     @property
     def in_memory(self) -> bool:
@@ -347,7 +432,8 @@ class SqliteDialect(Dialect):
                     # a read-only folder cannot hold the WAL: stay in rollback mode
                     conn.execute('PRAGMA journal_mode = WAL')
                 conn.execute('PRAGMA synchronous = NORMAL')
-        except sqlite3.Error as ex:
+        except (sqlite3.Error, UnicodeDecodeError) as ex:
+            # a damaged header can make even a PRAGMA's text undecodable
             raise DatabaseConnectionError(
                 f'cannot open database {self.uri!r}: {ex}') from None
         return conn
@@ -366,6 +452,18 @@ class PostgresDialect(Dialect):
     """
     name = 'postgresql'
     json_type = 'JSON'
+
+    @property
+    def driver_errors(self):
+        """
+        Example:
+            >>> import importlib.util
+            >>> d = dialect_for('postgresql://h/db')
+            >>> importlib.util.find_spec('psycopg') is None or d.driver_errors[0].__name__ == 'Error'
+            True
+        """
+        import psycopg
+        return (psycopg.Error,)
 
     def sql(self, text):
         """
@@ -432,17 +530,23 @@ class PostgresDialect(Dialect):
                 f'{str(ex).strip()}') from None
 
     def execute(self, conn, text, params=()):
-        return conn.execute(self.sql(text), params, prepare=True)
+        try:
+            return _Cursor(conn.execute(self.sql(text), params, prepare=True), self)
+        except self.driver_errors as ex:
+            raise self.wrap_error(ex) from None
 
     def bulk_insert(self, conn, table, columns, rows):
         cur = conn.cursor()
-        with cur.copy(f'COPY {table} ({", ".join(columns)}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
+        try:
+            with cur.copy(f'COPY {table} ({", ".join(columns)}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except self.driver_errors as ex:
+            raise self.wrap_error(ex) from None
 
     def _begin(self, conn):
-        conn.execute('BEGIN')
-        conn.execute('SELECT pg_advisory_xact_lock(%s)', (_PG_WRITE_LOCK,))
+        self._run(conn, 'BEGIN')
+        self._run(conn, 'SELECT pg_advisory_xact_lock(%s)', (_PG_WRITE_LOCK,))
 
     _begin_snapshot = 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY'
 

@@ -30,13 +30,22 @@ from collections.abc import ItemsView, Mapping, ValuesView
 
 import orjson
 
+from xcoco.errors import DatabaseError
 from xcoco.resolve import as_int_id
+from xcoco.sql.dialect import redact_uri
 from xcoco.sql.schema import COLUMNS
 from xcoco.tables import INDEX_ATTR, TABLES
 
 __all__ = ['GroupLookup', 'NameLookup', 'RowLookup', 'SqlIndex']
 
-_loads = orjson.loads
+def _loads(text, db=None, where='a stored object'):
+    """Decode stored JSON; a damaged value is a DatabaseError naming the database."""
+    try:
+        return orjson.loads(text)
+    except (orjson.JSONDecodeError, TypeError) as ex:
+        name = db.dialect.uri if db is not None else 'the database'
+        raise DatabaseError(f'database {redact_uri(name)!r}: {where} is not JSON ({ex}); '
+                            'the file is damaged') from None
 
 #: field names the column fast path reads (others read whole objects)
 _FIELD_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
@@ -64,6 +73,33 @@ class _Proxy(Mapping):
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
+
+    def items(self):
+        return _CheckedItems(self)
+
+    def values(self):
+        return _CheckedValues(self)
+
+    def _vanished(self, key):
+        # a key the table listed but cannot find: its index and rows disagree
+        return DatabaseError(f'database {redact_uri(self._db.dialect.uri)!r}: {type(self).__name__} '
+                             f'lists {key!r} but cannot read it (a damaged index?)')
+
+
+class _CheckedItems(ItemsView):
+    def __iter__(self):
+        lookup = self._mapping
+        for key in lookup:
+            try:
+                yield key, lookup[key]
+            except KeyError:
+                raise lookup._vanished(key) from None
+
+
+class _CheckedValues(ValuesView):
+    def __iter__(self):
+        for _, value in _CheckedItems(self._mapping):
+            yield value
 
 
 class _RowValues(ValuesView):
@@ -112,7 +148,7 @@ class RowLookup(_Proxy):
         row = self._run(self._get_sql, (id_,)).fetchone()
         if row is None:
             raise KeyError(key)
-        return _loads(row[0])
+        return _loads(row[0], self._db, f'{self.table} id={id_}')
 
     def __contains__(self, key):
         id_ = as_int_id(key)
@@ -155,7 +191,7 @@ class RowLookup(_Proxy):
         rows = self._run(self._first_page_sql).fetchall()
         while rows:
             for id_, text in rows:
-                yield id_, _loads(text)
+                yield id_, _loads(text, self._db, f'{self.table} id={id_}')
             if len(rows) < PAGE_ROWS:
                 return
             rows = self._run(self._page_sql, (rows[-1][0],)).fetchall()
@@ -188,7 +224,7 @@ class RowLookup(_Proxy):
                 text = found.get(key)
                 if text is None:
                     raise KeyError(orig)
-                yield _loads(text)
+                yield _loads(text, self._db, f'{self.table} id={key}')
 
 
     def column_values(self, key, ids):
@@ -219,7 +255,8 @@ class RowLookup(_Proxy):
         else:
             expr, params = '(data -> ?)::text', (key,)
         texts = self._column_texts(expr, params, ids)
-        return [ub.NoParam if text is None else _loads(text) for text in texts]
+        db, where = self._db, f'field {key!r} of {self.table}'
+        return [ub.NoParam if text is None else _loads(text, db, where) for text in texts]
 
     def _column_texts(self, expr, params, ids):
         """``expr`` (a column or a JSON path) of each object of ``ids``, in order."""
@@ -268,7 +305,7 @@ class NameLookup(_Proxy):
                if isinstance(key, str) else None)
         if row is None:
             raise KeyError(key)
-        return _loads(row[0])
+        return _loads(row[0], self._db, f'{self.table} {self.column}={key!r}')
 
     def __contains__(self, key):
         return isinstance(key, str) and self._run(
@@ -421,7 +458,8 @@ class SqlIndex:
     def __init__(self, db):
         for table in TABLES:
             setattr(self, INDEX_ATTR[table], RowLookup(db, table))
-        self.gid_to_aids = GroupLookup(db, 'annotations', 'image_id', 'images', False, False)
+        # None groups annotations without an image, as the memory index does
+        self.gid_to_aids = GroupLookup(db, 'annotations', 'image_id', 'images', False, True)
         self.cid_to_aids = GroupLookup(db, 'annotations', 'category_id', 'categories', False, True)
         self.vidid_to_gids = GroupLookup(db, 'images', 'video_id', 'videos', True, False)
         self.trackid_to_aids = GroupLookup(db, 'annotations', 'track_id', 'tracks', True, True)

@@ -131,17 +131,33 @@ def row_of(table: str, obj: dict) -> tuple:
         ... except DatabaseError as ex:
         ...     print(ex)
         image id='x': id='x' is a str; the SQL backend keeps integer ids only
+        >>> try:
+        ...     row_of('images', {'id': 1, 'file_name': 'a.png', 'size': 2 ** 70})
+        ... except DatabaseError as ex:
+        ...     print(ex)
+        image id=1: cannot be stored as JSON (Integer exceeds 64-bit range)
     """
     obj_id = _as_id(table, obj, 'id', obj.get('id'))
     if obj_id is None:
         raise DatabaseError(f'{NOUN[table]} {str(obj)[:60]} has no id')
+    try:
+        return _row_values(table, obj, obj_id)
+    except orjson.JSONEncodeError as ex:
+        # e.g. an integer beyond 64 bits, which dump() refuses as well
+        raise DatabaseError(f'{NOUN[table]} id={obj_id}: cannot be stored as JSON ({ex})') from None
+
+
+def _row_values(table, obj, obj_id):
     values = [obj_id]
     for column in COLUMNS[table]:
         value = obj.get(column.name)
         if column.kind == 'ref':
             value = _as_id(table, obj, column.name, value)
         elif column.kind == 'text':
-            value = value if isinstance(value, str) else None
+            if value is not None and not isinstance(value, str):
+                # the name lookups are keyed by this column: another type would vanish from them
+                raise DatabaseError(f'{NOUN[table]} id={obj_id}: {column.name}={value!r:.40} is a '
+                                    f'{type(value).__name__}; the SQL backend keeps string names only')
         elif column.kind == 'json':
             value = None if value is None and column.name not in obj else dumps(value)
         elif not (isinstance(value, Real) and not isinstance(value, bool)):

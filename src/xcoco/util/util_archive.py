@@ -5,9 +5,22 @@ One interface over zip and tar archives (kwcoco's ``util_archive``):
 Compared with kwcoco: plain ``.tar`` and ``.tar.bz2`` / ``.tar.xz`` archives
 can be read and written too (kwcoco reads every tar as gzip and writes only
 ``.zip`` and ``.tar.gz``); a file added from outside the archive's folder is
-stored under its base name rather than a ``../`` path; extraction refuses
-members that would land outside the output folder; a missing member is a
-KeyError that names the archive.
+stored under its base name rather than a ``../`` path; a missing member is
+a KeyError that names the archive.
+
+Reading is guarded against hostile archives (kwcoco has no such checks):
+
+* an archive with a member whose name is absolute, starts with a drive
+  letter or climbs with ``..`` -- or, in a tar, a link or device member --
+  is refused when it is opened for reading, with an :class:`ArchiveError`
+  naming the archive and the member;
+* an archive that would inflate to more than :data:`MAX_UNCOMPRESSED_BYTES`
+  in all, or a big member (over :data:`RATIO_CHECK_MIN_BYTES`) compressed
+  more than :data:`MAX_COMPRESSION_RATIO` times (a zip bomb), is refused
+  from its declared sizes before anything is inflated; the same limits are
+  enforced while reading, in case the headers lie.  Both limits are also
+  keywords of :class:`Archive` (``max_bytes`` / ``max_ratio``);
+* a corrupt or truncated member raises an :class:`ArchiveError` naming it.
 
 Example:
     >>> import tempfile, ubelt as ub
@@ -23,12 +36,41 @@ Example:
     ['hello']
 """
 import os
+import re
 import tarfile
 import zipfile
+import zlib
 
 from xcoco.errors import ArchiveError, ArchiveNotFoundError, UnknownIdError
 
-__all__ = ['Archive', 'unarchive_file']
+__all__ = [
+    'MAX_COMPRESSION_RATIO',
+    'MAX_UNCOMPRESSED_BYTES',
+    'RATIO_CHECK_MIN_BYTES',
+    'Archive',
+    'check_member_name',
+    'unarchive_file',
+]
+
+#: the most bytes the members of one archive may inflate to, together
+#: (``Archive(..., max_bytes=)`` overrides it for one archive)
+MAX_UNCOMPRESSED_BYTES = 16 << 30
+
+#: the highest inflated / compressed size ratio a big member may have; JSON
+#: manifests compress about 5 times, a zip bomb about 1000 times
+#: (``Archive(..., max_ratio=)`` overrides it for one archive)
+MAX_COMPRESSION_RATIO = 200
+
+#: members smaller than this inflated are not held to the ratio (a small
+#: file of zeros is harmless whatever its ratio)
+RATIO_CHECK_MIN_BYTES = 64 << 20
+
+_CHUNK = 1 << 20
+_DRIVE = re.compile(r'^[A-Za-z]:')
+
+# what a damaged member raises inside zipfile / tarfile / the decompressors
+_READ_ERRORS = (zipfile.BadZipFile, tarfile.TarError, zlib.error, EOFError, OSError,
+                NotImplementedError, RuntimeError, ValueError)
 
 # suffix -> tarfile write mode; checked longest first
 _TAR_WRITE_MODES = [
@@ -57,19 +99,22 @@ def _open(fpath, mode, backend):
         if not os.path.exists(fpath):
             raise ArchiveNotFoundError(f'archive does not exist: {fpath!r}')
         if backend is None:
-            if zipfile.is_zipfile(fpath):
-                backend = zipfile
-            elif tarfile.is_tarfile(fpath):
-                backend = tarfile
-            else:
+            try:
+                backend = (zipfile if zipfile.is_zipfile(fpath) else
+                           tarfile if tarfile.is_tarfile(fpath) else None)
+            except _READ_ERRORS as ex:
+                raise ArchiveError(f'cannot open {fpath!r} as an archive: '
+                                   f'{type(ex).__name__}: {ex}') from None
+            if backend is None:
                 raise ArchiveError(f'cannot open {fpath!r} as an archive: it is '
                                    f'neither a zip nor a tar file')
         try:
             if backend is zipfile:
                 return zipfile.ZipFile(fpath, 'r'), backend
             return tarfile.open(fpath, 'r:*'), backend
-        except (zipfile.BadZipFile, tarfile.TarError) as ex:
-            raise ArchiveError(f'cannot open {fpath!r} with {backend.__name__}: {ex}') from ex
+        except _READ_ERRORS as ex:
+            raise ArchiveError(f'cannot open {fpath!r} with {backend.__name__}: '
+                               f'{type(ex).__name__}: {ex}') from None
     lower = fpath.lower()
     if backend is zipfile or (backend is None and lower.endswith('.zip')):
         return zipfile.ZipFile(fpath, 'w', compression=zipfile.ZIP_DEFLATED), zipfile
@@ -81,6 +126,47 @@ def _open(fpath, mode, backend):
     raise ArchiveError(
         f'cannot tell which archive to write from the name {fpath!r}: use a '
         f".zip, .tar, .tar.gz, .tar.bz2 or .tar.xz suffix, or pass backend='zipfile' / 'tarfile'")
+
+
+def check_member_name(name, archive=None):
+    """
+    Refuse an archive member name that would point outside the folder it
+    is extracted to: absolute (``/x``, ``\\x``), a drive (``C:x``), a
+    ``..`` part, or a NUL byte.
+
+    Raises:
+        ArchiveError: naming ``archive`` (if given) and the member.
+
+    Example:
+        >>> check_member_name('sub/data.kwcoco.json')
+        >>> try:
+        ...     check_member_name('../evil.json', archive='x.zip')
+        ... except ArchiveError as ex:
+        ...     print(ex)
+        archive 'x.zip': refusing member '../evil.json': its name climbs out of the archive with '..'
+    """
+    where = f'archive {os.fspath(archive)!r}' if archive is not None else 'archive'
+    if not isinstance(name, str) or '\x00' in name:
+        problem = 'its name is not a plain string'
+    elif name.startswith(('/', '\\')) or os.path.isabs(name):
+        problem = 'its name is an absolute path'
+    elif _DRIVE.match(name):
+        problem = 'its name starts with a drive letter'
+    elif '..' in name.replace('\\', '/').split('/'):
+        problem = "its name climbs out of the archive with '..'"
+    else:
+        return
+    raise ArchiveError(f'{where}: refusing member {name!r}: {problem}')
+
+
+def _size_problem(total, packed, max_bytes, max_ratio):
+    """Why ``total`` inflated bytes from ``packed`` compressed ones are absurd, or None."""
+    if total > max_bytes:
+        return f'it inflates to {total} bytes, over the limit of {max_bytes}'
+    if total > RATIO_CHECK_MIN_BYTES and total > max_ratio * max(packed, 1):
+        return (f'it inflates {total / max(packed, 1):.0f} times ({packed} -> {total} bytes), '
+                f'over the limit ratio of {max_ratio} (a zip bomb?)')
+    return None
 
 
 class Archive:
@@ -97,6 +183,17 @@ class Archive:
             module) to force a kind.
         file (zipfile.ZipFile | tarfile.TarFile | None): an already open
             archive to wrap instead of opening ``fpath``.
+        max_bytes (int | None): refuse to read an archive whose members
+            inflate to more than this, together (default
+            :data:`MAX_UNCOMPRESSED_BYTES`).
+        max_ratio (float | None): refuse a member bigger than
+            :data:`RATIO_CHECK_MIN_BYTES` compressed more than this many
+            times (default :data:`MAX_COMPRESSION_RATIO`).
+
+    Raises:
+        ArchiveError: (reading) the file is not a readable archive, a
+            member name is absolute or climbs out with ``..``, a tar member
+            is a link or a device, or the sizes are absurd.
 
     Attributes:
         fpath (str | None), mode (str), backend (module), file: the open
@@ -116,7 +213,8 @@ class Archive:
         >>> arc.close()
     """
 
-    def __init__(self, fpath=None, mode='r', backend=None, file=None):
+    def __init__(self, fpath=None, mode='r', backend=None, file=None,
+                 max_bytes=None, max_ratio=None):
         if mode not in {'r', 'w'}:
             raise ArchiveError(f"archive mode must be 'r' or 'w', got {mode!r}")
         backend = _coerce_backend(backend)
@@ -124,7 +222,9 @@ class Archive:
             if fpath is None:
                 raise ArchiveError('Archive needs an fpath to open or an open file=')
             file, backend = _open(fpath, mode, backend)
+            opened_here = True
         else:
+            opened_here = False
             if isinstance(file, zipfile.ZipFile):
                 backend = zipfile
                 fpath = fpath if fpath is not None else file.filename
@@ -138,6 +238,82 @@ class Archive:
         self.mode = mode
         self.backend = backend
         self.file = file
+        # read at call time, so that changing the module constants takes effect
+        self.max_bytes = MAX_UNCOMPRESSED_BYTES if max_bytes is None else max_bytes
+        self.max_ratio = MAX_COMPRESSION_RATIO if max_ratio is None else max_ratio
+        self._sizes = {}
+        if getattr(file, 'mode', mode) == 'r':
+            try:
+                self._check_members()
+            except ArchiveError:
+                if opened_here:
+                    file.close()
+                raise
+
+    def _member_infos(self):
+        try:
+            if self.backend is zipfile:
+                return [(info.filename, info.file_size, info.compress_size, info)
+                        for info in self.file.infolist()]
+            return [(info.name, info.size, None, info) for info in self.file.getmembers()]
+        except _READ_ERRORS as ex:
+            raise ArchiveError(f'archive {self.fpath!r} is damaged: cannot list its '
+                               f'members ({type(ex).__name__}: {ex})') from None
+
+    def _check_members(self):
+        """Refuse hostile names, links and absurd sizes before inflating anything."""
+        total = packed_total = 0
+        for name, size, packed, info in self._member_infos():
+            check_member_name(name, self.fpath)
+            if self.backend is tarfile and not (info.isfile() or info.isdir()):
+                kind = ('a symbolic link' if info.issym() else 'a hard link' if info.islnk()
+                        else 'a device or fifo')
+                raise ArchiveError(f'archive {self.fpath!r}: refusing member {name!r}: '
+                                   f'it is {kind}, which could reach outside the archive')
+            if packed is not None:
+                problem = _size_problem(size, packed, self.max_bytes, self.max_ratio)
+                if problem:
+                    raise ArchiveError(f'archive {self.fpath!r}: refusing member {name!r}: {problem}')
+                packed_total += packed
+            self._sizes[name] = size
+            total += size
+        if self.fpath is not None and os.path.isfile(self.fpath):
+            packed_total = os.path.getsize(self.fpath)
+        problem = _size_problem(total, packed_total, self.max_bytes, self.max_ratio)
+        if problem:
+            raise ArchiveError(f'archive {self.fpath!r} refused: {problem}')
+
+    def _copy_member(self, name, out):
+        """
+        Stream one member into the binary file ``out``, counting: no more
+        than its declared size nor the archive's byte limit comes out.
+        """
+        limit = min(self._sizes.get(name, self.max_bytes), self.max_bytes)
+        try:
+            if self.backend is zipfile:
+                stream = self.file.open(name)
+            else:
+                stream = self.file.extractfile(name)
+                if stream is None:
+                    raise ArchiveError(f'archive member {name!r} of {self.fpath!r} '
+                                       f'is not a regular file')
+            with stream:
+                count = 0
+                while True:
+                    chunk = stream.read(_CHUNK)
+                    if not chunk:
+                        break
+                    count += len(chunk)
+                    if count > limit:
+                        raise ArchiveError(
+                            f'archive {self.fpath!r}: member {name!r} inflates past its '
+                            f'declared size or the limit of {limit} bytes (lying headers?)')
+                    out.write(chunk)
+        except (ArchiveError, KeyError):
+            raise
+        except _READ_ERRORS as ex:
+            raise ArchiveError(f'archive {self.fpath!r}: member {name!r} is damaged '
+                               f'({type(ex).__name__}: {ex})') from None
 
     @classmethod
     def coerce(cls, data):
@@ -227,22 +403,23 @@ class Archive:
         """
         if mode not in {'r', 'rb'}:
             raise ArchiveError(f"read mode must be 'r' or 'rb', got {mode!r}")
+        import io
+        buffer = io.BytesIO()
         try:
-            if self.backend is zipfile:
-                data = self.file.read(name)
-            else:
-                member = self.file.extractfile(name)
-                if member is None:
-                    raise ArchiveError(f'archive member {name!r} of {self.fpath!r} '
-                                       f'is not a regular file')
-                data = member.read()
+            self._copy_member(name, buffer)
         except KeyError:
             names = self.namelist()
             shown = ', '.join(map(repr, names[:5])) + (', ...' if len(names) > 5 else '')
             raise UnknownIdError(
                 f'archive {self.fpath!r} has no member {name!r} (it has '
                 f'{len(names)}: {shown})', table='archive', key=name) from None
-        return data.decode('utf8') if mode == 'r' else data
+        data = buffer.getvalue()
+        if mode == 'rb':
+            return data
+        try:
+            return data.decode('utf8')
+        except UnicodeDecodeError as ex:
+            raise ArchiveError(f'archive {self.fpath!r}: member {name!r} is not UTF-8 text ({ex})') from None
 
     def add(self, fpath, arcname=None):
         """
@@ -311,7 +488,8 @@ class Archive:
 
         Raises:
             ArchiveError: a member name is absolute or climbs out of the
-                output folder with ``..`` (nothing is extracted).
+                output folder with ``..`` (nothing is extracted), or a
+                member is damaged or inflates past the limits.
 
         Example:
             >>> import tempfile, zipfile, ubelt as ub
@@ -326,29 +504,47 @@ class Archive:
         output_dpath = os.fspath(output_dpath)
         names = self.namelist()
         for name in names:
-            parts = name.replace('\\', '/').split('/')
-            if name.startswith(('/', '\\')) or os.path.isabs(name) or '..' in parts:
-                raise ArchiveError(f'refusing to extract {self.fpath!r}: member {name!r} '
-                                   f'would be written outside {output_dpath!r}')
+            # checked at open too; an archive opened for writing was not
+            check_member_name(name, self.fpath)
         os.makedirs(output_dpath, exist_ok=True)
         extracted = []
         for name in ub.ProgIter(names, desc='extract', verbose=verbose):
             target = os.path.join(output_dpath, name)
             if overwrite or not os.path.exists(target):
                 if self.backend is zipfile:
-                    self.file.extract(name, output_dpath)
+                    self._extract_zip_member(name, target)
                 else:
                     self._extract_tar_member(name, output_dpath)
             extracted.append(target)
         return extracted
 
+    def _extract_zip_member(self, name, target):
+        if name.endswith('/'):
+            os.makedirs(target, exist_ok=True)
+            return
+        os.makedirs(os.path.dirname(target) or '.', exist_ok=True)
+        partial = target + '.partial'
+        try:
+            with open(partial, 'wb') as out:
+                self._copy_member(name, out)
+            os.replace(partial, target)
+        finally:
+            if os.path.exists(partial):
+                os.remove(partial)
+
     def _extract_tar_member(self, name, output_dpath):
-        member = self.file.getmember(name)
-        if hasattr(tarfile, 'data_filter'):
-            # keeps links and permissions from escaping the folder
-            self.file.extract(member, output_dpath, filter='data')
-        else:  # pragma: no cover - python < 3.11.4
-            self.file.extract(member, output_dpath)
+        try:
+            member = self.file.getmember(name)
+            if hasattr(tarfile, 'data_filter'):
+                # keeps links and permissions from escaping the folder
+                self.file.extract(member, output_dpath, filter='data')
+            else:  # pragma: no cover - python < 3.11.4
+                self.file.extract(member, output_dpath)
+        except _READ_ERRORS as ex:
+            if isinstance(ex, ArchiveError):
+                raise
+            raise ArchiveError(f'archive {self.fpath!r}: cannot extract member {name!r} '
+                               f'({type(ex).__name__}: {ex})') from None
 
     def close(self):
         """
