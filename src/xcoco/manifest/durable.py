@@ -14,7 +14,8 @@ for as long as its writer lives; the kernel drops the lock when the
 process dies, however it dies.  The next write of the same target removes
 the temporaries whose lock it can take (see :func:`sweep_stale`): those of
 dead writers, never one a live writer is still filling.  Readers never look
-at temporaries (hidden names ending in ``.tmp``).
+at temporaries (hidden names ending in ``.tmp``; a SQLite temporary's
+``-wal`` / ``-shm`` / ``-journal`` go with it).
 
 Example:
     >>> import os, tempfile
@@ -219,7 +220,13 @@ def sweep_stale(target: str | os.PathLike) -> list[str]:
         except OSError:
             continue
         removed.append(entry.path)
+        for suffix in _SQLITE_SIDECARS:  # a killed SQLite builder's journal
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path + suffix)
     return removed
+
+
+_SQLITE_SIDECARS = ('-wal', '-shm', '-journal')
 
 
 _RENAME_EXCHANGE = 2

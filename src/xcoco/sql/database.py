@@ -275,6 +275,22 @@ class CocoSqlDatabase(Queryable):
             finally:
                 self._writer, self._write_depth = None, 0
 
+    @contextlib.contextmanager
+    def _writer_lock(self):
+        # The writer lock without marking the database edited: a rebuild
+        # checks what is there and replaces it in one transaction (edits
+        # inside join it, see write_transaction).
+        if self._writer == threading.get_ident():
+            yield self._conn
+            return
+        conn = self.connection
+        with self.dialect.write_transaction(conn):
+            self._writer, self._write_depth = threading.get_ident(), 1
+            try:
+                yield conn
+            finally:
+                self._writer, self._write_depth = None, 0
+
     # ---- metadata ------------------------------------------------------
     def read_meta(self, key: str, default: Any = None) -> Any:
         """

@@ -21,7 +21,12 @@ import threading
 from os import PathLike, fspath
 from urllib.parse import urlsplit, urlunsplit
 
-from xcoco.errors import DatabaseConnectionError, DatabaseURIError, MissingDependencyError
+from xcoco.errors import (
+    DatabaseConnectionError,
+    DatabaseError,
+    DatabaseURIError,
+    MissingDependencyError,
+)
 
 __all__ = ['Dialect', 'PostgresDialect', 'SqliteDialect', 'dialect_for', 'redact_uri']
 
@@ -273,7 +278,14 @@ class Dialect:
             except BaseException:
                 self._rollback(conn)
                 raise
-            self._commit(conn)
+            try:
+                self._commit(conn)
+            except Exception as ex:
+                # a transaction left open would refuse every later BEGIN
+                with contextlib.suppress(Exception):
+                    self._rollback(conn)
+                raise DatabaseError(f'cannot commit to database {redact_uri(self.uri)!r}: '
+                                    f'{ex}; nothing was written') from ex
 
     def _begin(self, conn):
         conn.execute('BEGIN IMMEDIATE')
@@ -312,6 +324,9 @@ class SqliteDialect(Dialect):
     name = 'sqlite'
     int_type = 'INTEGER'
     real_type = 'REAL'
+    #: seconds a writer waits for the write lock (SQLite retries meanwhile)
+    #: before a DatabaseError; set it before connecting
+    timeout = 60.0
 
     @property
     def in_memory(self) -> bool:
@@ -321,6 +336,18 @@ class SqliteDialect(Dialect):
             (True, False)
         """
         return self.target in ('', ':memory:') or self.target.startswith('file::memory:')
+
+    def _begin(self, conn):
+        import sqlite3
+        try:
+            conn.execute('BEGIN IMMEDIATE')
+        except sqlite3.OperationalError as ex:
+            # SQLite retried for ``timeout`` seconds (its busy handler)
+            # before giving up: say so instead of a bare OperationalError
+            raise DatabaseError(
+                f'cannot write to database {redact_uri(self.uri)!r}: {ex} (another '
+                f'process held its write lock for more than {self.timeout:g} s); '
+                f'nothing was written') from ex
 
     def connect(self, must_exist=False):
         """
@@ -338,7 +365,7 @@ class SqliteDialect(Dialect):
                 f'cannot open database {self.uri!r}: no such file')
         try:
             conn = sqlite3.connect(self.target, isolation_level=None,
-                                   check_same_thread=False, timeout=60.0,
+                                   check_same_thread=False, timeout=self.timeout,
                                    cached_statements=256)
             conn.execute(f'PRAGMA cache_size = -{SQLITE_CACHE_KIB}')
             if not self.in_memory:
