@@ -6,8 +6,10 @@ Reading and writing manifest files: JSON text in, plain dicts out, and back.
 * Files that orjson refuses but stdlib ``json`` accepts (``NaN`` and
   ``Infinity`` literals, which kwcoco's stdlib writer emits) still load.
 * Every write is atomic: the bytes go to a temporary file in the destination
-  folder, are flushed to disk, and then renamed over the target, so a crash
-  mid-write leaves the old file whole.
+  folder, are flushed to disk, and then renamed over the target (and the
+  folder flushed), so a crash mid-write leaves the old file whole; what a
+  killed writer leaves behind is swept by the next write
+  (:mod:`xcoco.manifest.durable`).
 * ``.zip`` archives holding one JSON member are read and written.
 
 Example:
