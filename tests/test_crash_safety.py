@@ -625,6 +625,15 @@ def test_atomic_write_keeps_mode_and_writes_through_links(tmp_path):
     assert dangling.is_symlink() and (tmp_path / 'real' / 'new.json').is_file()
 
 
+def test_atomic_write_never_replaces_a_device(tmp_path):
+    if not os.path.exists(os.devnull) or os.name == 'nt':
+        pytest.skip('no /dev/null device')
+    before = os.stat(os.devnull)
+    xcoco.CocoDataset.demo('shapes2').dump(os.devnull)
+    after = os.stat(os.devnull)
+    assert (after.st_mode, after.st_rdev, after.st_ino) == (before.st_mode, before.st_rdev, before.st_ino)
+
+
 def test_sweep_spares_a_live_writers_temporary(tmp_path):
     target = tmp_path / 'data.json'
     fd, live = durable.create_temp_beside(target)

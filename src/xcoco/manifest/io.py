@@ -27,6 +27,7 @@ Example:
 """
 import io
 import os
+import stat
 import zipfile
 from contextlib import contextmanager
 from os import PathLike, fspath
@@ -533,6 +534,7 @@ def atomic_write(fpath, mode='wb'):
     * A symlink is followed, as ``open(fpath, 'w')`` would: the file it
       points at is replaced (atomically, in that file's folder) and the
       link stays a link.
+    * A device or pipe (``/dev/null``, a FIFO) is written to directly.
 
     Example:
         >>> import tempfile, ubelt as ub
@@ -554,9 +556,17 @@ def atomic_write(fpath, mode='wb'):
     dpath = os.path.dirname(fpath)
     os.makedirs(dpath, exist_ok=True)
     try:
-        keep_mode = os.stat(fpath).st_mode & 0o7777
+        target_stat = os.stat(fpath)
     except FileNotFoundError:
-        keep_mode = None
+        target_stat = None
+    if target_stat is not None and not stat.S_ISREG(target_stat.st_mode) \
+            and not stat.S_ISDIR(target_stat.st_mode):
+        # a device or pipe (/dev/null, /dev/stdout, a FIFO): written to as
+        # open() would; renaming over it would replace the device itself
+        with open(fpath, mode) as file:
+            yield file
+        return
+    keep_mode = None if target_stat is None else target_stat.st_mode & 0o7777
     sweep_stale(fpath)
     fd, tmp_fpath = create_temp_beside(fpath)
     try:
