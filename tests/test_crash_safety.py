@@ -299,6 +299,42 @@ def test_killed_cli_convert_leaves_old_or_new(tmp_path, small_versions):
     _run_file_target('cli-convert', target, writes, expected, _bytes_of, n_kills(4), tmp_path)
 
 
+def test_killed_cli_process_leaves_old_or_new(tmp_path, small_versions):
+    """The real ``python -m xcoco.cli convert`` process, killed (fewer: each starts Python)."""
+    import subprocess
+    import sys
+    sources = []
+    for tag, dset in small_versions.items():
+        dset.dump(tmp_path / f'{tag}.kwcoco.json')
+        sources.append(str(tmp_path / f'{tag}.kwcoco.json'))
+    target = str(tmp_path / 'converted.mscoco.json')
+    expected = []
+    for src in sources:
+        _cli('convert', src, target, '--format', 'mscoco')
+        expected.append(_bytes_of(target))
+    rng = random.Random('cli-process')
+    kills, mid = n_kills(3), 0
+    for attempt in range(kills):
+        before = _temps(target)
+        began = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, '-m', 'xcoco.cli', '--quiet', 'convert',
+                                 sources[attempt % 2], target, '--format', 'mscoco'],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # wait for its write to begin (or for it to end), then a little more
+        while not (_temps(target) - before) and proc.poll() is None \
+                and time.perf_counter() - began < 60:
+            pass
+        time.sleep(rng.uniform(0, 0.0005))
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGSTOP)
+            mid += bool(_temps(target) - before)
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert _bytes_of(target) in expected
+    _check_no_leftovers(target, lambda: _cli('convert', sources[0], target, '--format', 'mscoco'))
+    _record('cli-convert-process', kills, mid, 0)
+
+
 @pytest.mark.parametrize('verb', ['reroot', 'modify_categories'])
 def test_killed_cli_inplace_leaves_old_or_new(tmp_path, small_versions, verb):
     versions = small_versions
