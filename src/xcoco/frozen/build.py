@@ -12,9 +12,12 @@ The groups (``gid_to_aids`` ...) are CSR arrays (sorted keys, ``indptr``,
 ``indices``), the name lookups sorted UTF-8 blobs with the row each name
 points at.
 
-The folder is written under a temporary name beside its destination and
-moved into place with one rename, ``meta.json`` last inside it, so a
-reader sees a whole snapshot or none.  ``meta.json`` records each file's
+The folder is written under a temporary name beside its destination,
+``meta.json`` last inside it, every file flushed to disk, and moved into
+place with one rename (over an old snapshot: one atomic swap, Linux's
+``RENAME_EXCHANGE``), so a reader sees a whole snapshot, old or new, even
+when the writer is killed; a temporary folder a killed writer leaves is
+swept by the next write (see :mod:`xcoco.manifest.durable`).  ``meta.json`` records each file's
 size and a hash of its first and last bytes: a truncated, missing or
 swapped file is refused on open.
 
@@ -38,6 +41,7 @@ import numpy as np
 import orjson
 
 from xcoco.errors import FrozenError, UnserializableError
+from xcoco.manifest.durable import create_temp_dir_beside, exchange, fsync_dir, sweep_stale
 from xcoco.tables import INDEX_ATTR, TABLES
 
 __all__ = ['FORMAT_VERSION', 'GROUPS', 'NAME_LOOKUPS', 'file_check', 'write_snapshot']
@@ -191,13 +195,23 @@ class _Writer:
         with open(fpath, 'wb') as file:
             np.lib.format.write_array_header_1_0(file, header)
             file.writelines(chunks)
+            _flush(file)
         self.files[name] = {'file': fname, **file_check(fpath)}
 
     def save(self, name, array):
         fname = name + '.npy'
         fpath = os.path.join(self.dpath, fname)
-        np.save(fpath, np.ascontiguousarray(array), allow_pickle=False)
+        with open(fpath, 'wb') as file:
+            np.save(file, np.ascontiguousarray(array), allow_pickle=False)
+            _flush(file)
         self.files[name] = {'file': fname, **file_check(fpath)}
+
+
+def _flush(file):
+    # every file reaches the disk before the folder is published: after a
+    # power cut meta.json never names a file that was still in the cache
+    file.flush()
+    os.fsync(file.fileno())
 
 
 def _write_table(writer, table, rows):
@@ -350,12 +364,16 @@ def write_snapshot(dset: Any, dpath: str | os.PathLike,
     dpath = os.path.abspath(os.fspath(dpath))
     parent = os.path.dirname(dpath)
     os.makedirs(parent, exist_ok=True)
-    tmp = os.path.join(parent, f'.{os.path.basename(dpath)}.{uuid.uuid4().hex[:8]}.tmp')
-    os.makedirs(tmp)
+    sweep_stale(dpath)  # what killed writers left behind
+    lock_fd, tmp = create_temp_dir_beside(dpath)
     try:
         meta = _write_all(dset, tmp, source)
+        fsync_dir(tmp)
         _move_into_place(tmp, dpath)
+        fsync_dir(parent)
     finally:
+        if lock_fd is not None:
+            os.close(lock_fd)
         shutil.rmtree(tmp, ignore_errors=True)
     return meta
 
@@ -398,15 +416,21 @@ def _write_all(dset, tmp, source):
 
 
 def _move_into_place(tmp, dpath):
-    if not os.path.exists(dpath):
+    if not os.path.lexists(dpath):
         try:
             os.replace(tmp, dpath)
             return
         except OSError:
             if not os.path.exists(dpath):
                 raise
-    # an old (or concurrently written) snapshot is there: swap it out; open
-    # memory maps of the old files stay valid until their readers close
+    # An old (or concurrently written) snapshot is there: swap the two in
+    # one step (the old one lands at ``tmp`` and is removed by the caller);
+    # open memory maps of the old files stay valid until their readers close.
+    if exchange(tmp, dpath):
+        return
+    # Without an atomic swap (not Linux, or a file system without
+    # RENAME_EXCHANGE): two renames, with a moment in between where a
+    # reader finds no snapshot and a kill leaves the old one at ``trash``.
     trash = f'{dpath}.{uuid.uuid4().hex[:8]}.old'
     try:
         os.replace(dpath, trash)

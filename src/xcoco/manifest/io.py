@@ -6,8 +6,10 @@ Reading and writing manifest files: JSON text in, plain dicts out, and back.
 * Files that orjson refuses but stdlib ``json`` accepts (``NaN`` and
   ``Infinity`` literals, which kwcoco's stdlib writer emits) still load.
 * Every write is atomic: the bytes go to a temporary file in the destination
-  folder, are flushed to disk, and then renamed over the target, so a crash
-  mid-write leaves the old file whole.
+  folder, are flushed to disk, and then renamed over the target (and the
+  folder flushed), so a crash mid-write leaves the old file whole; what a
+  killed writer leaves behind is swept by the next write
+  (:mod:`xcoco.manifest.durable`).
 * ``.zip`` archives holding one JSON member are read and written.
 
 Example:
@@ -25,7 +27,7 @@ Example:
 """
 import io
 import os
-import uuid
+import stat
 import zipfile
 from contextlib import contextmanager
 from os import PathLike, fspath
@@ -521,10 +523,20 @@ def iter_manifest_bytes(manifest, slice_items=DUMP_SLICE_ITEMS):
 @contextmanager
 def atomic_write(fpath, mode='wb'):
     """
-    Open a temporary file beside ``fpath``; on success rename it over
-    ``fpath``.  On an exception the temporary file is removed and ``fpath``
-    is untouched.  The file gets the permissions any new file gets (0666
-    less the process umask), which is never read or changed here.
+    Open a temporary file beside ``fpath``; on success flush it to disk,
+    rename it over ``fpath`` and flush the folder, so the new file is
+    whole and durable.  On an exception the temporary file is removed and
+    ``fpath`` is untouched; a process killed mid-write leaves ``fpath``
+    whole too, and the temporary it could not remove is swept by the next
+    write of ``fpath`` (see :mod:`xcoco.manifest.durable`).
+
+    * An existing file keeps its permission bits; a new file gets the
+      permissions any new file gets (0666 less the umask, which is never
+      read or changed here).
+    * A symlink is followed, as ``open(fpath, 'w')`` would: the file it
+      points at is replaced (atomically, in that file's folder) and the
+      link stays a link.
+    * A device or pipe (``/dev/null``, a FIFO) is written to directly.
 
     Example:
         >>> import tempfile, ubelt as ub
@@ -539,35 +551,44 @@ def atomic_write(fpath, mode='wb'):
         >>> fpath.read_text()
         'old'
     """
-    fpath = os.path.abspath(fspath(fpath))
+    from xcoco.manifest.durable import create_temp_beside, fsync_dir, sweep_stale
+    # realpath: a link is written through (the target file is replaced),
+    # never replaced by a regular file
+    fpath = os.path.realpath(fspath(fpath))
     dpath = os.path.dirname(fpath)
     os.makedirs(dpath, exist_ok=True)
-    fd, tmp_fpath = _create_temp_beside(fpath)
     try:
+        target_stat = os.stat(fpath)
+    except FileNotFoundError:
+        target_stat = None
+    if target_stat is not None and not stat.S_ISREG(target_stat.st_mode) \
+            and not stat.S_ISDIR(target_stat.st_mode):
+        # a device or pipe (/dev/null, /dev/stdout, a FIFO): written to as
+        # open() would; renaming over it would replace the device itself
+        with open(fpath, mode) as file:
+            yield file
+        return
+    keep_mode = None if target_stat is None else target_stat.st_mode & 0o7777
+    sweep_stale(fpath)
+    fd, tmp_fpath = create_temp_beside(fpath)
+    try:
+        if keep_mode is not None and hasattr(os, 'fchmod'):
+            os.fchmod(fd, keep_mode)
         with os.fdopen(fd, mode) as file:
             yield file
             file.flush()
             os.fsync(file.fileno())
-        os.replace(tmp_fpath, fpath)
+            if os.name != 'nt':
+                # renamed while still open (and locked): a sweeper can
+                # never take this temporary for a dead writer's
+                os.replace(tmp_fpath, fpath)
+        if os.name == 'nt':
+            os.replace(tmp_fpath, fpath)  # Windows renames closed files only
+        fsync_dir(dpath)
     except BaseException:
         if os.path.exists(tmp_fpath):
             os.unlink(tmp_fpath)
         raise
-
-
-def _create_temp_beside(fpath):
-    # mkstemp would create a 0600 file, and fixing that afterwards needs the
-    # umask, which can only be read by setting it (racy across threads).
-    # Opening with mode 0o666 lets the kernel apply the umask itself.
-    dpath, name = os.path.split(fpath)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_BINARY', 0)
-    for _ in range(100):
-        tmp_fpath = os.path.join(dpath, f'.{name}.{uuid.uuid4().hex[:12]}.tmp')
-        try:
-            return os.open(tmp_fpath, flags, 0o666), tmp_fpath
-        except FileExistsError:
-            continue
-    raise FileExistsError(f'could not create a temporary file beside {fpath}')
 
 
 #: the member a compressed manifest is stored under (kwcoco's name, so each

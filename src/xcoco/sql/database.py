@@ -90,6 +90,8 @@ class CocoSqlDatabase(Queryable):
         self._snapshot_limit = 0
         self._writer = None
         self._write_depth = 0
+        #: whether the open write transaction has marked the database edited
+        self._write_marked = False
         self.populate_stats: dict[str, Any] | None = None
         self.index = SqlIndex(self)
 
@@ -178,7 +180,7 @@ class CocoSqlDatabase(Queryable):
         conn, self._conn = self._conn, None
         self.dialect.abandon_inherited(conn)
         _INHERITED.append(conn)
-        self._writer, self._write_depth = None, 0
+        self._writer, self._write_depth, self._write_marked = None, 0, False
         self._snapshot_cache = None  # the parent's snapshot is not the child's
 
     def __getstate__(self):
@@ -257,6 +259,8 @@ class CocoSqlDatabase(Queryable):
         if self._writer == me:
             self._write_depth += 1
             try:
+                if not self._write_marked:  # joined a _writer_lock()
+                    self._mark_edited(self._conn)
                 yield self._conn
             finally:
                 self._write_depth -= 1
@@ -268,12 +272,35 @@ class CocoSqlDatabase(Queryable):
         with self.dialect.write_transaction(conn):
             self._writer, self._write_depth = me, 1
             try:
-                # an edited database no longer matches the manifest it came from
-                self.dialect.execute(
-                    conn, "UPDATE xcoco_meta SET value = 'null' WHERE key = 'source_hashid'")
+                self._mark_edited(conn)
                 yield conn
             finally:
-                self._writer, self._write_depth = None, 0
+                self._writer, self._write_depth, self._write_marked = None, 0, False
+
+    def _mark_edited(self, conn):
+        # an edited database no longer matches the manifest it came from
+        self.dialect.execute(
+            conn, "UPDATE xcoco_meta SET value = 'null' WHERE key = 'source_hashid'")
+        self._write_marked = True
+
+    @contextlib.contextmanager
+    def _writer_lock(self):
+        # The writer lock without marking the database edited: a rebuild
+        # checks what is there and replaces it in one transaction (edits
+        # inside join it, see write_transaction).
+        if self._writer == threading.get_ident():
+            yield self._conn
+            return
+        if self._snapshot_cache is not None:
+            raise DatabaseError('edits are refused inside snapshot(): it reads one fixed '
+                                'state of the database; edit after the block')
+        conn = self.connection
+        with self.dialect.write_transaction(conn):
+            self._writer, self._write_depth = threading.get_ident(), 1
+            try:
+                yield conn
+            finally:
+                self._writer, self._write_depth, self._write_marked = None, 0, False
 
     # ---- metadata ------------------------------------------------------
     def read_meta(self, key: str, default: Any = None) -> Any:

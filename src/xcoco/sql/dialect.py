@@ -348,7 +348,14 @@ class Dialect:
             except BaseException:
                 self._rollback(conn)
                 raise
-            self._commit(conn)
+            try:
+                self._commit(conn)
+            except Exception as ex:
+                # a transaction left open would refuse every later BEGIN
+                with contextlib.suppress(Exception):
+                    self._rollback(conn)
+                raise DatabaseError(f'cannot commit to database {redact_uri(self.uri)!r}: '
+                                    f'{ex}; nothing was written') from ex
 
     def _begin(self, conn):
         self._run(conn, 'BEGIN IMMEDIATE')
@@ -387,6 +394,9 @@ class SqliteDialect(Dialect):
     name = 'sqlite'
     int_type = 'INTEGER'
     real_type = 'REAL'
+    #: seconds a writer waits for the write lock (SQLite retries meanwhile)
+    #: before a DatabaseError; set it before connecting
+    timeout = 60.0
 
     @property
     def driver_errors(self):
@@ -407,6 +417,20 @@ class SqliteDialect(Dialect):
         """
         return self.target in ('', ':memory:') or self.target.startswith('file::memory:')
 
+    def _begin(self, conn):
+        import sqlite3
+        try:
+            conn.execute('BEGIN IMMEDIATE')
+        except sqlite3.OperationalError as ex:
+            # SQLite retried for ``timeout`` seconds (its busy handler)
+            # before giving up: say so instead of a bare OperationalError
+            raise DatabaseError(
+                f'cannot write to database {redact_uri(self.uri)!r}: {ex} (another '
+                f'process held its write lock for more than {self.timeout:g} s); '
+                f'nothing was written') from ex
+        except self.driver_errors as ex:
+            raise self.wrap_error(ex) from None
+
     def connect(self, must_exist=False):
         """
         Open the file (WAL, capped page cache, shared memory map).
@@ -423,7 +447,7 @@ class SqliteDialect(Dialect):
                 f'cannot open database {self.uri!r}: no such file')
         try:
             conn = sqlite3.connect(self.target, isolation_level=None,
-                                   check_same_thread=False, timeout=60.0,
+                                   check_same_thread=False, timeout=self.timeout,
                                    cached_statements=256)
             conn.execute(f'PRAGMA cache_size = -{SQLITE_CACHE_KIB}')
             if not self.in_memory:

@@ -1,7 +1,10 @@
 """
 Filling a database from an in-memory dataset, fast: one transaction, rows
 streamed to ``executemany`` (SQLite) or ``COPY`` (PostgreSQL), indexes built
-after the rows, and the speed reported in rows per second.
+after the rows, and the speed reported in rows per second.  Refilling an
+existing PostgreSQL database deletes and inserts rows instead of dropping
+the tables, so readers in the middle of a snapshot keep seeing the old
+content (see ``_clear``).
 
 Example:
     >>> import xcoco
@@ -70,8 +73,7 @@ def populate(db, dset, verbose=0, hashid=None):
     start = time.perf_counter()
     counts = {}
     with db.write_transaction() as conn:
-        schema.drop_schema(dialect, conn)
-        schema.create_schema(dialect, conn, indexes=False)
+        _clear(db, conn)
         for table in TABLES:
             items = manifest.get(table) or []
             rows = _unique_rows(table, items, counts)
@@ -100,6 +102,30 @@ def populate(db, dset, verbose=0, hashid=None):
               f'({stats["rows_per_second"]:,.0f} rows/s; indexes '
               f'{stats["index_seconds"]:.2f} s)')
     return stats
+
+
+def _clear(db, conn):
+    dialect = db.dialect
+    if dialect.name == 'postgresql' and _holds_current_schema(dialect, conn):
+        # PostgreSQL's DDL is not MVCC-safe: a reader whose snapshot began
+        # before a DROP/CREATE commits would find the new tables empty.
+        # Deleting the rows keeps older snapshots on the old rows, so every
+        # reader sees the old content or the new, whole.
+        for table in TABLES:
+            dialect.execute(conn, f'DELETE FROM {table}')
+        dialect.execute(conn, "DELETE FROM xcoco_meta WHERE key <> 'schema_version'")
+        dialect.execute(conn, 'UPDATE xcoco_next_ids SET next_id = 1')
+        return
+    schema.drop_schema(dialect, conn)
+    schema.create_schema(dialect, conn, indexes=False)
+
+
+def _holds_current_schema(dialect, conn):
+    from xcoco.errors import DatabaseSchemaError
+    try:
+        return schema.check_schema(dialect, conn) == schema.SCHEMA_VERSION
+    except DatabaseSchemaError:
+        return False
 
 
 def _next_ids(db, conn, dset):

@@ -11,7 +11,9 @@ temporary file and moves it into place, so another process never opens a
 half-built view.  Opening a cached view from a manifest path does not read
 the JSON when its hashid is cached (see ``CocoDataset._cached_hashid``).
 
-A PostgreSQL view goes to the database ``sql_db_fpath`` names, or to one
+A PostgreSQL view is checked and rebuilt in one transaction under the
+writer lock, rows replaced in place: readers see the old view or the new,
+and concurrent rebuilds take turns.  It goes to the database ``sql_db_fpath`` names, or to one
 named after the manifest on the server ``$XCOCO_POSTGRESQL_URI`` names
 (default ``postgresql://localhost:5432/postgres``; the database is created
 if missing, which needs the CREATEDB privilege).
@@ -33,11 +35,11 @@ import hashlib
 import os
 import re
 import tempfile
-import uuid
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from xcoco.errors import DatabaseError, DatabaseURIError
+from xcoco.manifest.durable import create_temp_beside, fsync_dir, sweep_stale
 from xcoco.sql.database import CocoSqlDatabase
 from xcoco.sql.dialect import redact_uri
 from xcoco.sql.schema import SCHEMA_VERSION
@@ -111,11 +113,15 @@ def _refuse_to_drop_edits(uri, fpath):
     finally:
         db.disconnect()
     if edited:
-        raise DatabaseError(
-            f'the SQL view {redact_uri(os.fspath(uri))} of {fpath} holds '
-            f'edits made through the database; rebuilding it from the JSON would lose them. '
-            f'Write them out first (CocoSqlDatabase(...).dump(path)) or pass '
-            f'force_rewrite=True to discard them')
+        raise _edits_error(uri, fpath)
+
+
+def _edits_error(uri, fpath):
+    return DatabaseError(
+        f'the SQL view {redact_uri(os.fspath(uri))} of {fpath} holds '
+        f'edits made through the database; rebuilding it from the JSON would lose them. '
+        f'Write them out first (CocoSqlDatabase(...).dump(path)) or pass '
+        f'force_rewrite=True to discard them')
 
 
 def view_sql(dset: Any, force_rewrite: bool = False, memory: bool = False,
@@ -156,14 +162,33 @@ def view_sql(dset: Any, force_rewrite: bool = False, memory: bool = False,
     db = CocoSqlDatabase(uri, tag=tag, bundle_dpath=bundle_dpath)
     if db.dialect.name == 'sqlite' and not db.dialect.in_memory:
         return _build_sqlite_file(db, dset, hashid)
-    return db.populate_from(dset, hashid=hashid)
+    return _populate_locked(db, dset, hashid, force_rewrite)
+
+
+def _populate_locked(db, dset, hashid, force_rewrite):
+    # Check and rebuild in one transaction under the writer lock: of two
+    # processes rebuilding at once the second finds the first's view current
+    # and keeps it, and edits another process commits between the check
+    # above and the rebuild are never thrown away unnoticed.
+    with db._writer_lock():
+        if not force_rewrite:
+            stored = db.read_meta('source_hashid', 'missing')
+            if hashid is not None and stored == hashid:
+                return db  # another process built it meanwhile
+            if stored is None:
+                raise _edits_error(db.uri, dset.fpath)
+        db.populate_from(dset, hashid=hashid)
+    return db
 
 
 def _build_sqlite_file(db, dset, hashid):
-    final = db.fpath
-    dpath = os.path.dirname(os.path.abspath(final)) or '.'
+    final = os.path.abspath(db.fpath)
+    dpath = os.path.dirname(final) or '.'
     os.makedirs(dpath, exist_ok=True)
-    tmp_fpath = os.path.join(dpath, f'.{os.path.basename(final)}.{uuid.uuid4().hex[:8]}.tmp')
+    sweep_stale(final)  # what killed builders left behind
+    # an empty locked file SQLite then fills: the lock tells a sweeper that
+    # this builder is alive (see xcoco.manifest.durable)
+    lock_fd, tmp_fpath = create_temp_beside(final)
     tmp = CocoSqlDatabase(tmp_fpath, tag=db.tag, bundle_dpath=db._bundle_dpath)
     try:
         tmp.populate_from(dset, hashid=hashid)
@@ -172,9 +197,12 @@ def _build_sqlite_file(db, dset, hashid):
         tmp.dialect.execute(tmp.connection, 'PRAGMA wal_checkpoint(TRUNCATE)')
         tmp.dialect.execute(tmp.connection, 'PRAGMA journal_mode = DELETE')
         tmp.disconnect()
+        os.fsync(lock_fd)
         os.replace(tmp_fpath, final)
+        fsync_dir(dpath)
     finally:
         tmp.delete()
+        os.close(lock_fd)
     for suffix in ('-wal', '-shm'):
         if os.path.exists(final + suffix):
             os.remove(final + suffix)

@@ -123,9 +123,16 @@ def clear_images(db: Any) -> None:
         db.dialect.execute(conn, 'DELETE FROM images')
 
 
-def _ensure(lookup, key, add):
+def _ensure(lookup, key, add, db):
     obj = lookup.get(key)
-    return obj['id'] if obj is not None else add()
+    if obj is not None:
+        return obj['id']
+    # Look again under the writer lock, and add in the same transaction:
+    # of processes ensuring one name at once, one adds and the others get
+    # its id (checked outside the lock, each would add and all but one fail).
+    with db._writer_lock():
+        obj = lookup.get(key)
+        return obj['id'] if obj is not None else add()
 
 
 def ensure_image(db: Any, file_name: Any, id: Any = None, **kw: Any) -> Any:
@@ -139,7 +146,7 @@ def ensure_image(db: Any, file_name: Any, id: Any = None, **kw: Any) -> Any:
         True
     """
     return _ensure(db.index.file_name_to_img, file_name,
-                   lambda: add_image(db, file_name, id=id, **kw))
+                   lambda: add_image(db, file_name, id=id, **kw), db)
 
 
 def ensure_category(db: Any, name: str, supercategory: str | None = None, id: Any = None,
@@ -154,7 +161,7 @@ def ensure_category(db: Any, name: str, supercategory: str | None = None, id: An
         True
     """
     return _ensure(db.index.name_to_cat, name,
-                   lambda: add_category(db, name, supercategory=supercategory, id=id, **kw))
+                   lambda: add_category(db, name, supercategory=supercategory, id=id, **kw), db)
 
 
 def ensure_video(db: Any, name: str, id: Any = None, **kw: Any) -> Any:
@@ -167,7 +174,7 @@ def ensure_video(db: Any, name: str, id: Any = None, **kw: Any) -> Any:
         >>> db.ensure_video('v') == db.ensure_video('v')
         True
     """
-    return _ensure(db.index.name_to_video, name, lambda: add_video(db, name, id=id, **kw))
+    return _ensure(db.index.name_to_video, name, lambda: add_video(db, name, id=id, **kw), db)
 
 
 def ensure_track(db: Any, name: str, id: Any = None, **kw: Any) -> Any:
@@ -180,7 +187,7 @@ def ensure_track(db: Any, name: str, id: Any = None, **kw: Any) -> Any:
         >>> db.ensure_track('t') == db.ensure_track('t')
         True
     """
-    return _ensure(db.index.name_to_track, name, lambda: add_track(db, name, id=id, **kw))
+    return _ensure(db.index.name_to_track, name, lambda: add_track(db, name, id=id, **kw), db)
 
 
 def add_keypoint_category(db: Any, name: str, id: Any = None, **kw: Any) -> Any:
