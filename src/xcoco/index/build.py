@@ -314,9 +314,12 @@ class CocoIndex:
         value = obj.get(field)
         ident = obj.get('id') if _is_hashable(obj.get('id')) else None
         who = f'{NOUN[table]} id={ident!r} (position {pos} in table {table!r})'
+        why = ''
+        if type(value) is float and abs(value) >= 2 ** 63:
+            why = ' (the JSON parser reads integers beyond 64 bits as floats)'
         return FieldTypeError(
             f'{self._where()}{who} field {field!r}: {value!r:.60} is a '
-            f'{type(value).__name__}; expected {expected}',
+            f'{type(value).__name__}{why}; expected {expected}',
             fpath=self._fpath, table=table, position=pos, id=ident, field=field)
 
     def _locate(self, table, field, ok, expected):

@@ -197,21 +197,41 @@ def _parse(buf, fpath, release=None):
     return manifest
 
 
+#: how deep JSON may nest: orjson's own limit; deeper text is refused
+#: before any recursive parser (or later a recursive copy) can overflow
+MAX_JSON_DEPTH = 1024
+
+
 def _parse_nonstandard(data, where, orjson_error):
     # orjson follows RFC 8259 strictly; stdlib json also takes the NaN and
     # Infinity literals that Python-written manifests contain.
     import json
+    fpath = None if where == '<manifest text>' else where
+    if str(orjson_error).startswith('depth limit exceeded'):
+        # stdlib json would recurse once per level and die of a RecursionError
+        raise MalformedJSONError(
+            f'{where}: JSON nested deeper than {MAX_JSON_DEPTH} levels at line '
+            f'{orjson_error.lineno} column {orjson_error.colno}; a manifest '
+            'never nests that deep', fpath=fpath, line=orjson_error.lineno,
+            column=orjson_error.colno) from None
     try:
         text = data.decode('utf8') if isinstance(data, (bytes, bytearray)) else data
         return json.loads(text)
     except json.JSONDecodeError as ex:
         raise MalformedJSONError(
             f'{where}: malformed JSON at line {ex.lineno} column {ex.colno}: '
-            f'{ex.msg}', fpath=None if where == '<manifest text>' else where,
-            line=ex.lineno, column=ex.colno) from orjson_error
+            f'{ex.msg}', fpath=fpath, line=ex.lineno, column=ex.colno) from orjson_error
     except UnicodeDecodeError as ex:
         raise MalformedJSONError(
-            f'{where}: not UTF-8 text ({ex})', fpath=where) from None
+            f'{where}: not UTF-8 text ({ex})', fpath=fpath) from None
+    except RecursionError:
+        raise MalformedJSONError(
+            f'{where}: JSON nested too deep to parse (the limit is '
+            f'{MAX_JSON_DEPTH} levels)', fpath=fpath) from None
+    except ValueError as ex:
+        # e.g. an integer literal of more digits than int() takes (4300)
+        raise MalformedJSONError(f'{where}: unreadable JSON value: {ex}',
+                                 fpath=fpath) from orjson_error
 
 
 def read_json(fpath):
