@@ -10,6 +10,7 @@ import json
 import os
 import tempfile
 import warnings
+from functools import partial
 
 import xcoco
 from xcoco.errors import XcocoError
@@ -32,8 +33,9 @@ def demo_manifest(key):
 def _tolerant(*calls):
     # each read may fail on its own (with an XcocoError): the next still runs
     for call in calls:
+        func, *args = call if isinstance(call, tuple) else (call,)
         try:
-            call()
+            func(*args)
         except XcocoError:
             pass
 
@@ -42,13 +44,13 @@ def _read_table_fields(objs):
     # every field any object holds, read the vectorised way and one by one
     keys = sorted({key for obj in objs.objs for key in obj if isinstance(key, str)})
     for key in keys:
-        _tolerant(lambda: objs.lookup(key, None), lambda: objs.get(key, None),
-                  lambda: objs.lookup(key, default=None, keepid=True))
+        _tolerant((objs.lookup, key, None), (objs.get, key, None),
+                  (partial(objs.lookup, keepid=True), key, None))
     _tolerant(objs.attribute_frequency)
 
 
 def _read_attrs(obj, attrs):
-    _tolerant(*[(lambda attr=attr: getattr(obj, attr)) for attr in attrs])
+    _tolerant(*[(getattr, obj, attr) for attr in attrs])
 
 
 def _read_images(dset):
@@ -61,11 +63,11 @@ def _read_images(dset):
         coco_img = dset.coco_image(gid)
         _read_attrs(coco_img, ('channels', 'num_channels', 'dsize', 'n_assets', 'name',
                                'video', 'assets', 'warp_vid_from_img', 'warp_img_from_vid'))
-        _tolerant(coco_img.stats, lambda: list(coco_img.iter_image_filepaths()),
+        _tolerant(coco_img.stats, (list, coco_img.iter_image_filepaths()),
                   coco_img.valid_region, coco_img.annots, coco_img.primary_asset,
                   # builds the lazy graph only: no pixel is read
                   coco_img.imdelay,
-                  lambda: coco_img.imdelay(space='video'))
+                  partial(coco_img.imdelay, space='video'))
 
 
 def _read_annots(dset):
@@ -134,6 +136,7 @@ def run_operations(label, dset, payload, description, tmp_dpath, check_outcome):
 def _explore(n, keys):
     import collections
     import traceback
+
     from fuzzing import FuzzFailure, check_outcome, mutants
     where = collections.Counter()
     tally = collections.Counter()
@@ -144,8 +147,8 @@ def _explore(n, keys):
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter('ignore')
-                    out = check_outcome('manifest', lambda: xcoco.CocoDataset(
-                        mutant, bundle_dpath=bundle), mutant, seed_desc)
+                    out = check_outcome('manifest', partial(
+                        xcoco.CocoDataset, mutant, bundle_dpath=bundle), mutant, seed_desc)
             except FuzzFailure as ex:
                 tally['load-fail'] += 1
                 where[('load', str(ex).splitlines()[-1][:150])] += 1
@@ -162,7 +165,10 @@ def _explore(n, keys):
                 except FuzzFailure as ex:
                     tally['op-fail'] += 1
                     lines = str(ex).splitlines()
-                    where[(name, lines[-1][:120], [ln for ln in lines if 'File' in ln][-1][-90:])] += 1
+                    frames = [ln for ln in lines if 'File' in ln]
+                    where[(name, lines[-1][:120], frames[-1][-90:])] += 1
+                    if 'Hang' in lines[-1]:
+                        print('HANG', name, lines[0][-200:])
                 except Exception:
                     traceback.print_exc()
     print(tally)

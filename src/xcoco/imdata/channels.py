@@ -12,6 +12,7 @@ __all__ = [
     'ChannelSpec',
     'FusedChannelSpec',
     'SensorChanSpec',
+    'asset_channels',
     'coerce_fused',
     'find_asset_obj',
     'image_channels',
@@ -43,6 +44,10 @@ def coerce_fused(channels, where=None):
             f'{prefix}{channels!r} is a late-fused (comma) channel code; '
             'a single asset / request needs an early-fused code like '
             f"{channels.replace(',', '|')!r}")
+    if isinstance(channels, (list, tuple)) and not all(isinstance(c, str) for c in channels):
+        # the spec would take the list and fail only when first printed
+        raise ChannelError(f'{prefix}cannot parse channel code {channels!r}: a list of '
+                           'channel names must hold strings only')
     try:
         return FusedChannelSpec.coerce(channels)
     except Exception as ex:
@@ -94,10 +99,34 @@ def find_asset_obj(img, channels):
             # An unlabeled base image cannot answer a channel query; keep
             # looking through the labeled assets.
             continue
-        have = FusedChannelSpec.coerce(code)
+        have = _manifest_code(img, obj, code)
         if (have & want).numel():
             return obj
     return None
+
+
+def asset_channels(img, obj):
+    """
+    The channels of an asset (or image) dict as a normalized
+    ``FusedChannelSpec``, or None; a malformed code is a ChannelError
+    naming the image.
+
+    Example:
+        >>> asset_channels({'id': 1}, {'channels': 'r|g|b'}).spec
+        'r|g|b'
+    """
+    code = obj.get('channels', None)
+    if code is None:
+        return None
+    return _manifest_code(img, obj, code).normalize()
+
+
+def _manifest_code(img, obj, code):
+    # Manifest codes are taken as written (kwcoco does the same); anything
+    # but a string gets coerce_fused's checks
+    if isinstance(code, str):
+        return FusedChannelSpec.coerce(code)
+    return coerce_fused(code, _where(img, obj))
 
 
 def _where(img, obj):

@@ -18,7 +18,13 @@ import os
 
 from xcoco.imdata import channels as _channels
 from xcoco.imdata import spaces as _spaces
-from xcoco.manifest.assets import WARP_KEYS, asset_warp, asset_warp_key, iter_asset_objs
+from xcoco.manifest.assets import (
+    WARP_KEYS,
+    asset_warp,
+    asset_warp_key,
+    iter_asset_objs,
+    known_dsize,
+)
 
 __all__ = [
     'asset_leaves',
@@ -74,7 +80,7 @@ def imdelay(img, video=None, bundle_dpath=None, channels=None, space='image',
     if channels is not None:
         requested = _channels.coerce_fused(
             channels, where=f'image id={gid} imdelay(channels=...)').normalize()
-    img_dsize = _known_dsize(img)
+    img_dsize = known_dsize(img)
     leaves = asset_leaves(img, bundle_dpath, nodata_method, handles)
     picked = select_leaves(leaves, requested)
     parts = []
@@ -94,13 +100,6 @@ def imdelay(img, video=None, bundle_dpath=None, channels=None, space='image',
         delayed = rescale_to_resolution(delayed, space_info, resolution,
                                         interpolation, antialias)
     return delayed
-
-
-def _known_dsize(obj):
-    w, h = obj.get('width', None), obj.get('height', None)
-    if w is None or h is None:
-        return None
-    return (int(w), int(h))
 
 
 def asset_leaves(img, bundle_dpath=None, nodata_method=None, handles=None):
@@ -125,10 +124,8 @@ def asset_leaves(img, bundle_dpath=None, nodata_method=None, handles=None):
     from xcoco.imdata.backends import DelayedLoad
     leaves = []
     for obj in iter_asset_objs(img):
-        chans = obj.get('channels', None)
-        if chans is not None:
-            chans = _channels.FusedChannelSpec.coerce(chans).normalize()
-        dsize = _known_dsize(obj)
+        chans = _channels.asset_channels(img, obj)
+        dsize = known_dsize(obj, img)
         imdata = obj.get('imdata', None)
         if imdata is not None:
             leaf = DelayedIdentity(imdata, channels=chans, dsize=dsize)

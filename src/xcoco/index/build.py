@@ -349,10 +349,19 @@ class CocoIndex:
         # One pass over the key types at C speed; the culprit is searched
         # for only when something is wrong.  (True and 1 are one dict key:
         # the types are checked on the objects, not only on the keys.)
-        if lookup is None or not set(map(type, lookup)) <= set(ID_TYPES) or \
+        id_types = None if lookup is None else set(map(type, lookup))
+        if id_types is None or not id_types <= set(ID_TYPES) or \
                 len(lookup) != len(items) and not all(_is_id(o['id']) for o in items):
             pos, obj = next((i, o) for i, o in enumerate(items) if not _is_id(o['id']))
             raise self._field_error(table, pos, obj, 'id', 'an int or a string')
+        if len(id_types) > 1:
+            # ids are sorted and compared (groups, subsets, next free id):
+            # one table holds ints or strings, not both
+            first = type(items[0]['id'])
+            pos, obj = next((i, o) for i, o in enumerate(items) if type(o['id']) is not first)
+            kind = 'an int' if first is int else 'a string'
+            raise self._field_error(table, pos, obj, 'id', f'{kind} like the first id '
+                                    f'of the table ({items[0]["id"]!r:.40})')
         if len(lookup) != len(items):
             self._warn_duplicates(table, items)
         self.next_ids[table] = _next_free_id(lookup)
