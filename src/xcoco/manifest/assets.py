@@ -28,11 +28,11 @@ __all__ = [
     'asset_warp',
     'asset_warp_key',
     'checked_file_name',
-    'known_dsize',
     'iter_asset_entries',
     'iter_asset_objs',
     'iter_assets',
     'iter_file_objs',
+    'known_dsize',
 ]
 
 #: the keys under which an image lists its assets, old spelling first

@@ -32,6 +32,9 @@ from typing import TYPE_CHECKING
 import ubelt as ub
 
 from xcoco.errors import FieldTypeError, GeometryError, UnknownIdError
+from xcoco.manifest.assets import known_dsize
+from xcoco.objects.category_tree import check_category_links
+from xcoco.objects.geometry import detections_from_annots
 from xcoco.objects.groups import (
     AnnotGroups,
     CocoImageView,
@@ -39,9 +42,6 @@ from xcoco.objects.groups import (
     ObjectGroups,
     ObjView,
 )
-from xcoco.manifest.assets import known_dsize
-from xcoco.objects.category_tree import check_category_links
-from xcoco.objects.geometry import detections_from_annots
 from xcoco.objects.list1d import ObjectList1D
 from xcoco.types import Id
 
@@ -371,7 +371,6 @@ class Annots(ObjectList1D):
             >>> len(Annots([kp_aid], dset).detections)  # kwimage alone loops forever here
             1
         """
-        import kwimage
         dset = self._dset
         # kwimage needs a box on every annotation (kwcoco fails on its own
         # demo's line- and keypoint-only annotations); one is derived from
