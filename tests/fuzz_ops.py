@@ -12,6 +12,8 @@ import tempfile
 import warnings
 from functools import partial
 
+from hypothesis import strategies as st
+
 import xcoco
 from xcoco.errors import XcocoError
 
@@ -20,6 +22,23 @@ from xcoco.errors import XcocoError
 DEMO_KEYS = ('vidshapes2-multispectral', 'shapes8', 'photos', 'vidshapes1-frames3')
 
 _DEMO_CACHE = {}
+
+#: JSON-like trees: None, bools, ints (beyond 64 bits too), floats (NaN, inf),
+#: text, and lists / dicts of them
+_leaves = (st.none() | st.booleans()
+           | st.integers() | st.integers(min_value=2 ** 63 - 2, max_value=2 ** 80)
+           | st.integers(max_value=-2 ** 63 + 2, min_value=-2 ** 80)
+           | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=12))
+JSON_TREES = st.recursive(
+    _leaves,
+    lambda children: (st.lists(children, max_size=4)
+                      | st.dictionaries(st.text(max_size=8), children, max_size=4)),
+    max_leaves=12)
+_record_keys = st.sampled_from(['id', 'name', 'file_name', 'image_id', 'category_id',
+                                'video_id', 'track_id', 'bbox', 'segmentation',
+                                'keypoints', 'frame_index', 'auxiliary', 'assets',
+                                'channels', 'width', 'height', 'supercategory'])
+JSON_RECORDS = st.dictionaries(_record_keys | st.text(max_size=6), JSON_TREES, max_size=6)
 
 
 def demo_manifest(key):

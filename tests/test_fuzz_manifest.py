@@ -17,7 +17,7 @@ import sys
 import warnings
 
 import pytest
-from fuzz_ops import DEMO_KEYS, demo_manifest
+from fuzz_ops import DEMO_KEYS, JSON_RECORDS, JSON_TREES, demo_manifest
 from fuzzing import check_outcome, fuzz_budget, mutants, regression_cases, truncations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -85,26 +85,12 @@ def test_truncations_of_bigger_manifests(key, tmp_path):
 
 # ---- hypothesis: JSON-ish trees in place of tables and records -------------
 
-_leaves = (st.none() | st.booleans()
-           | st.integers() | st.integers(min_value=2 ** 63 - 2, max_value=2 ** 80)
-           | st.integers(max_value=-2 ** 63 + 2, min_value=-2 ** 80)
-           | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=12))
-_trees = st.recursive(
-    _leaves,
-    lambda children: (st.lists(children, max_size=4)
-                      | st.dictionaries(st.text(max_size=8), children, max_size=4)),
-    max_leaves=12)
-_record_keys = st.sampled_from(['id', 'name', 'file_name', 'image_id', 'category_id',
-                                'video_id', 'track_id', 'bbox', 'segmentation',
-                                'keypoints', 'frame_index', 'auxiliary', 'assets',
-                                'channels', 'width', 'height', 'supercategory'])
-_records = st.dictionaries(_record_keys | st.text(max_size=6), _trees, max_size=6)
 _fuzz_settings = settings(derandomize=True, deadline=None, max_examples=fuzz_budget(120),
                           suppress_health_check=list(HealthCheck), database=None)
 
 
 @_fuzz_settings
-@given(table=st.sampled_from(list(TABLES) + ['info', 'licenses', 'extra']), value=_trees)
+@given(table=st.sampled_from(list(TABLES) + ['info', 'licenses', 'extra']), value=JSON_TREES)
 def test_any_tree_in_place_of_a_table(table, value):
     payload = dict(demo_manifest('vidshapes2-multispectral')[0])
     payload[table] = value
@@ -114,7 +100,7 @@ def test_any_tree_in_place_of_a_table(table, value):
 
 
 @_fuzz_settings
-@given(table=st.sampled_from(TABLES), position=st.integers(0, 8), record=_records,
+@given(table=st.sampled_from(TABLES), position=st.integers(0, 8), record=JSON_RECORDS,
        data=st.data())
 def test_any_record_in_a_table(table, position, record, data):
     base = demo_manifest('vidshapes2-multispectral')[0]

@@ -23,6 +23,7 @@ Where kwcoco is lax but loses nothing, so is the index:
 * ``trackid_to_aids[None]`` groups the annotations without a ``track_id``,
   ``cid_to_aids[None]`` those without a ``category_id`` (as kwcoco).
 """
+import itertools
 import warnings
 from collections import defaultdict
 from functools import partial
@@ -458,10 +459,13 @@ class CocoIndex:
             if trackless:
                 trackid_to_aids[None] = set(trackless)
         except TypeError:
-            raise next(err for err in (
-                self._locate('annotations', field, _is_ref, 'an int or a string')
-                for field in ('image_id', 'category_id', 'track_id'))
-                if err is not None) from None
+            # an unhashable reference, or a track whose frames' indexes do
+            # not compare (its annotations are kept in frame order)
+            located = (self._locate('annotations', field, _is_ref, 'an int or a string')
+                       for field in ('image_id', 'category_id', 'track_id'))
+            located = itertools.chain(located, [self._locate(
+                'images', 'frame_index', _is_frame_index, 'a number')])
+            raise next(err for err in located if err is not None) from None
 
     def _adopt_groups(self, groups):
         gid_to_aids = self.gid_to_aids

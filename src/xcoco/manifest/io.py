@@ -52,6 +52,7 @@ __all__ = [
     'plain_json',
     'read_json',
     'read_manifest',
+    'too_deep_error',
     'write_json',
     'write_manifest',
 ]
@@ -386,6 +387,15 @@ def plain_json(value):
     kind = type(value)
     if kind in _JSON_LEAVES:
         return value
+    try:
+        return _plain_json(value, kind)
+    except RecursionError:
+        raise too_deep_error('check') from None
+
+
+def _plain_json(value, kind):
+    if kind in _JSON_LEAVES:
+        return value
     if kind is list:
         # set(map(type, ...)) runs at C speed: most lists are flat numbers
         if set(map(type, value)) <= _JSON_LEAVES:
@@ -437,9 +447,37 @@ def dumps_manifest(manifest, indent=None, newlines=False):
     try:
         return _dumps(manifest, indent, newlines)
     except TypeError as ex:
+        if str(ex) == 'Recursion limit reached':
+            # orjson writes 254 levels; what stdlib json reads it also writes
+            return _dumps_deep(manifest, indent)
         raise UnserializableError(
             f'cannot write the manifest as JSON: {_locate_unserializable(manifest)}'
             f' ({ex})') from ex
+
+
+def _dumps_deep(manifest, indent):
+    import json
+    try:
+        return json.dumps(manifest, default=json_default, indent=indent,
+                          ensure_ascii=False).encode('utf8', 'surrogatepass')
+    except RecursionError:
+        raise too_deep_error('write') from None
+
+
+def too_deep_error(action):
+    """
+    The error for a value nested too deep for Python to ``action`` (copy,
+    check, write) it: the parser reads :data:`MAX_JSON_DEPTH` levels, more
+    than Python's own recursion allows.
+
+    Example:
+        >>> print(too_deep_error('copy'))
+        cannot copy the manifest: a value nests too deep for Python's recursion limit (1000)
+    """
+    import sys
+    return ManifestStructureError(
+        f'cannot {action} the manifest: a value nests too deep for Python\'s '
+        f'recursion limit ({sys.getrecursionlimit()})')
 
 
 def _locate_unserializable(manifest):
