@@ -172,6 +172,22 @@ def test_nan_literals_duplicate_keys_and_nul_load_as_stdlib_json_reads_them(tmp_
     assert dset.imgs[2]['file_name'] == 'a\x00b' and math.isnan(dset.imgs[2]['width'])
 
 
+@pytest.mark.parametrize('value', [
+    '"a\\ud800b\u00e9.png"',              # a lone surrogate escape (stdlib json reads it)
+    '[' * 500 + '"x"' + ']' * 500,          # past orjson's 254 writable levels
+], ids=['lone-surrogate', 'nested-500'])
+def test_what_loads_is_written_back_whole(tmp_path, value):
+    text = '{"images": [{"id": 1, "file_name": "a.png", "note": %s}]}' % value
+    fpath = _load_text(tmp_path, text.encode('utf8'))
+    dset = xcoco.CocoDataset(fpath)
+    note = dset.imgs[1]['note']
+    for out in (tmp_path / 'dumped.kwcoco.json', tmp_path / 'dumped.kwcoco.zip'):
+        dset.dump(out)
+        again = xcoco.CocoDataset(out).imgs[1]['note']
+        assert again == note
+    assert json.loads(dset.dumps())['images'][0]['note'] == note
+
+
 def test_ids_beyond_64_bits_are_refused_with_the_reason(tmp_path):
     # orjson reads integers beyond 64 bits as floats: such an id is refused
     # (kwcoco keeps it as a Python int); the error says why it is a float

@@ -447,19 +447,24 @@ def dumps_manifest(manifest, indent=None, newlines=False):
     try:
         return _dumps(manifest, indent, newlines)
     except TypeError as ex:
-        if str(ex) == 'Recursion limit reached':
-            # orjson writes 254 levels; what stdlib json reads it also writes
-            return _dumps_deep(manifest, indent)
+        if str(ex) in _STDLIB_WRITES:
+            return _dumps_stdlib(manifest, indent)
         raise UnserializableError(
             f'cannot write the manifest as JSON: {_locate_unserializable(manifest)}'
             f' ({ex})') from ex
 
 
-def _dumps_deep(manifest, indent):
+#: orjson refusals of what stdlib json reads, and so also writes: deeper
+#: nesting than orjson's 254 levels, and lone surrogates (``"\ud800"``)
+_STDLIB_WRITES = frozenset({'Recursion limit reached',
+                            'str is not valid UTF-8: surrogates not allowed'})
+
+
+def _dumps_stdlib(manifest, indent):
+    # ASCII output: a lone surrogate is written as the escape it was read from
     import json
     try:
-        return json.dumps(manifest, default=json_default, indent=indent,
-                          ensure_ascii=False).encode('utf8', 'surrogatepass')
+        return json.dumps(manifest, default=json_default, indent=indent).encode('ascii')
     except RecursionError:
         raise too_deep_error('write') from None
 
@@ -672,10 +677,15 @@ def write_manifest(manifest, file, indent=None, newlines=False,
         # The common case streams table slices to disk, so the whole text
         # (446 MiB for COCO-train scale) never sits in memory beside the
         # objects it came from.
-        with atomic_write(fspath(file), 'wb') as raw:
-            for chunk in iter_manifest_bytes(manifest):
-                raw.write(chunk)
-        return
+        try:
+            with atomic_write(fspath(file), 'wb') as raw:
+                for chunk in iter_manifest_bytes(manifest):
+                    raw.write(chunk)
+            return
+        except UnserializableError as ex:
+            if str(ex.__cause__) not in _STDLIB_WRITES:
+                raise
+            # the old file is untouched: write the whole text the slow way
     data = dumps_manifest(manifest, indent=indent, newlines=newlines)
     if not isinstance(file, (str, PathLike)):
         if compress is True:
