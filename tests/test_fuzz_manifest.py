@@ -177,7 +177,7 @@ def test_nan_literals_duplicate_keys_and_nul_load_as_stdlib_json_reads_them(tmp_
     '[' * 500 + '"x"' + ']' * 500,          # past orjson's 254 writable levels
 ], ids=['lone-surrogate', 'nested-500'])
 def test_what_loads_is_written_back_whole(tmp_path, value):
-    text = '{"images": [{"id": 1, "file_name": "a.png", "note": %s}]}' % value
+    text = '{"images": [{"id": 1, "file_name": "a.png", "note": ' + value + '}]}'
     fpath = _load_text(tmp_path, text.encode('utf8'))
     dset = xcoco.CocoDataset(fpath)
     note = dset.imgs[1]['note']
