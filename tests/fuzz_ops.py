@@ -108,12 +108,17 @@ def _read_annots(dset):
               dset.extended_stats, dset.category_annotation_frequency)
 
 
-def operations(dset, tmp_dpath):
+def operations(dset, tmp_dpath, decode_files=False):
     """
     Yield ``(name, call)`` pairs: every read and operation the fuzz tests
     hold to "ok or an XcocoError".  Calls that edit work on copies.
+    ``decode_files`` adds validate's slow check that decodes every file.
     """
     yield 'validate', lambda: dset.validate(verbose=0)
+    yield 'validate-strict', lambda: dset.validate(
+        verbose=0, require_relative=2, img_attrs='error', annot_attrs='error')
+    if decode_files:
+        yield 'validate-decode', lambda: dset.validate(verbose=0, corrupted=True)
     yield 'images', lambda: _read_images(dset)
     yield 'annots', lambda: _read_annots(dset)
     yield 'copy', lambda: dset.copy()
@@ -141,12 +146,13 @@ def operations(dset, tmp_dpath):
     yield 'dump', dump_reload
 
 
-def run_operations(label, dset, payload, description, tmp_dpath, check_outcome):
+def run_operations(label, dset, payload, description, tmp_dpath, check_outcome,
+                   decode_files=False):
     """Run every operation under :func:`check_outcome`; return the outcomes by name."""
     outcomes = {}
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        for name, call in operations(dset, tmp_dpath):
+        for name, call in operations(dset, tmp_dpath, decode_files):
             outcomes[name] = check_outcome(label, call, payload,
                                            f'{description} [then {name}]')
     return outcomes
@@ -162,7 +168,7 @@ def _explore(n, keys):
     tmp_dpath = tempfile.mkdtemp()
     for key in keys:
         base, bundle = demo_manifest(key)
-        for seed_desc, mutant in mutants(base, n, seed=1):
+        for seed_desc, mutant in mutants(base, n, seed=int(os.environ.get('FUZZ_SEED', 1))):
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter('ignore')
@@ -178,7 +184,7 @@ def _explore(n, keys):
             with warnings.catch_warnings():
                 warnings.simplefilter('ignore')
                 dset = xcoco.CocoDataset(mutant, bundle_dpath=bundle)
-            for name, call in operations(dset, tmp_dpath):
+            for name, call in operations(dset, tmp_dpath, decode_files=True):
                 try:
                     tally[check_outcome('operations', call, mutant, seed_desc)] += 1
                 except FuzzFailure as ex:

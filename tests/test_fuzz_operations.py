@@ -37,13 +37,14 @@ def test_operations_on_mutated_demo_manifests(key, tmp_path):
     base, bundle = demo_manifest(key)
     loaded = 0
     refused = 0
-    for description, mutant in mutants(base, fuzz_budget(120), seed=23):
+    for idx, (description, mutant) in enumerate(mutants(base, fuzz_budget(120), seed=23)):
         dset = _loaded(mutant, bundle)
         if dset is None:
             continue
         loaded += 1
+        # every tenth also decodes the bundle's files (validate corrupted=True)
         outcomes = run_operations(LABEL, dset, mutant, description, str(tmp_path),
-                                  check_outcome)
+                                  check_outcome, decode_files=idx % 10 == 0)
         refused += list(outcomes.values()).count('xcoco-error')
     # most mutants load, and some of them are then refused by an operation
     assert loaded > fuzz_budget(120) // 2 and refused, (loaded, refused)
@@ -53,7 +54,8 @@ def test_operations_on_the_unmutated_demos_all_succeed(tmp_path):
     for key in DEMO_KEYS:
         base, bundle = demo_manifest(key)
         dset = _loaded(json.loads(json.dumps(base)), bundle)
-        outcomes = run_operations(LABEL, dset, base, key, str(tmp_path), check_outcome)
+        outcomes = run_operations(LABEL, dset, base, key, str(tmp_path), check_outcome,
+                                  decode_files=True)
         assert set(outcomes.values()) == {'ok'}, (key, outcomes)
 
 
@@ -103,4 +105,5 @@ def test_regression_cases_survive_operations(fpath, tmp_path):
     base, bundle = demo_manifest('vidshapes2-multispectral')
     dset = _loaded(payload, bundle)
     if dset is not None:
-        run_operations(LABEL, dset, payload, fpath.name, str(tmp_path), check_outcome)
+        run_operations(LABEL, dset, payload, fpath.name, str(tmp_path), check_outcome,
+                       decode_files=True)

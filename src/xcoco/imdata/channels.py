@@ -133,9 +133,7 @@ def image_channels(img):
         if code is not None:
             # Manifest codes are taken as written (kwcoco does the same);
             # only requests get the stricter check in coerce_fused.
-            if not isinstance(code, str):
-                code = coerce_fused(code, _where(img, obj)).spec
-            parts.append(code)
+            parts.append(_manifest_code(img, obj, code).spec)
     if not parts:
         return None
     return ChannelSpec(','.join(parts))
@@ -186,7 +184,13 @@ def _manifest_code(img, obj, code):
     # but a string gets coerce_fused's checks
     if isinstance(code, str):
         check_code_size(code, _where(img, obj))
-        return FusedChannelSpec.coerce(code)
+        try:
+            spec = FusedChannelSpec.coerce(code)
+            spec.numel()  # parses now: the spec itself parses lazily
+            return spec
+        except (ValueError, TypeError, KeyError, IndexError) as ex:
+            raise ChannelError(f'{_where(img, obj)}: cannot parse channel code '
+                               f'{code!r:.80}: {ex}') from ex
     return coerce_fused(code, _where(img, obj))
 
 

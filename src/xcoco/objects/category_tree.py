@@ -746,7 +746,12 @@ def keypoint_categories(dset):
     names = []
     seen = set()
     for cat in _table(dset, 'categories'):
-        for name in cat.get('keypoints') or []:
+        kpnames = cat.get('keypoints') or []
+        if not isinstance(kpnames, list):
+            raise CategoryTreeError(
+                f'category id={cat.get("id")!r} field \'keypoints\': {kpnames!r:.60} is '
+                'not a list of keypoint names')
+        for name in kpnames:
             if isinstance(name, str) and name not in seen:
                 seen.add(name)
                 names.append(name)
