@@ -57,6 +57,21 @@ REPEATABLE_NAMES = {
 }
 
 
+#: the fields of an object hidden by a repeated id that must still have a
+#: usable type (those the index hashes or sorts on the objects it holds)
+SHADOWED_FIELD_RULES = {
+    'categories': [('name', lambda v: _is_hashable(v), 'a string')],
+    'videos': [('name', lambda v: _is_hashable(v), 'a string')],
+    'tracks': [('name', lambda v: _is_hashable(v), 'a string')],
+    'images': [('name', lambda v: _is_hashable(v), 'a string'),
+               ('file_name', lambda v: _is_hashable(v), 'a string'),
+               ('video_id', lambda v: _is_ref(v), 'an int or a string'),
+               ('frame_index', lambda v: _is_frame_index(v), 'a number')],
+    'annotations': [(field, lambda v: _is_ref(v), 'an int or a string')
+                    for field in ('image_id', 'category_id', 'track_id')],
+}
+
+
 class FrameOfImage:
     """
     Sort key of an image id: its ``frame_index`` (None if unknown).  Holds
@@ -365,8 +380,21 @@ class CocoIndex:
                                     f'of the table ({items[0]["id"]!r:.40})')
         if len(lookup) != len(items):
             self._warn_duplicates(table, items)
+            self._check_shadowed(table, items, lookup)
         self.next_ids[table] = _next_free_id(lookup)
         return lookup
+
+    def _check_shadowed(self, table, items, lookup):
+        # The objects a repeated id hides from the index stay in the
+        # manifest (dump and union write them), so they are held to the
+        # same field types as the indexed ones.
+        rules = SHADOWED_FIELD_RULES.get(table, ())
+        for pos, obj in enumerate(items):
+            if lookup[obj['id']] is obj:
+                continue
+            for field, ok, expected in rules:
+                if not ok(obj.get(field)):
+                    raise self._field_error(table, pos, obj, field, expected)
 
     def _warn_duplicates(self, table, items):
         # kwcoco loads such a file (the last object with an id wins) and so

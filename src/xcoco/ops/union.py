@@ -83,10 +83,17 @@ def _unique_name(name, taken):
 
 def _frame_indexes(data):
     frames = {}
-    for img in data.get('images') or ():
+    for pos, img in enumerate(data.get('images') or ()):
         vidid = img.get('video_id', None)
         if vidid is not None:
-            frames.setdefault(vidid, set()).add(img.get('frame_index'))
+            frame = img.get('frame_index')
+            if isinstance(frame, (list, dict)):
+                raise FieldTypeError(
+                    f"cannot union: image id={img['id']!r} (position {pos} in table 'images') "
+                    f"field 'frame_index': {frame!r:.60} is a {type(frame).__name__}; "
+                    'expected a number', table='images', position=pos, id=img['id'],
+                    field='frame_index')
+            frames.setdefault(vidid, set()).add(frame)
     return frames
 
 
