@@ -51,7 +51,7 @@ def _load_all_ways(payload, tmp_path, description, as_file=True):
 def test_mutated_demo_manifests_load_or_fail_cleanly(key, tmp_path):
     base, _ = demo_manifest(key)
     tally = {'ok': 0, 'xcoco-error': 0}
-    for idx, (description, mutant) in enumerate(mutants(base, fuzz_budget(150), seed=11)):
+    for idx, (description, mutant) in enumerate(mutants(base, fuzz_budget(300), seed=11)):
         # every fifth mutant also goes through a file (the NaN-literal path too)
         for outcome in _load_all_ways(mutant, tmp_path, description, as_file=idx % 5 == 0):
             tally[outcome] += 1
@@ -85,7 +85,7 @@ def test_truncations_of_bigger_manifests(key, tmp_path):
 
 # ---- hypothesis: JSON-ish trees in place of tables and records -------------
 
-_fuzz_settings = settings(derandomize=True, deadline=None, max_examples=fuzz_budget(120),
+_fuzz_settings = settings(derandomize=True, deadline=None, max_examples=fuzz_budget(300),
                           suppress_health_check=list(HealthCheck), database=None)
 
 
