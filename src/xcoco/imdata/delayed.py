@@ -204,16 +204,20 @@ def warp_leaf_to_image(img, obj, leaf, img_dsize, interpolation='linear',
     warp = _spaces.coerce_affine(
         spec, where=f"image id={img.get('id')} asset "
                     f"file_name={obj.get('file_name')!r} field {field!r}")
-    if img_dsize is None and leaf.dsize is None:
+    dsize = 'auto' if img_dsize is None else img_dsize
+    try:
+        return leaf.warp(warp, dsize=dsize, interpolation=interpolation,
+                         antialias=antialias, lazy=True)
+    except TypeError:
+        if img_dsize is not None or leaf.dsize is not None:
+            raise
+        # a warp needs the size of what it warps (an identity does not)
         from xcoco.errors import MissingFieldError
         raise MissingFieldError(
             f"image id={img.get('id')!r} asset file_name={obj.get('file_name')!r}: neither "
             'the image nor the asset has a width and height, so the asset cannot be '
-            'placed in image space without reading the file', table='images',
-            id=img.get('id'), field='width')
-    dsize = 'auto' if img_dsize is None else img_dsize
-    return leaf.warp(warp, dsize=dsize, interpolation=interpolation,
-                     antialias=antialias, lazy=True)
+            'warped into image space without reading the file', table='images',
+            id=img.get('id'), field='width') from None
 
 
 def concat_channels(img, parts, requested, space='image', video=None):
