@@ -579,6 +579,7 @@ class Queryable:
             >>> dset.get_image_fpath(gid)
             '/data/bundle/imgs/a.png'
         """
+        from xcoco.manifest.assets import checked_file_name
         img = self._resolve_to_img(gid_or_img)
         if channels is not None:
             from xcoco.objects.image import CocoImage
@@ -587,9 +588,9 @@ class Queryable:
                 from xcoco.errors import ChannelError
                 raise ChannelError(
                     f"image id={img['id']!r} has no asset with channels {channels!r}")
-            file_name = asset['file_name']
+            file_name = checked_file_name(asset, img)
         else:
-            file_name = img.get('file_name', None)
+            file_name = checked_file_name(img)
             if file_name is None:
                 from xcoco.errors import ChannelError
                 raise ChannelError(

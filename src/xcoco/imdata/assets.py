@@ -159,7 +159,7 @@ def primary_asset_obj(img, requires=None):
     for idx, obj in enumerate(iter_assets(img)):
         if not all(_has_field(obj, k) for k in requires):
             continue
-        key = (_distortion(obj), -_area(obj), idx)
+        key = (_distortion(obj), -_area(obj, img), idx)
         if best_key is None or key < best_key:
             best, best_key = obj, key
     return best
@@ -184,10 +184,10 @@ def _has_field(obj, key):
     return key in obj
 
 
-def _area(obj):
-    w = obj.get('width', None) or 0
-    h = obj.get('height', None) or 0
-    return w * h
+def _area(obj, img):
+    from xcoco.manifest.assets import known_dsize
+    dsize = known_dsize(obj, img)
+    return 0 if dsize is None else dsize[0] * dsize[1]
 
 
 def add_image_asset(dset: Any, gid: Any, file_name: Any = None, channels: Any = None,

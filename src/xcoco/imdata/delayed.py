@@ -18,7 +18,13 @@ import os
 
 from xcoco.imdata import channels as _channels
 from xcoco.imdata import spaces as _spaces
-from xcoco.manifest.assets import WARP_KEYS, asset_warp, asset_warp_key, iter_asset_objs
+from xcoco.manifest.assets import (
+    WARP_KEYS,
+    asset_warp,
+    asset_warp_key,
+    iter_asset_objs,
+    known_dsize,
+)
 
 __all__ = [
     'asset_leaves',
@@ -74,7 +80,7 @@ def imdelay(img, video=None, bundle_dpath=None, channels=None, space='image',
     if channels is not None:
         requested = _channels.coerce_fused(
             channels, where=f'image id={gid} imdelay(channels=...)').normalize()
-    img_dsize = _known_dsize(img)
+    img_dsize = known_dsize(img)
     leaves = asset_leaves(img, bundle_dpath, nodata_method, handles)
     picked = select_leaves(leaves, requested)
     parts = []
@@ -94,24 +100,6 @@ def imdelay(img, video=None, bundle_dpath=None, channels=None, space='image',
         delayed = rescale_to_resolution(delayed, space_info, resolution,
                                         interpolation, antialias)
     return delayed
-
-
-def _known_dsize(obj):
-    w, h = obj.get('width', None), obj.get('height', None)
-    if w is None or h is None:
-        return None
-    return (int(w), int(h))
-
-
-def _parsed_channels(img, obj, chans):
-    """The normalised channel spec of an asset; ChannelError names a malformed one."""
-    from xcoco.errors import ChannelError
-    try:
-        return _channels.FusedChannelSpec.coerce(chans).normalize()
-    except (TypeError, ValueError) as ex:
-        where = 'its own file' if obj is img else 'an asset'
-        raise ChannelError(f'image id={img.get("id")!r} ({where}): channels={chans!r:.80} '
-                           f'is not a channel spec: {ex}') from ex
 
 
 def asset_leaves(img, bundle_dpath=None, nodata_method=None, handles=None):
@@ -136,10 +124,8 @@ def asset_leaves(img, bundle_dpath=None, nodata_method=None, handles=None):
     from xcoco.imdata.backends import DelayedLoad
     leaves = []
     for obj in iter_asset_objs(img):
-        chans = obj.get('channels', None)
-        if chans is not None:
-            chans = _parsed_channels(img, obj, chans)
-        dsize = _known_dsize(obj)
+        chans = _channels.asset_channels(img, obj)
+        dsize = known_dsize(obj, img)
         imdata = obj.get('imdata', None)
         if imdata is not None:
             leaf = DelayedIdentity(imdata, channels=chans, dsize=dsize)
@@ -219,8 +205,19 @@ def warp_leaf_to_image(img, obj, leaf, img_dsize, interpolation='linear',
         spec, where=f"image id={img.get('id')} asset "
                     f"file_name={obj.get('file_name')!r} field {field!r}")
     dsize = 'auto' if img_dsize is None else img_dsize
-    return leaf.warp(warp, dsize=dsize, interpolation=interpolation,
-                     antialias=antialias, lazy=True)
+    try:
+        return leaf.warp(warp, dsize=dsize, interpolation=interpolation,
+                         antialias=antialias, lazy=True)
+    except TypeError:
+        if img_dsize is not None or leaf.dsize is not None:
+            raise
+        # a warp needs the size of what it warps (an identity does not)
+        from xcoco.errors import MissingFieldError
+        raise MissingFieldError(
+            f"image id={img.get('id')!r} asset file_name={obj.get('file_name')!r}: neither "
+            'the image nor the asset has a width and height, so the asset cannot be '
+            'warped into image space without reading the file', table='images',
+            id=img.get('id'), field='width') from None
 
 
 def concat_channels(img, parts, requested, space='image', video=None):

@@ -23,6 +23,7 @@ Where kwcoco is lax but loses nothing, so is the index:
 * ``trackid_to_aids[None]`` groups the annotations without a ``track_id``,
   ``cid_to_aids[None]`` those without a ``category_id`` (as kwcoco).
 """
+import itertools
 import warnings
 from collections import defaultdict
 from functools import partial
@@ -53,6 +54,21 @@ REPEATABLE_NAMES = {
     'name_to_img': ('images', 'name'),
     'file_name_to_img': ('images', 'file_name'),
     'name_to_track': ('tracks', 'name'),
+}
+
+
+#: the fields of an object hidden by a repeated id that must still have a
+#: usable type (those the index hashes or sorts on the objects it holds)
+SHADOWED_FIELD_RULES = {
+    'categories': [('name', lambda v: _is_hashable(v), 'a string')],
+    'videos': [('name', lambda v: _is_hashable(v), 'a string')],
+    'tracks': [('name', lambda v: _is_hashable(v), 'a string')],
+    'images': [('name', lambda v: _is_hashable(v), 'a string'),
+               ('file_name', lambda v: _is_hashable(v), 'a string'),
+               ('video_id', lambda v: _is_ref(v), 'an int or a string'),
+               ('frame_index', lambda v: _is_frame_index(v), 'a number')],
+    'annotations': [(field, lambda v: _is_ref(v), 'an int or a string')
+                    for field in ('image_id', 'category_id', 'track_id')],
 }
 
 
@@ -314,9 +330,12 @@ class CocoIndex:
         value = obj.get(field)
         ident = obj.get('id') if _is_hashable(obj.get('id')) else None
         who = f'{NOUN[table]} id={ident!r} (position {pos} in table {table!r})'
+        why = ''
+        if type(value) is float and abs(value) >= 2 ** 63:
+            why = ' (the JSON parser reads integers beyond 64 bits as floats)'
         return FieldTypeError(
             f'{self._where()}{who} field {field!r}: {value!r:.60} is a '
-            f'{type(value).__name__}; expected {expected}',
+            f'{type(value).__name__}{why}; expected {expected}',
             fpath=self._fpath, table=table, position=pos, id=ident, field=field)
 
     def _locate(self, table, field, ok, expected):
@@ -346,14 +365,36 @@ class CocoIndex:
         # One pass over the key types at C speed; the culprit is searched
         # for only when something is wrong.  (True and 1 are one dict key:
         # the types are checked on the objects, not only on the keys.)
-        if lookup is None or not set(map(type, lookup)) <= set(ID_TYPES) or \
+        id_types = None if lookup is None else set(map(type, lookup))
+        if id_types is None or not id_types <= set(ID_TYPES) or \
                 len(lookup) != len(items) and not all(_is_id(o['id']) for o in items):
             pos, obj = next((i, o) for i, o in enumerate(items) if not _is_id(o['id']))
             raise self._field_error(table, pos, obj, 'id', 'an int or a string')
+        if len(id_types) > 1:
+            # ids are sorted and compared (groups, subsets, next free id):
+            # one table holds ints or strings, not both
+            first = type(items[0]['id'])
+            pos, obj = next((i, o) for i, o in enumerate(items) if type(o['id']) is not first)
+            kind = 'an int' if first is int else 'a string'
+            raise self._field_error(table, pos, obj, 'id', f'{kind} like the first id '
+                                    f'of the table ({items[0]["id"]!r:.40})')
         if len(lookup) != len(items):
             self._warn_duplicates(table, items)
+            self._check_shadowed(table, items, lookup)
         self.next_ids[table] = _next_free_id(lookup)
         return lookup
+
+    def _check_shadowed(self, table, items, lookup):
+        # The objects a repeated id hides from the index stay in the
+        # manifest (dump and union write them), so they are held to the
+        # same field types as the indexed ones.
+        rules = SHADOWED_FIELD_RULES.get(table, ())
+        for pos, obj in enumerate(items):
+            if lookup[obj['id']] is obj:
+                continue
+            for field, ok, expected in rules:
+                if not ok(obj.get(field)):
+                    raise self._field_error(table, pos, obj, field, expected)
 
     def _warn_duplicates(self, table, items):
         # kwcoco loads such a file (the last object with an id wins) and so
@@ -446,10 +487,13 @@ class CocoIndex:
             if trackless:
                 trackid_to_aids[None] = set(trackless)
         except TypeError:
-            raise next(err for err in (
-                self._locate('annotations', field, _is_ref, 'an int or a string')
-                for field in ('image_id', 'category_id', 'track_id'))
-                if err is not None) from None
+            # an unhashable reference, or a track whose frames' indexes do
+            # not compare (its annotations are kept in frame order)
+            located = (self._locate('annotations', field, _is_ref, 'an int or a string')
+                       for field in ('image_id', 'category_id', 'track_id'))
+            located = itertools.chain(located, [self._locate(
+                'images', 'frame_index', _is_frame_index, 'a number')])
+            raise next(err for err in located if err is not None) from None
 
     def _adopt_groups(self, groups):
         gid_to_aids = self.gid_to_aids

@@ -18,15 +18,21 @@ Example:
     {'scale': 2}
 """
 
+from os import PathLike
+
+from xcoco.errors import FieldTypeError
+
 __all__ = [
     'ASSET_KEYS',
     'WARP_KEYS',
     'asset_warp',
     'asset_warp_key',
+    'checked_file_name',
     'iter_asset_entries',
     'iter_asset_objs',
     'iter_assets',
     'iter_file_objs',
+    'known_dsize',
 ]
 
 #: the keys under which an image lists its assets, old spelling first
@@ -57,12 +63,30 @@ def iter_assets(img):
     """
     The asset dicts of an image (not the image itself).
 
+    Raises:
+        FieldTypeError: the asset list is not a list of objects, or an
+            asset's ``file_name`` is not a string.
+
     Example:
         >>> [a['channels'] for a in iter_assets({'file_name': 'x', 'assets': [{'channels': 'B1'}]})]
         ['B1']
+        >>> try:
+        ...     list(iter_assets({'id': 3, 'assets': [{'file_name': 'a.tif'}, 'b.tif']}))
+        ... except FieldTypeError as ex:
+        ...     print(ex)
+        image id=3 field 'assets' item 1: 'b.tif' is a str; expected an asset object
     """
-    for _, _, obj in iter_asset_entries(img):
-        yield obj
+    for key in ASSET_KEYS:
+        items = img.get(key, None)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise _asset_error(img, key, None, items, 'a list of asset objects')
+        for pos, obj in enumerate(items):
+            if not isinstance(obj, dict):
+                raise _asset_error(img, key, pos, obj, 'an asset object')
+            _check_file_name(img, obj, key, pos)
+            yield obj
 
 
 def iter_asset_objs(img):
@@ -76,8 +100,56 @@ def iter_asset_objs(img):
         ['a.png', 'b.tif']
     """
     if img.get('file_name', None) is not None:
+        _check_file_name(img, img, None, None)
         yield img
     yield from iter_assets(img)
+
+
+def checked_file_name(obj, img=None):
+    """
+    The ``file_name`` of an image or asset dict (None if it has none).
+
+    Raises:
+        FieldTypeError: the file name is not a path string, naming the
+            image (``img``, when ``obj`` is one of its assets).
+
+    Example:
+        >>> checked_file_name({'file_name': 'a.png'})
+        'a.png'
+        >>> try:
+        ...     checked_file_name({'id': 4, 'file_name': 7})
+        ... except FieldTypeError as ex:
+        ...     print(ex)
+        image id=4 field 'file_name': 7 is a int; expected a path string
+    """
+    if img is None or img is obj:
+        _check_file_name(obj, obj, None, None)
+    else:
+        key, pos = next(((key, pos) for key, pos, asset in iter_asset_entries(img)
+                         if asset is obj), ('assets', None))
+        _check_file_name(img, obj, key, pos)
+    return obj.get('file_name', None)
+
+
+def _check_file_name(img, obj, key, pos):
+    name = obj.get('file_name', None)
+    if name is not None and not isinstance(name, (str, PathLike)):
+        raise _asset_error(img, key or 'file_name', pos, name, 'a path string',
+                           inner=None if key is None else 'file_name')
+
+
+def _asset_error(img, field, pos, value, expected, inner=None):
+    ident = img.get('id')
+    if isinstance(ident, (list, dict)):
+        ident = None
+    where = f'field {field!r}'
+    if pos is not None:
+        where += f' item {pos}'
+    if inner is not None:
+        where += f' key {inner!r}'
+    return FieldTypeError(
+        f'image id={ident!r} {where}: {value!r:.60} is a {type(value).__name__}; '
+        f'expected {expected}', table='images', id=ident, field=field)
 
 
 def iter_file_objs(img):
@@ -126,3 +198,34 @@ def asset_warp(obj, default=None):
         if value is not None:
             return value
     return default
+
+
+def known_dsize(obj, img=None):
+    """
+    ``(width, height)`` of an image or asset dict, or None when either is
+    missing (None).
+
+    Raises:
+        FieldTypeError: a size that is not a non-negative number, naming
+            the image (``img``, when ``obj`` is one of its assets).
+
+    Example:
+        >>> known_dsize({'width': 4, 'height': 3.0}), known_dsize({'width': 4})
+        ((4, 3), None)
+        >>> try:
+        ...     known_dsize({'id': 2, 'width': 'wide', 'height': 3})
+        ... except FieldTypeError as ex:
+        ...     print(ex)
+        image id=2 field 'width': 'wide' is a str; expected a non-negative number
+    """
+    width, height = obj.get('width', None), obj.get('height', None)
+    if width is None or height is None:
+        return None
+    for field, value in (('width', width), ('height', height)):
+        if type(value) not in (int, float) or not 0 <= value < float('inf'):
+            if img is None or img is obj:
+                raise _asset_error(obj, field, None, value, 'a non-negative number')
+            key, pos = next(((key, pos) for key, pos, asset in iter_asset_entries(img)
+                             if asset is obj), ('assets', None))
+            raise _asset_error(img, key, pos, value, 'a non-negative number', inner=field)
+    return int(width), int(height)

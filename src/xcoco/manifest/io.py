@@ -54,6 +54,7 @@ __all__ = [
     'plain_json',
     'read_json',
     'read_manifest',
+    'too_deep_error',
     'write_json',
     'write_manifest',
 ]
@@ -201,21 +202,41 @@ def _parse(buf, fpath, release=None):
     return manifest
 
 
+#: how deep JSON may nest: orjson's own limit; deeper text is refused
+#: before any recursive parser (or later a recursive copy) can overflow
+MAX_JSON_DEPTH = 1024
+
+
 def _parse_nonstandard(data, where, orjson_error):
     # orjson follows RFC 8259 strictly; stdlib json also takes the NaN and
     # Infinity literals that Python-written manifests contain.
     import json
+    fpath = None if where == '<manifest text>' else where
+    if str(orjson_error).startswith('depth limit exceeded'):
+        # stdlib json would recurse once per level and die of a RecursionError
+        raise MalformedJSONError(
+            f'{where}: JSON nested deeper than {MAX_JSON_DEPTH} levels at line '
+            f'{orjson_error.lineno} column {orjson_error.colno}; a manifest '
+            'never nests that deep', fpath=fpath, line=orjson_error.lineno,
+            column=orjson_error.colno) from None
     try:
         text = data.decode('utf8') if isinstance(data, (bytes, bytearray)) else data
         return json.loads(text)
     except json.JSONDecodeError as ex:
         raise MalformedJSONError(
             f'{where}: malformed JSON at line {ex.lineno} column {ex.colno}: '
-            f'{ex.msg}', fpath=None if where == '<manifest text>' else where,
-            line=ex.lineno, column=ex.colno) from orjson_error
+            f'{ex.msg}', fpath=fpath, line=ex.lineno, column=ex.colno) from orjson_error
     except UnicodeDecodeError as ex:
         raise MalformedJSONError(
-            f'{where}: not UTF-8 text ({ex})', fpath=where) from None
+            f'{where}: not UTF-8 text ({ex})', fpath=fpath) from None
+    except RecursionError:
+        raise MalformedJSONError(
+            f'{where}: JSON nested too deep to parse (the limit is '
+            f'{MAX_JSON_DEPTH} levels)', fpath=fpath) from None
+    except ValueError as ex:
+        # e.g. an integer literal of more digits than int() takes (4300)
+        raise MalformedJSONError(f'{where}: unreadable JSON value: {ex}',
+                                 fpath=fpath) from orjson_error
 
 
 def read_json(fpath):
@@ -370,6 +391,15 @@ def plain_json(value):
     kind = type(value)
     if kind in _JSON_LEAVES:
         return value
+    try:
+        return _plain_json(value, kind)
+    except RecursionError:
+        raise too_deep_error('check') from None
+
+
+def _plain_json(value, kind):
+    if kind in _JSON_LEAVES:
+        return value
     if kind is list:
         # set(map(type, ...)) runs at C speed: most lists are flat numbers
         if set(map(type, value)) <= _JSON_LEAVES:
@@ -421,9 +451,42 @@ def dumps_manifest(manifest, indent=None, newlines=False):
     try:
         return _dumps(manifest, indent, newlines)
     except TypeError as ex:
+        if str(ex) in _STDLIB_WRITES:
+            return _dumps_stdlib(manifest, indent)
         raise UnserializableError(
             f'cannot write the manifest as JSON: {_locate_unserializable(manifest)}'
             f' ({ex})') from ex
+
+
+#: orjson refusals of what stdlib json reads, and so also writes: deeper
+#: nesting than orjson's 254 levels, and lone surrogates (``"\ud800"``)
+_STDLIB_WRITES = frozenset({'Recursion limit reached',
+                            'str is not valid UTF-8: surrogates not allowed'})
+
+
+def _dumps_stdlib(manifest, indent):
+    # ASCII output: a lone surrogate is written as the escape it was read from
+    import json
+    try:
+        return json.dumps(manifest, default=json_default, indent=indent).encode('ascii')
+    except RecursionError:
+        raise too_deep_error('write') from None
+
+
+def too_deep_error(action):
+    """
+    The error for a value nested too deep for Python to ``action`` (copy,
+    check, write) it: the parser reads :data:`MAX_JSON_DEPTH` levels, more
+    than Python's own recursion allows.
+
+    Example:
+        >>> print(too_deep_error('copy'))
+        cannot copy the manifest: a value nests too deep for Python's recursion limit (1000)
+    """
+    import sys
+    return ManifestStructureError(
+        f'cannot {action} the manifest: a value nests too deep for Python\'s '
+        f'recursion limit ({sys.getrecursionlimit()})')
 
 
 def _locate_unserializable(manifest):
@@ -637,10 +700,15 @@ def write_manifest(manifest, file, indent=None, newlines=False,
         # The common case streams table slices to disk, so the whole text
         # (446 MiB for COCO-train scale) never sits in memory beside the
         # objects it came from.
-        with atomic_write(fspath(file), 'wb') as raw:
-            for chunk in iter_manifest_bytes(manifest):
-                raw.write(chunk)
-        return
+        try:
+            with atomic_write(fspath(file), 'wb') as raw:
+                for chunk in iter_manifest_bytes(manifest):
+                    raw.write(chunk)
+            return
+        except UnserializableError as ex:
+            if str(ex.__cause__) not in _STDLIB_WRITES:
+                raise
+            # the old file is untouched: write the whole text the slow way
     data = dumps_manifest(manifest, indent=indent, newlines=newlines)
     if not isinstance(file, (str, PathLike)):
         if compress is True:

@@ -35,6 +35,7 @@ from xcoco.tables import INDEX_ATTR
 
 __all__ = [
     'CategoryTree',
+    'check_category_links',
     'from_directed_nested_tuples',
     'keypoint_categories',
     'object_categories',
@@ -120,9 +121,10 @@ class CategoryTree:
             >>> tree.idx_to_id, tree.idx_groups
             ([0, 1], [[0], [1]])
         """
-        ids = [data['id'] for _, data in self.graph.nodes(data=True)
-               if data.get('id') is not None]
-        next_id = max([0] + ids) + 1
+        # nodes without an id get one past the largest integer id (string
+        # ids, from other COCO dialects, do not count)
+        next_id = max([0] + [data['id'] for _, data in self.graph.nodes(data=True)
+                             if type(data.get('id')) is int]) + 1
         node_to_id = {}
         for node, data in self.graph.nodes(data=True):
             cid = data.get('id')
@@ -157,12 +159,14 @@ class CategoryTree:
         import networkx as nx
         graph = nx.DiGraph()
         for cat in categories:
+            check_category_links(cat)
             name = cat['name']
+            parents = cat.get('parents') or []
+            sup = cat.get('supercategory')
             if name in graph and graph.nodes[name]:
                 raise CategoryTreeError(f'category name {name!r} is defined twice')
             graph.add_node(name, **cat)
-            parents = list(cat.get('parents') or [])
-            sup = cat.get('supercategory')
+            parents = list(parents)
             if sup not in (None, '') and sup not in parents:
                 parents.insert(0, sup)
             for parent in parents:
@@ -742,8 +746,44 @@ def keypoint_categories(dset):
     names = []
     seen = set()
     for cat in _table(dset, 'categories'):
-        for name in cat.get('keypoints') or []:
+        kpnames = cat.get('keypoints') or []
+        if not isinstance(kpnames, list):
+            raise CategoryTreeError(
+                f'category id={cat.get("id")!r} field \'keypoints\': {kpnames!r:.60} is '
+                'not a list of keypoint names')
+        for name in kpnames:
             if isinstance(name, str) and name not in seen:
                 seen.add(name)
                 names.append(name)
     return CategoryTree.from_mutex(names, bg_hack=False)
+
+
+def check_category_links(cat):
+    """
+    Refuse a category whose name or links cannot be nodes of a category
+    graph, naming the category and the field.
+
+    Example:
+        >>> check_category_links({'id': 1, 'name': 'cat', 'supercategory': 'animal'})
+        >>> try:
+        ...     check_category_links({'id': 2, 'name': 'dog', 'supercategory': ['animal']})
+        ... except CategoryTreeError as ex:
+        ...     print(ex)
+        category id=2 field 'supercategory': ['animal'] is a list, not a category name
+    """
+    name, sup, parents = cat.get('name'), cat.get('supercategory'), cat.get('parents') or []
+
+    def bad(value):
+        return not isinstance(value, (str, int)) or isinstance(value, bool)
+    problem = None
+    if name is None:
+        problem = "has no 'name'"
+    elif bad(name):
+        problem = f"field 'name': {name!r:.60} is a {type(name).__name__}, not a string"
+    elif sup is not None and bad(sup):
+        problem = (f"field 'supercategory': {sup!r:.60} is a {type(sup).__name__}, "
+                   'not a category name')
+    elif not isinstance(parents, list) or any(bad(parent) for parent in parents):
+        problem = f"field 'parents': {parents!r:.60} is not a list of category names"
+    if problem is not None:
+        raise CategoryTreeError(f'category id={cat.get("id")!r} {problem}')

@@ -29,6 +29,7 @@ __all__ = [
     'annotation_segmentation',
     'coerce_keypoints',
     'coerce_segmentation',
+    'detections_from_annots',
     'is_wkt',
     'keypoints_bbox',
     'num_visible_keypoints',
@@ -572,3 +573,75 @@ def track_extent(dset, track_id):
     x2 = max(r[2][0] + r[2][2] for r in rows)
     y2 = max(r[2][1] + r[2][3] for r in rows)
     return [x1, y1, x2 - x1, y2 - y1]
+
+
+#: the annotation fields kwimage reads to build detections, in the order a
+#: failing annotation is probed for the culprit (each by leaving it out; not
+#: category_id: without one kwimage's keypoint-name lookup never ends)
+DETECTION_FIELDS = ('bbox', 'segmentation', 'keypoints', 'score', 'weight', 'prob')
+
+
+def detections_from_annots(anns, **kwargs):
+    """
+    ``kwimage.Detections.from_coco_annots(anns, **kwargs)``, with a malformed
+    field named: kwimage fails on one with whatever numpy or its parsers
+    raise, and this raises a :class:`GeometryError` naming the annotation
+    id and field instead.
+
+    Example:
+        >>> cats = [{'id': 1, 'name': 'cat'}]
+        >>> dets = detections_from_annots([{'id': 1, 'category_id': 1, 'bbox': [0, 0, 2, 3]}],
+        ...                               cats=cats)
+        >>> dets.boxes.to_xywh().data.tolist()
+        [[0.0, 0.0, 2.0, 3.0]]
+        >>> try:
+        ...     detections_from_annots([{'id': 2, 'category_id': 1, 'bbox': [0, 0, 1, 1],
+        ...                              'segmentation': [[0, 1], 2]}], cats=cats)
+        ... except GeometryError as ex:
+        ...     print(ex)
+        annotation id=2 field 'segmentation': [[0, 1], 2] cannot be read as a detection (ValueError)
+    """
+    import kwimage
+    try:
+        return kwimage.Detections.from_coco_annots(anns, **kwargs)
+    except Exception as ex:
+        if not _is_conversion_error(ex):
+            raise
+        raise _detection_error(anns, kwargs, ex) from None
+
+
+#: what kwimage and numpy raise on a value of the wrong shape or type
+_CONVERSION_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError,
+                      AssertionError, OverflowError)
+
+
+def _is_conversion_error(ex):
+    # kwimage also raises a bare Exception (e.g. for an unknown category)
+    return type(ex) is Exception or isinstance(ex, _CONVERSION_ERRORS)
+
+
+def _detection_error(anns, kwargs, error):
+    import kwimage
+
+    def fails(objs):
+        try:
+            kwimage.Detections.from_coco_annots(objs, **kwargs)
+        except Exception as ex:
+            if not _is_conversion_error(ex):
+                raise
+            return True
+        return False
+    for ann in anns:
+        if not fails([ann]):
+            continue
+        for field in DETECTION_FIELDS:
+            if field in ann and not fails([{k: v for k, v in ann.items() if k != field}]):
+                return GeometryError(
+                    f'annotation id={ann.get("id")!r} field {field!r}: '
+                    f'{ann[field]!r:.80} cannot be read as a detection '
+                    f'({type(error).__name__})')
+        return GeometryError(f'annotation id={ann.get("id")!r} cannot be read as a '
+                             f'detection: {type(error).__name__}: {error}')
+    # each alone converts, together they do not (e.g. mixed keypoint forms)
+    return GeometryError(f'the annotations cannot be read as one set of detections: '
+                         f'{type(error).__name__}: {error}')

@@ -97,7 +97,10 @@ class CocoImage(CocoObject):
         extra = self._proxy.get('_unstructured', None)
         if extra is not None and key in extra:
             return extra[key]
-        raise KeyError(key)
+        from xcoco.errors import MissingFieldError
+        ident = self._proxy.get('id', None)
+        raise MissingFieldError(f'image id={ident!r} has no field {key!r}',
+                                table='images', id=ident, field=key)
 
     def __setitem__(self, key: str, value: Any) -> None:
         if self._is_indexed(key):

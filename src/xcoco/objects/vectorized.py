@@ -31,7 +31,10 @@ from typing import TYPE_CHECKING
 
 import ubelt as ub
 
-from xcoco.errors import GeometryError, UnknownIdError
+from xcoco.errors import FieldTypeError, GeometryError, UnknownIdError
+from xcoco.manifest.assets import known_dsize
+from xcoco.objects.category_tree import check_category_links
+from xcoco.objects.geometry import detections_from_annots
 from xcoco.objects.groups import (
     AnnotGroups,
     CocoImageView,
@@ -224,7 +227,7 @@ class Images(ObjectList1D):
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().size
         [(600, 600), (600, 600)]
         """
-        return [(img['width'], img['height']) for img in self._objs_iterable()]
+        return list(zip(self.lookup('width'), self.lookup('height')))
 
     @property
     def area(self) -> list[int]:
@@ -232,7 +235,15 @@ class Images(ObjectList1D):
         >>> import xcoco; xcoco.CocoDataset.demo('shapes2').images().area
         [360000, 360000]
         """
-        return [img['width'] * img['height'] for img in self._objs_iterable()]
+        self.lookup('width'), self.lookup('height')  # a missing size is a MissingFieldError
+        out = []
+        for img in self._objs_iterable():
+            dsize = known_dsize(img)
+            if dsize is None:
+                raise FieldTypeError(f"image id={img['id']!r} has a null width or height",
+                                     table='images', id=img['id'], field='width')
+            out.append(dsize[0] * dsize[1])
+        return out
 
     @property
     def n_annots(self) -> list[int]:
@@ -360,7 +371,6 @@ class Annots(ObjectList1D):
             >>> len(Annots([kp_aid], dset).detections)  # kwimage alone loops forever here
             1
         """
-        import kwimage
         dset = self._dset
         # kwimage needs a box on every annotation (kwcoco fails on its own
         # demo's line- and keypoint-only annotations); one is derived from
@@ -370,7 +380,7 @@ class Annots(ObjectList1D):
         # Categories come through the read surface, not dset.dataset (which
         # kwimage would read given dset=), so any backend can draw.
         kp_classes = dset.keypoint_categories()
-        return kwimage.Detections.from_coco_annots(
+        return detections_from_annots(
             objs, cats=_acyclic_categories(dset.index.cats.values()),
             classes=dset.object_categories(),
             kp_classes=kp_classes if len(kp_classes) else None)
@@ -446,7 +456,7 @@ def _category_name(cats, cid):
     if cat is None:
         raise UnknownIdError(f'an annotation refers to category_id={cid!r}, '
                              'which is not in the dataset', table='categories', key=cid)
-    return cat['name']
+    return cat.get('name')
 
 
 class Tracks(ObjectList1D):
@@ -498,38 +508,49 @@ def _with_derived_box(ann):
     """A shallow copy of ``ann`` with the box around its geometry (or NaNs)."""
     import numpy as np
     xs, ys = [], []
-    line = ann.get('line')
-    if line:
-        xs += list(line[0::2])
-        ys += list(line[1::2])
-    kpts = ann.get('keypoints')
-    if kpts:
-        if isinstance(kpts[0], dict):
-            pts = [kp['xy'] for kp in kpts if 'xy' in kp]
-        else:
-            pts = [kpts[i:i + 2] for i in range(0, len(kpts) - 2, 3) if kpts[i + 2] > 0]
-        xs += [p[0] for p in pts]
-        ys += [p[1] for p in pts]
+    for field, points in (('line', _line_points), ('keypoints', _keypoint_points)):
+        if ann.get(field):
+            try:
+                pts = [(float(x), float(y)) for x, y in points(ann[field])]
+            except (TypeError, ValueError, KeyError, IndexError) as ex:
+                raise GeometryError(
+                    f'annotation id={ann.get("id")!r} field {field!r}: '
+                    f'{ann[field]!r:.80} holds no readable points ({type(ex).__name__})') from None
+            xs += [p[0] for p in pts]
+            ys += [p[1] for p in pts]
     if ann.get('segmentation') is not None and not xs:
         import kwimage
         try:
             box = kwimage.Segmentation.coerce(ann['segmentation']).to_multi_polygon().box()
             return {**ann, 'bbox': box.to_xywh().data.tolist()}
         except Exception:
-            pass
+            pass  # detections_from_annots names the segmentation if it is unreadable
     if xs:
         x0, y0 = min(xs), min(ys)
         return {**ann, 'bbox': [x0, y0, max(xs) - x0, max(ys) - y0]}
     return {**ann, 'bbox': [np.nan] * 4}
 
 
+def _line_points(line):
+    return zip(line[0::2], line[1::2], strict=True)
+
+
+def _keypoint_points(kpts):
+    if isinstance(kpts[0], dict):
+        return [kp['xy'] for kp in kpts if 'xy' in kp]
+    return [kpts[i:i + 2] for i in range(0, len(kpts) - 2, 3) if kpts[i + 2] > 0]
+
+
 def _acyclic_categories(cats):
     """
     The categories with every ``supercategory`` link that closes a loop
-    dropped (MS-COCO's 'person' names itself): kwimage follows the links to
-    find keypoint names and would never stop.
+    dropped (MS-COCO's 'person' names itself), and every ``keypoints: null``
+    dropped: kwimage follows the links to find keypoint names, stops at the
+    first category holding the key, and would never stop on either.
     """
     cats = list(cats)
+    for cat in cats:
+        check_category_links(cat)
     parent = {cat.get('name'): cat.get('supercategory') for cat in cats}
     looping = set()
     for cat in cats:
@@ -541,5 +562,8 @@ def _acyclic_categories(cats):
                 break
             seen.add(name)
             name = parent[name]
-    return [{k: v for k, v in cat.items() if k != 'supercategory'}
-            if cat.get('name') in looping else cat for cat in cats]
+    return [{k: v for k, v in cat.items()
+             if not (k == 'supercategory' and cat.get('name') in looping
+                     or k == 'keypoints' and v is None)}
+            if cat.get('name') in looping or ('keypoints' in cat and cat['keypoints'] is None)
+            else cat for cat in cats]

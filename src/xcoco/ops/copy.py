@@ -30,12 +30,20 @@ def copy_json(obj):
         >>> dst == src, dst['a'][1] is src['a'][1]
         (True, False)
     """
+    try:
+        return _copy_json(obj)
+    except RecursionError:
+        from xcoco.manifest.io import too_deep_error
+        raise too_deep_error('copy') from None
+
+
+def _copy_json(obj):
     kind = type(obj)
     if kind is dict:
-        return {key: (value if type(value) in _ATOMIC else copy_json(value))
+        return {key: (value if type(value) in _ATOMIC else _copy_json(value))
                 for key, value in obj.items()}
     if kind is list:
-        return [(value if type(value) in _ATOMIC else copy_json(value))
+        return [(value if type(value) in _ATOMIC else _copy_json(value))
                 for value in obj]
     if kind in _ATOMIC:
         return obj

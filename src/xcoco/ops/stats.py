@@ -67,7 +67,7 @@ def extended_stats(dset):
     annots_per_img = [len(index.gid_to_aids.get(gid, ())) for gid in index.imgs]
     cats_per_img = [len({anns[aid].get('category_id') for aid in index.gid_to_aids.get(gid, ())})
                     for gid in index.imgs]
-    imgs_per_cat = [len({anns[aid]['image_id'] for aid in index.cid_to_aids.get(cid, ())})
+    imgs_per_cat = [len({anns[aid].get('image_id') for aid in index.cid_to_aids.get(cid, ())})
                     for cid in index.cats]
     annots_per_cat = [len(index.cid_to_aids.get(cid, ())) for cid in index.cats]
     imgs_per_video = [len(index.vidid_to_gids.get(vidid, ())) for vidid in index.videos]
@@ -98,7 +98,7 @@ def category_annotation_frequency(dset):
         {'a': 0, 'b': 1}
     """
     index = dset.index
-    freq = {cat['name']: len(index.cid_to_aids.get(cid, ()))
+    freq = {cat.get('name'): len(index.cid_to_aids.get(cid, ()))
             for cid, cat in index.cats.items()}
     return dict(sorted(freq.items(), key=lambda item: (item[1], str(item[0]))))
 

@@ -68,9 +68,9 @@ def subset(dset: _Dataset, gids: Iterable[ObjRef] | None = None,
             value = imgs
         elif key == 'annotations':
             value = anns
-        elif key == 'videos':
+        elif key == 'videos' and value is not None:
             value = [v for v in value if v['id'] in vidids]
-        elif key == 'tracks':
+        elif key == 'tracks' and value is not None:
             value = [t for t in value if t['id'] in trackids]
         new_manifest[key] = value
     new_manifest.setdefault('images', imgs)

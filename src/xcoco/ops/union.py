@@ -8,9 +8,10 @@ object's new id.
 """
 import os
 
+from xcoco.errors import FieldTypeError, GeometryError
 from xcoco.gc_policy import paused_gc
 from xcoco.index.build import max_int_id
-from xcoco.manifest.assets import ASSET_KEYS, iter_file_objs
+from xcoco.manifest.assets import ASSET_KEYS, iter_assets, iter_file_objs
 from xcoco.manifest.locate import rebase_file_name
 from xcoco.tables import TABLES
 
@@ -82,10 +83,17 @@ def _unique_name(name, taken):
 
 def _frame_indexes(data):
     frames = {}
-    for img in data.get('images') or ():
+    for pos, img in enumerate(data.get('images') or ()):
         vidid = img.get('video_id', None)
         if vidid is not None:
-            frames.setdefault(vidid, set()).add(img.get('frame_index'))
+            frame = img.get('frame_index')
+            if isinstance(frame, (list, dict)):
+                raise FieldTypeError(
+                    f"cannot union: image id={img['id']!r} (position {pos} in table 'images') "
+                    f"field 'frame_index': {frame!r:.60} is a {type(frame).__name__}; "
+                    'expected a number', table='images', position=pos, id=img['id'],
+                    field='frame_index')
+            frames.setdefault(vidid, set()).add(frame)
     return frames
 
 
@@ -183,8 +191,15 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
         cat_map, kpcat_map, vid_map, gid_map, track_map = {}, {}, {}, {}, {}
 
         added_kpcats = []
-        for kpcat in data.get('keypoint_categories') or ():
+        for pos, kpcat in enumerate(data.get('keypoint_categories') or ()):
             name = kpcat.get('name')
+            if isinstance(name, (list, dict)):
+                # keypoint categories are merged by name
+                raise FieldTypeError(
+                    f'cannot union: keypoint category id={kpcat["id"]!r} (position {pos} '
+                    f"in table 'keypoint_categories') field 'name': {name!r:.60} is a "
+                    f'{type(name).__name__}; expected a string', table='keypoint_categories',
+                    position=pos, id=kpcat['id'], field='name')
             if name in kpcat_by_name:
                 kpcat_map[kpcat['id']] = kpcat_by_name[name]['id']
                 continue
@@ -194,7 +209,7 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
             added_kpcats.append(new)
         # reflection_id points at another keypoint category of the same input
         for new in added_kpcats:
-            if new.get('reflection_id', None) is not None:
+            if isinstance(new.get('reflection_id', None), (int, str)):
                 new['reflection_id'] = kpcat_map.get(new['reflection_id'],
                                                       new['reflection_id'])
         out['keypoint_categories'].extend(added_kpcats)
@@ -323,10 +338,7 @@ def _merge_manifests(dsets, bundle_dpath, disjoint_tracks, remember_parent):
                 new['track_id'] = track_map[tid]
             kpts = ann.get('keypoints', None)
             if kpcat_map and isinstance(kpts, list) and kpts and isinstance(kpts[0], dict):
-                new['keypoints'] = [
-                    dict(kp, keypoint_category_id=kpcat_map.get(
-                        kp.get('keypoint_category_id'), kp.get('keypoint_category_id')))
-                    if 'keypoint_category_id' in kp else kp for kp in kpts]
+                new['keypoints'] = [_remap_keypoint(kp, kpcat_map, ann) for kp in kpts]
             out['annotations'].append(new)
 
         for key, value in data.items():
@@ -362,6 +374,8 @@ def _adapt_image(img, new, vid_map, same_bundle, src_bundle, bundle_dpath,
     """Point the copy ``new`` of ``img`` at the merged video, bundle and name."""
     if img.get('video_id', None) is not None:
         new['video_id'] = vid_map.get(img['video_id'], img['video_id'])
+    for _ in iter_assets(img):
+        pass  # refuses asset lists that are not lists of asset objects
     for key in ASSET_KEYS:
         if img.get(key, None) is not None:
             new[key] = [dict(asset) for asset in img[key]]
@@ -379,6 +393,18 @@ def _adapt_image(img, new, vid_map, same_bundle, src_bundle, bundle_dpath,
             new['name'] = name
     if remember_parent:
         new['union_parent'] = parent
+
+
+def _remap_keypoint(kp, kpcat_map, ann):
+    """A keypoint dict pointed at the merged keypoint category."""
+    if not isinstance(kp, dict) or isinstance(kp.get('keypoint_category_id'), (list, dict)):
+        raise GeometryError(
+            f"cannot union: annotation id={ann['id']!r} field 'keypoints': {kp!r:.60} is "
+            'not a keypoint object with a keypoint_category_id')
+    if 'keypoint_category_id' not in kp:
+        return kp
+    kpcid = kp['keypoint_category_id']
+    return dict(kp, keypoint_category_id=kpcat_map.get(kpcid, kpcid))
 
 
 def _merge_values(kept, value):

@@ -603,6 +603,10 @@ def _parse_channels(spec):
                 return None, f"channel spec {spec!r} has an empty channel name (doubled or trailing '|' or ',')"
             if part != part.strip():
                 return None, f'channel spec {spec!r} has a name with surrounding spaces: {part!r}'
+    from xcoco.imdata.channels import MAX_CHANNELS, channel_code_size
+    if channel_code_size(spec) > MAX_CHANNELS:
+        return None, (f'channel spec {spec!r:.80} names {channel_code_size(spec)} channels; '
+                      f'at most {MAX_CHANNELS} are allowed')
     try:
         from delayed_image.channel_spec import ChannelSpec
         norm = ChannelSpec.coerce(spec).normalize()
