@@ -12,6 +12,7 @@ The operations on what loaded are fuzzed in ``test_fuzz_operations.py``.
 """
 import json
 import math
+import os
 import subprocess
 import sys
 import warnings
@@ -23,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import xcoco
-from xcoco.errors import FieldTypeError, MalformedJSONError, ManifestStructureError
+from xcoco.errors import FieldTypeError, MalformedJSONError, ManifestReadError, ManifestStructureError
 from xcoco.tables import TABLES
 
 LABEL = 'manifest'
@@ -240,3 +241,23 @@ def test_regression_cases_load_or_fail_cleanly(fpath):
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         check_outcome(LABEL, lambda: xcoco.CocoDataset(fpath), fpath.read_bytes(), fpath.name)
+
+
+@pytest.mark.parametrize('name, reason', [
+    ('data\x00.json', 'embedded null byte'),
+    ('x' * 5000 + '.json', 'File name too long'),
+])
+def test_names_the_system_refuses_are_manifest_read_errors(tmp_path, name, reason):
+    with pytest.raises(ManifestReadError, match=reason) as info:
+        xcoco.CocoDataset(str(tmp_path / name))
+    assert isinstance(info.value, OSError)
+    assert info.value.fpath.endswith('.json')
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason='root reads files whatever their mode')
+def test_an_unreadable_manifest_is_a_manifest_read_error(tmp_path):
+    fpath = tmp_path / 'locked.json'
+    fpath.write_text('{}')
+    fpath.chmod(0)
+    with pytest.raises(ManifestReadError, match='Permission denied'):
+        xcoco.CocoDataset(fpath)

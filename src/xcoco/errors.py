@@ -11,6 +11,7 @@ keep working after ``import xcoco as kwcoco``.
     XcocoError
     ├── ManifestError            a file cannot be read as a manifest
     │   ├── ManifestNotFoundError   (also FileNotFoundError)
+    │   ├── ManifestReadError       (also OSError)  no permission, bad name, I/O
     │   ├── MalformedJSONError      (also ValueError)  line / column
     │   ├── ManifestStructureError  (also ValueError)  wrong shape
     │   │   └── FieldTypeError      (also TypeError)   an id / reference / name
@@ -98,6 +99,7 @@ __all__ = [
     'MalformedJSONError',
     'ManifestError',
     'ManifestNotFoundError',
+    'ManifestReadError',
     'ManifestStructureError',
     'MissingDependencyError',
     'MissingFieldError',
@@ -160,6 +162,26 @@ class ManifestNotFoundError(ManifestError, FileNotFoundError):
 
     def __str__(self) -> str:
         # FileNotFoundError.__str__ would print its (errno, strerror) pair.
+        return self.args[0] if self.args else ''
+
+
+class ManifestReadError(ManifestError, OSError):
+    """
+    The manifest file exists (or its name was given) but cannot be read:
+    no permission, a name the system refuses (too long, a NUL byte), an
+    I/O error.
+
+    Example:
+        >>> import xcoco
+        >>> try:
+        ...     xcoco.CocoDataset('data\\x00.json')
+        ... except OSError as ex:
+        ...     print(type(ex).__name__, str(ex).endswith('embedded null byte'))
+        ManifestReadError True
+    """
+
+    def __str__(self) -> str:
+        # OSError.__str__ would print its (errno, strerror) pair.
         return self.args[0] if self.args else ''
 
 

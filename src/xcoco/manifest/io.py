@@ -38,8 +38,10 @@ from xcoco.errors import (
     MalformedJSONError,
     ManifestError,
     ManifestNotFoundError,
+    ManifestReadError,
     ManifestStructureError,
     UnserializableError,
+    XcocoError,
 )
 from xcoco.gc_policy import paused_gc
 from xcoco.tables import TABLES
@@ -98,7 +100,7 @@ def read_manifest(fpath):
         2 12
     """
     fpath = fspath(fpath)
-    try:
+    with _reading(fpath, 'manifest'):
         if zipfile.is_zipfile(fpath):
             data = _read_zip_member(fpath)
         elif os.path.getsize(fpath) >= CHUNKED_MIN_BYTES:
@@ -106,14 +108,26 @@ def read_manifest(fpath):
         else:
             with open(fpath, 'rb') as file:
                 data = file.read()
-    except FileNotFoundError:
-        raise ManifestNotFoundError(
-            f'manifest file does not exist: {fpath}', fpath=fpath) from None
-    except IsADirectoryError:
-        raise ManifestError(
-            f'expected a manifest file but got a directory: {fpath}',
-            fpath=fpath) from None
     return parse_manifest(data, fpath=fpath)
+
+
+@contextmanager
+def _reading(fpath, what):
+    """The OS's complaints about opening ``fpath``, as manifest errors naming it."""
+    try:
+        yield
+    except XcocoError:
+        raise
+    except FileNotFoundError:
+        raise ManifestNotFoundError(f'{what} file does not exist: {fpath}', fpath=fpath) from None
+    except IsADirectoryError:
+        raise ManifestError(f'expected a {what} file but got a directory: {fpath}',
+                            fpath=fpath) from None
+    except (OSError, ValueError) as ex:
+        # ValueError: open() refuses a name holding a NUL byte
+        reason = ex.strerror if isinstance(ex, OSError) and ex.strerror else str(ex)
+        raise ManifestReadError(f'cannot read {what} file {fpath!r}: {reason}',
+                                fpath=fpath) from ex
 
 
 #: files at least this big are parsed table by table (see manifest.chunked)
@@ -253,17 +267,12 @@ def read_json(fpath):
         [{'image_id': 1, 'score': 0.5}]
     """
     fpath = fspath(fpath)
-    try:
+    with _reading(fpath, 'JSON'):
         if zipfile.is_zipfile(fpath):
             data = _read_zip_member(fpath)
         else:
             with open(fpath, 'rb') as file:
                 data = file.read()
-    except FileNotFoundError:
-        raise ManifestNotFoundError(f'file does not exist: {fpath}', fpath=fpath) from None
-    except IsADirectoryError:
-        raise ManifestError(f'expected a JSON file but got a directory: {fpath}',
-                            fpath=fpath) from None
     with paused_gc():
         try:
             return orjson.loads(data)
