@@ -22,6 +22,7 @@ from typing import Any
 from xcoco.cli.base import Value, VerbCLI
 from xcoco.cli.output import destination, load_dataset, note, progress, write_dataset
 from xcoco.errors import UsageError
+from xcoco.manifest.escape import refuse_special_file
 
 __all__ = ['CocoFixup', 'fixup_dataset']
 
@@ -83,6 +84,7 @@ class CocoFixup(VerbCLI):
 def _readable_shape(fpath):
     import kwimage
     try:
+        refuse_special_file(fpath)
         kwimage.load_image_shape(fpath)
     except Exception:  # any reader failure means the header is unusable
         return False

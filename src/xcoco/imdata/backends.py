@@ -24,6 +24,7 @@ from delayed_image import DelayedLoad as _BaseDelayedLoad
 
 from xcoco.imdata import geotiff
 from xcoco.imdata.handles import RasterHandleCache
+from xcoco.manifest.escape import refuse_special_file
 
 __all__ = ['DelayedLoad', 'RasterioFrame', 'is_raster_path', 'loader_name']
 
@@ -352,6 +353,7 @@ class DelayedLoad(_BaseDelayedLoad):
 
     def _load_reference(self):
         if self.lazy_ref is None:
+            refuse_special_file(self.fpath)
             nodata_method = self.meta.get('nodata_method', None)
             backend = loader_name(self.fpath)
             if backend == 'gdal':

@@ -39,7 +39,11 @@ def load_image(dset: Queryable, gid_or_img: ObjRef, channels: str | None = None)
     img = dset._resolve_to_img(gid_or_img)
     if channels is None and img.get('file_name') is not None:
         import kwimage
-        return kwimage.imread(dset.get_image_fpath(img))
+
+        from xcoco.manifest.escape import refuse_special_file
+        fpath = dset.get_image_fpath(img)
+        refuse_special_file(fpath, f"image id={img.get('id')!r}")
+        return kwimage.imread(fpath)
     return dset.coco_image(img['id']).imdelay(channels=channels).finalize()
 
 

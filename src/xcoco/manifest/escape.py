@@ -41,10 +41,11 @@ import ntpath
 import os
 import posixpath
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from xcoco.errors import PathEscapeError
+from xcoco.errors import FilePathError, PathEscapeError
 from xcoco.manifest.assets import iter_asset_entries
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     'iter_escaping_files',
     'iter_file_fields',
     'refuse_escaping_files',
+    'refuse_special_file',
 ]
 
 #: reason -> how messages say it
@@ -291,3 +293,45 @@ def check_write_target(target: str | os.PathLike, root: str | os.PathLike, actio
                               f'leads to {real!r} through a symbolic link, outside {lexical_root!r}',
                               image_id=image_id, field=field, file_name=full)
     return full
+
+
+def refuse_special_file(fpath: str | os.PathLike, context: str = '') -> None:
+    """
+    Refuse to read ``fpath`` if it exists but is not a regular file.
+
+    A manifest can name a FIFO, a device or ``/dev/stdin``; opening or
+    reading one blocks forever (or never ends), so every reader of
+    manifest-named pixels asks here first.  A missing file passes: the
+    reader reports it in its own words.
+
+    Args:
+        fpath: the file about to be read.
+        context: who names it (e.g. ``'image id=3'``), for the message.
+
+    Raises:
+        FilePathError: the path is a FIFO, device, socket or folder.
+
+    Example:
+        >>> import os, tempfile
+        >>> from xcoco.errors import FilePathError
+        >>> fifo = os.path.join(tempfile.mkdtemp(), 'trap.png')
+        >>> os.mkfifo(fifo)
+        >>> try:
+        ...     refuse_special_file(fifo, 'image id=1')
+        ... except FilePathError as ex:
+        ...     print(str(ex).split(': ')[-1])
+        it is a FIFO, not a regular file
+        >>> refuse_special_file('/nonexistent/x.png') is None
+        True
+    """
+    try:
+        mode = os.stat(fpath).st_mode
+    except (OSError, ValueError):
+        return
+    if stat.S_ISREG(mode):
+        return
+    kind = ('a folder' if stat.S_ISDIR(mode) else 'a FIFO' if stat.S_ISFIFO(mode)
+            else 'a socket' if stat.S_ISSOCK(mode) else 'a device')
+    prefix = f'{context}: ' if context else ''
+    raise FilePathError(f'{prefix}cannot read {os.fspath(fpath)!r}: it is {kind}, '
+                        f'not a regular file')

@@ -27,6 +27,8 @@ import os
 import warnings
 from typing import Any, TypeVar
 
+from xcoco.manifest.escape import refuse_special_file
+
 __all__ = [
     'DEFAULT_CONFIG',
     'conform',
@@ -205,6 +207,7 @@ def _ensure_imgsize(images, bundle_dpath, workers):
         img, fname, asset = item
         fpath = fname if os.path.isabs(fname) else os.path.join(root, fname)
         try:
+            refuse_special_file(fpath)
             height, width = kwimage.load_image_shape(fpath)[0:2]
         except Exception as ex:
             warnings.warn(f'conform: cannot read the size of image id={img.get("id")!r} '

@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from xcoco.manifest.escape import refuse_special_file
 from xcoco.types import StrPath
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ def from_class_image_paths(cls: type[CocoDataset], root: StrPath) -> CocoDataset
                 if not fname.lower().endswith(_IMAGE_EXTS):
                     continue
                 fpath = os.path.join(dirpath, fname)
+                refuse_special_file(fpath)
                 h, w = kwimage.load_image_shape(fpath)[0:2]
                 gid = dset.add_image(os.path.relpath(fpath, root), width=w, height=h)
                 dset.add_annotation(gid, cid)

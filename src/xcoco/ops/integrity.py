@@ -359,6 +359,15 @@ def dataset_id(dset: CocoDataset) -> str:
     return f'{bundle}_{stem}_{dset.hashid[:8]}'
 
 
+def _image_shape(fpath):
+    """kwimage's header read, after refusing a FIFO or device a manifest names"""
+    import kwimage
+
+    from xcoco.manifest.escape import refuse_special_file
+    refuse_special_file(fpath)
+    return kwimage.load_image_shape(fpath)
+
+
 def ensure_imgsize(dset: CocoDataset, workers: int = 0, verbose: int = 0,
                    fail: bool = False) -> dict[str, Any]:
     """
@@ -381,7 +390,6 @@ def ensure_imgsize(dset: CocoDataset, workers: int = 0, verbose: int = 0,
         >>> with pytest.raises(xcoco.FilePathError):
         ...     dset._ensure_imgsize(fail=True)
     """
-    import kwimage
     import ubelt as ub
 
     from xcoco.errors import FilePathError
@@ -393,7 +401,7 @@ def ensure_imgsize(dset: CocoDataset, workers: int = 0, verbose: int = 0,
                 todo.append((img, obj))
     paths = [os.path.join(dset.bundle_dpath, obj['file_name']) for _, obj in todo]
     jobs = ub.JobPool(mode='thread', max_workers=workers)
-    futures = [jobs.submit(kwimage.load_image_shape, fpath) for fpath in paths]
+    futures = [jobs.submit(_image_shape, fpath) for fpath in paths]
     bad: list[JsonDict] = []
     modified = 0
     for (img, obj), fpath, future in zip(todo, paths, futures):
