@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from xcoco.errors import GeometryError
+from xcoco.objects.geometry import rle_size
 from xcoco.types import JsonDict
 
 __all__ = [
@@ -159,7 +160,7 @@ def decode_rle(rle: JsonDict) -> np.ndarray:
         >>> decode_rle({'size': [2, 3], 'counts': [1, 2, 3]}).tolist()
         [[0, 1, 0], [1, 0, 0]]
     """
-    height, width = (int(v) for v in rle['size'])
+    height, width = rle_size(rle)
     counts = rle_counts(rle)
     if sum(counts) != height * width or any(c < 0 for c in counts):
         raise GeometryError(f'RLE runs {counts[:8]}... sum to {sum(counts)} but its size '
@@ -205,6 +206,7 @@ def rle_to_mask(rle: JsonDict) -> np.ndarray:
     """
     api = mask_api()
     if api is not None:
+        rle_size(rle)  # pycocotools crashes on a size it cannot allocate
         return api.decode(rle)
     return decode_rle(rle)
 
@@ -249,7 +251,7 @@ def rle_bbox(rle: JsonDict) -> list[float]:
         >>> rle_bbox({'size': [4, 4], 'counts': [3, 2, 11]})  # rows 3 and 0
         [0.0, 0.0, 2.0, 4.0]
     """
-    height, width = (int(v) for v in rle['size'])
+    height, width = rle_size(rle)
     counts = rle_counts(rle)
     used = len(counts) // 2 * 2
     if used == 0:

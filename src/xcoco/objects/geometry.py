@@ -19,6 +19,7 @@ Example:
     >>> geometry.segmentation_bbox({'exterior': [[1, 2], [5, 2], [5, 8]]})
     [1.0, 2.0, 4.0, 6.0]
 """
+import numbers
 import os
 import re
 
@@ -34,6 +35,7 @@ __all__ = [
     'keypoints_bbox',
     'num_visible_keypoints',
     'parse_wkt',
+    'rle_size',
     'segmentation_area',
     'segmentation_bbox',
     'track_extent',
@@ -149,12 +151,47 @@ def _dict_polygon(data):
                            interiors=[_ring(r) for r in data.get('interiors', [])])
 
 
-def _rle_mask(data):
-    import kwimage
-    counts = data['counts']
+#: the most pixels an RLE segmentation may decode to (a dense uint8 mask
+#: of this many bytes): a few bytes of RLE can claim any size, and the
+#: decoders allocate it whole (pycocotools' crashes when it cannot)
+MAX_MASK_PIXELS = 1 << 32
+
+
+def rle_size(data):
+    """
+    The ``[height, width]`` of an RLE dict, checked: two non-negative
+    integers whose product is at most :data:`MAX_MASK_PIXELS`.
+
+    Raises:
+        GeometryError: a missing, malformed or too big size.
+
+    Example:
+        >>> rle_size({'size': [2, 3], 'counts': [1, 2, 3]})
+        [2, 3]
+        >>> try:
+        ...     rle_size({'size': [10 ** 6, 10 ** 6], 'counts': 'PPYo4'})
+        ... except GeometryError as ex:
+        ...     print(ex)
+        an RLE of size 1000000 x 1000000 would decode to 1000000000000 pixels, over MAX_MASK_PIXELS=4294967296
+    """
     size = data.get('size') or data.get('shape')
     if size is None:
         raise GeometryError("an RLE segmentation needs 'size' [height, width]")
+    if not (isinstance(size, (list, tuple)) and len(size) == 2
+            and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0
+                    for v in size)):
+        raise GeometryError(f"an RLE 'size' is [height, width] as two integers, got {size!r:.60}")
+    size = [int(size[0]), int(size[1])]
+    if size[0] * size[1] > MAX_MASK_PIXELS:
+        raise GeometryError(f'an RLE of size {size[0]} x {size[1]} would decode to '
+                            f'{size[0] * size[1]} pixels, over MAX_MASK_PIXELS={MAX_MASK_PIXELS}')
+    return size
+
+
+def _rle_mask(data):
+    import kwimage
+    counts = data['counts']
+    size = rle_size(data)
     if isinstance(counts, (str, bytes)):
         # The compressed MS-COCO string (column-major by definition).
         if isinstance(counts, str):
@@ -162,9 +199,6 @@ def _rle_mask(data):
         return kwimage.Mask({'size': list(size), 'counts': counts}, 'bytes_rle')
     # Uncompressed runs: MS-COCO writes them column-major ('F'); kwimage
     # writes 'order' explicitly, honour it when present.
-    if not (isinstance(size, (list, tuple)) and len(size) == 2
-            and all(type(v) is int and v >= 0 for v in size)):
-        raise GeometryError(f"an RLE 'size' is [height, width] as two integers, got {size!r:.60}")
     if not isinstance(counts, list) or sum(
             c if type(c) is int and c >= 0 else float('nan') for c in counts) != size[0] * size[1]:
         # also keeps a tiny RLE from claiming a huge mask
@@ -602,6 +636,15 @@ def detections_from_annots(anns, **kwargs):
         annotation id=2 field 'segmentation': [[0, 1], 2] cannot be read as a detection (ValueError)
     """
     import kwimage
+    for ann in anns:
+        segm = ann.get('segmentation') if isinstance(ann, dict) else None
+        if isinstance(segm, dict) and 'counts' in segm:
+            # kwimage decodes RLEs itself, whatever size they claim
+            try:
+                rle_size(segm)
+            except GeometryError as ex:
+                raise GeometryError(f"annotation id={ann.get('id')!r} field 'segmentation': "
+                                    f'{ex}') from None
     try:
         return kwimage.Detections.from_coco_annots(anns, **kwargs)
     except Exception as ex:
