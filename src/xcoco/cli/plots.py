@@ -23,6 +23,8 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+from xcoco.manifest.io import atomic_write
+
 __all__ = ['bar_chart', 'histogram', 'plot_data', 'scatter_plot', 'write_stats_plots']
 
 _SIZE = (900, 560)  # width, height of every plot
@@ -152,8 +154,10 @@ def _matplotlib_plot(plt, fpath, kind, xs, ys, title, xlabel, ylabel):
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         fig.tight_layout()
-        fig.savefig(fpath + '.tmp.png')
-        os.replace(fpath + '.tmp.png', fpath)
+        # a fixed '.tmp.png' name let two processes plotting into one
+        # folder overwrite each other's half-written file
+        with atomic_write(fpath, 'wb') as file:
+            fig.savefig(file, format='png')
     finally:
         plt.close(fig)
 
