@@ -124,7 +124,14 @@ class XcocoError(Exception):
     Example:
         >>> issubclass(DuplicateAddError, XcocoError)
         True
+        >>> str(UnknownIdError('no image id=3')), str(ManifestNotFoundError('no a.json'))
+        ('no image id=3', 'no a.json')
     """
+
+    def __str__(self) -> str:
+        # The message, as written: KeyError's own __str__ would repr() it
+        # (adding quotes) and OSError's would print an (errno, strerror) pair.
+        return str(self.args[0]) if self.args else ''
 
 
 class ManifestError(XcocoError):
@@ -160,29 +167,16 @@ class ManifestNotFoundError(ManifestError, FileNotFoundError):
         not found: /nonexistent/data.kwcoco.json
     """
 
-    def __str__(self) -> str:
-        # FileNotFoundError.__str__ would print its (errno, strerror) pair.
-        return self.args[0] if self.args else ''
-
 
 class ManifestReadError(ManifestError, OSError):
     """
-    The manifest file exists (or its name was given) but cannot be read:
-    no permission, a name the system refuses (too long, a NUL byte), an
-    I/O error.
+    A manifest file cannot be read: no permission, a name the system
+    refuses (too long, a NUL byte), an I/O error.
 
     Example:
-        >>> import xcoco
-        >>> try:
-        ...     xcoco.CocoDataset('data\\x00.json')
-        ... except OSError as ex:
-        ...     print(type(ex).__name__, str(ex).endswith('embedded null byte'))
-        ManifestReadError True
+        >>> issubclass(ManifestReadError, OSError)
+        True
     """
-
-    def __str__(self) -> str:
-        # OSError.__str__ would print its (errno, strerror) pair.
-        return self.args[0] if self.args else ''
 
 
 class MalformedJSONError(ManifestError, ValueError):
@@ -412,10 +406,6 @@ class UnknownIdError(XcocoError, KeyError):
         self.table = table
         self.key = key
 
-    def __str__(self) -> str:
-        # KeyError.__str__ would repr() the message, adding quotes.
-        return self.args[0] if self.args else ''
-
 
 class MissingFieldError(XcocoError, KeyError):
     """
@@ -443,9 +433,6 @@ class MissingFieldError(XcocoError, KeyError):
         self.table = table
         self.id = id
         self.field = field
-
-    def __str__(self) -> str:
-        return self.args[0] if self.args else ''
 
 
 class InvalidIdError(XcocoError, TypeError):
@@ -517,9 +504,6 @@ class UnknownSpaceError(XcocoError, KeyError):
         >>> issubclass(UnknownSpaceError, KeyError)
         True
     """
-
-    def __str__(self) -> str:
-        return self.args[0] if self.args else ''
 
 
 class ResolutionError(XcocoError, ValueError):
@@ -613,9 +597,6 @@ class RerootError(XcocoError, FileNotFoundError):
         True
     """
 
-    def __str__(self) -> str:
-        return self.args[0] if self.args else ''
-
 
 class DemoCacheError(XcocoError, OSError):
     """
@@ -625,9 +606,6 @@ class DemoCacheError(XcocoError, OSError):
         >>> issubclass(DemoCacheError, OSError)
         True
     """
-
-    def __str__(self) -> str:
-        return self.args[0] if self.args else ''
 
 
 class DemoKeyError(XcocoError, ValueError):
@@ -704,9 +682,6 @@ class ArchiveNotFoundError(ArchiveError, FileNotFoundError):
         >>> issubclass(ArchiveNotFoundError, FileNotFoundError)
         True
     """
-
-    def __str__(self) -> str:
-        return self.args[0] if self.args else ''
 
 
 class FormatError(ManifestError, ValueError):
