@@ -157,13 +157,19 @@ def test_no_orphan_server_when_its_owner_dies(postgresql_server, tmp_path, how):
         assert line.strip().isdigit(), line
         assert _processes_using(dpath / 'data')
         owner.send_signal(signal.SIGINT if how == 'interrupt' else signal.SIGKILL)
-        owner.wait(30)
-        deadline = time.monotonic() + 30
+        # generous deadlines: on a loaded 2-core machine a shutdown can be
+        # slow, and what is checked is that it happens, not how fast
+        try:
+            owner.wait(90)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f'owner still running 90 s after {how}; server processes: '
+                        f'{_processes_using(dpath / "data")}')
+        deadline = time.monotonic() + 90
         while _processes_using(dpath / 'data') and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert _processes_using(dpath / 'data') == []
+        assert _processes_using(dpath / 'data') == [], f'owner exited with {owner.returncode}'
         if how == 'interrupt':
-            assert not dpath.exists()
+            assert not dpath.exists(), f'owner exited with {owner.returncode}: {sorted(dpath.rglob("*"))[:5]}'
     finally:
         if owner.poll() is None:
             owner.kill()
