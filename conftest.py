@@ -17,15 +17,27 @@ def pytest_configure(config):
     base = tempfile.mkdtemp(prefix='xcoco-tests-')
     _SESSION['base'] = base
     _SESSION['saved'] = {key: os.environ.get(key) for key in
-                         ('XCOCO_DEMO_DPATH', 'XDG_CACHE_HOME', 'TMPDIR')}
+                         ('XCOCO_DEMO_DPATH', 'XDG_CACHE_HOME', 'TMPDIR',
+                          'HYPOTHESIS_STORAGE_DIRECTORY')}
     _SESSION['tempdir'] = tempfile.tempdir
     for key, sub in [('XCOCO_DEMO_DPATH', 'demo'), ('XDG_CACHE_HOME', 'cache'),
-                     ('TMPDIR', 'tmp')]:
+                     ('TMPDIR', 'tmp'), ('HYPOTHESIS_STORAGE_DIRECTORY', 'hypothesis')]:
         path = os.path.join(base, sub)
         os.makedirs(path)
         os.environ[key] = path
     # tempfile caches its folder on first use; point it at the session's
     tempfile.tempdir = os.environ['TMPDIR']
+    # hypothesis would keep its example database and caches in ./.hypothesis
+    # (it may have read its folder already, so tell it directly too)
+    _set_hypothesis_home(os.environ['HYPOTHESIS_STORAGE_DIRECTORY'])
+
+
+def _set_hypothesis_home(path):
+    try:
+        from hypothesis.configuration import set_hypothesis_home_dir
+    except ImportError:
+        return
+    set_hypothesis_home_dir(path)
 
 
 def pytest_unconfigure(config):
@@ -33,6 +45,7 @@ def pytest_unconfigure(config):
     if base is None:
         return
     tempfile.tempdir = _SESSION.pop('tempdir')
+    _set_hypothesis_home(None)
     for key, value in _SESSION.pop('saved').items():
         if value is None:
             os.environ.pop(key, None)
