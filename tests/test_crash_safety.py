@@ -623,17 +623,23 @@ def test_killed_sqlite_view_build_leaves_old_or_new(tmp_path, small_versions):
 # atomic_write: durability, permissions, symlinks, concurrent sweeps
 # ---------------------------------------------------------------------------
 
-def test_atomic_write_flushes_file_and_folder(tmp_path, monkeypatch):
-    from xcoco.manifest import io as manifest_io
+@pytest.fixture
+def synced(monkeypatch):
+    """The paths of every file and folder os.fsync flushes, in order."""
     if not os.path.exists('/proc/self/fd'):
         pytest.skip('no /proc to name the flushed files')
-    synced = []
+    paths = []
     real_fsync = os.fsync
 
     def spy(fd):
-        synced.append(os.readlink(f'/proc/self/fd/{fd}'))
+        paths.append(os.readlink(f'/proc/self/fd/{fd}'))
         return real_fsync(fd)
     monkeypatch.setattr(os, 'fsync', spy)
+    return paths
+
+
+def test_atomic_write_flushes_file_and_folder(tmp_path, synced):
+    from xcoco.manifest import io as manifest_io
     target = tmp_path / 'out.json'
     manifest_io.write_manifest({'images': []}, target)
     # the temporary (before its rename) and then the folder the rename is in
@@ -683,17 +689,8 @@ def test_sweep_spares_a_live_writers_temporary(tmp_path):
     os.unlink(live)
 
 
-def test_snapshot_write_flushes_every_file_and_both_folders(tmp_path, monkeypatch):
+def test_snapshot_write_flushes_every_file_and_both_folders(tmp_path, synced):
     from xcoco.frozen.build import write_snapshot
-    if not os.path.exists('/proc/self/fd'):
-        pytest.skip('no /proc to name the flushed files')
-    synced = []
-    real_fsync = os.fsync
-
-    def spy(fd):
-        synced.append(os.readlink(f'/proc/self/fd/{fd}'))
-        return real_fsync(fd)
-    monkeypatch.setattr(os, 'fsync', spy)
     dpath = tmp_path / 'snap'
     meta = write_snapshot(xcoco.CocoDataset.demo('shapes2'), dpath)
     names = {os.path.basename(p) for p in synced}

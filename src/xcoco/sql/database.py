@@ -89,7 +89,6 @@ class CocoSqlDatabase(Queryable):
         self._snapshot_cache: dict | None = None
         self._snapshot_limit = 0
         self._writer = None
-        self._write_depth = 0
         #: whether the open write transaction has marked the database edited
         self._write_marked = False
         self.populate_stats: dict[str, Any] | None = None
@@ -180,7 +179,7 @@ class CocoSqlDatabase(Queryable):
         conn, self._conn = self._conn, None
         self.dialect.abandon_inherited(conn)
         _INHERITED.append(conn)
-        self._writer, self._write_depth, self._write_marked = None, 0, False
+        self._writer, self._write_marked = None, False
         self._snapshot_cache = None  # the parent's snapshot is not the child's
 
     def __getstate__(self):
@@ -255,27 +254,10 @@ class CocoSqlDatabase(Queryable):
             >>> db.n_images
             1
         """
-        me = threading.get_ident()
-        if self._writer == me:
-            self._write_depth += 1
-            try:
-                if not self._write_marked:  # joined a _writer_lock()
-                    self._mark_edited(self._conn)
-                yield self._conn
-            finally:
-                self._write_depth -= 1
-            return
-        if self._snapshot_cache is not None:
-            raise DatabaseError('edits are refused inside snapshot(): it reads one fixed '
-                                'state of the database; edit after the block')
-        conn = self.connection
-        with self.dialect.write_transaction(conn):
-            self._writer, self._write_depth = me, 1
-            try:
+        with self._writer_lock() as conn:
+            if not self._write_marked:
                 self._mark_edited(conn)
-                yield conn
-            finally:
-                self._writer, self._write_depth, self._write_marked = None, 0, False
+            yield conn
 
     def _mark_edited(self, conn):
         # an edited database no longer matches the manifest it came from
@@ -286,8 +268,9 @@ class CocoSqlDatabase(Queryable):
     @contextlib.contextmanager
     def _writer_lock(self):
         # The writer lock without marking the database edited: a rebuild
-        # checks what is there and replaces it in one transaction (edits
-        # inside join it, see write_transaction).
+        # checks what is there and replaces it in one transaction.  Nested
+        # calls (an edit inside a rebuild, or inside a write_transaction)
+        # join the outer transaction.
         if self._writer == threading.get_ident():
             yield self._conn
             return
@@ -296,11 +279,11 @@ class CocoSqlDatabase(Queryable):
                                 'state of the database; edit after the block')
         conn = self.connection
         with self.dialect.write_transaction(conn):
-            self._writer, self._write_depth = threading.get_ident(), 1
+            self._writer = threading.get_ident()
             try:
                 yield conn
             finally:
-                self._writer, self._write_depth, self._write_marked = None, 0, False
+                self._writer, self._write_marked = None, False
 
     # ---- metadata ------------------------------------------------------
     def read_meta(self, key: str, default: Any = None) -> Any:
