@@ -226,8 +226,10 @@ def _parse_nonstandard(data, where, orjson_error):
     # Infinity literals that Python-written manifests contain.
     import json
     fpath = None if where == '<manifest text>' else where
-    if str(orjson_error).startswith('depth limit exceeded'):
-        # stdlib json would recurse once per level and die of a RecursionError
+    if 'depth' in str(orjson_error):
+        # stdlib json would recurse once per level and die of a RecursionError.
+        # orjson words this 'depth limit exceeded' (3.12+) or 'array and
+        # object recursion depth exceeded' (3.9.15 to 3.11)
         raise MalformedJSONError(
             f'{where}: JSON nested deeper than {MAX_JSON_DEPTH} levels at line '
             f'{orjson_error.lineno} column {orjson_error.colno}; a manifest '
