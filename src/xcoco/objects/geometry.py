@@ -654,8 +654,9 @@ def detections_from_annots(anns, **kwargs):
 
 
 #: what kwimage and numpy raise on a value of the wrong shape or type
+#: (kwimage 0.11 raises UnboundLocalError on a keypoint without a category)
 _CONVERSION_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError,
-                      AssertionError, OverflowError)
+                      AssertionError, OverflowError, UnboundLocalError)
 
 
 def _is_conversion_error(ex):

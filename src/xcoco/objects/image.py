@@ -644,8 +644,8 @@ class CocoImage(CocoObject):
         The image -> video ``kwimage.Affine`` ('warp_img_to_vid').
 
         Example:
-            >>> CocoImage({'warp_img_to_vid': {'scale': 2}}).warp_vid_from_img.matrix[0, 0]
-            np.float64(2.0)
+            >>> CocoImage({'warp_img_to_vid': {'scale': 2}}).warp_vid_from_img.matrix.tolist()
+            [[2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 1.0]]
         """
         from xcoco.imdata.spaces import warp_vid_from_img
         return warp_vid_from_img(self.img)
@@ -656,8 +656,8 @@ class CocoImage(CocoObject):
         The video -> image ``kwimage.Affine``.
 
         Example:
-            >>> CocoImage({'warp_img_to_vid': {'scale': 2}}).warp_img_from_vid.matrix[0, 0]
-            np.float64(0.5)
+            >>> CocoImage({'warp_img_to_vid': {'scale': 2}}).warp_img_from_vid.matrix.tolist()
+            [[0.5, 0.0, 0.0], [0.0, 0.5, 0.0], [0.0, 0.0, 1.0]]
         """
         return self.warp_vid_from_img.inv()
 

@@ -223,8 +223,8 @@ class Element(dict):
             >>> try:
             ...     schema.validate([])
             ... except jsonschema.ValidationError as ex:
-            ...     print(ex.message)
-            [] should be non-empty
+            ...     print(ex.validator, ex.validator_value)
+            minItems 1
         """
         import jsonschema
         import jsonschema.validators
